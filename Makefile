@@ -1,0 +1,45 @@
+# Two commands on a fresh machine: `make study` and `make test`.
+# Both create the virtual environment when it is missing; the setup step is idempotent
+# and is skipped (a file-stamp check) when pyproject.toml has not changed.
+
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.evalkit-installed
+PERIOD ?= latest
+DATA ?= data/tanjungselor
+OUT ?= reports
+LANGUAGE ?= id
+
+.PHONY: setup study test test-slow lint lab bench clean-reports
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	$(PY) -m ipykernel install --sys-prefix --name evalkit --display-name "Python (evalkit)" >/dev/null
+	@touch $(STAMP)
+
+study: setup
+	$(VENV)/bin/evalkit study --period $(PERIOD) --data $(DATA) --out $(OUT) --language $(LANGUAGE)
+
+test: setup
+	$(PY) -m ruff check --output-format concise .
+	$(PY) -m pytest -n 2 -q
+
+test-slow: setup
+	$(PY) -m pytest -q -m slow
+
+lint: setup
+	$(PY) -m ruff check --output-format concise .
+	$(PY) -m ruff format --check .
+
+lab: setup
+	$(VENV)/bin/jupyter lab notebooks/
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean-reports:
+	rm -rf $(OUT)

@@ -1,0 +1,161 @@
+"""The ``evalkit`` command.
+
+Three subcommands, each a thin layer over a library function:
+
+``evalkit study``     run the period study (:func:`evalkit.study.study_command`)
+``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`)
+``evalkit simulate``  write a synthetic data set (:func:`evalkit.simulate.simulate`)
+
+The library never imports this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+
+DEFAULT_DATA = Path("data/tanjungselor")
+
+_DESCRIPTION = """\
+evalkit evaluates how the performance of civil servants (ASN) is managed:
+regulation-aware scoring, reliability of the ratings, citizens versus supervisors,
+and the impact of training, as a reproducible study per evaluation period.
+
+Typical use:
+  evalkit validate data/tanjungselor            check a data folder, list problems
+  evalkit study --period 2025Q4                 run the study for one quarter
+  evalkit study --period all --language en      every period, reports in English
+  evalkit simulate --out mydata --seed 7        a synthetic data set with planted truth
+"""
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="evalkit",
+        description=_DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    # --- study -------------------------------------------------------------------------
+    p = sub.add_parser(
+        "study",
+        help="run the period study and write reports/<period>/",
+        description=(
+            "Load and validate the data, execute notebooks/study.ipynb for the period with "
+            "papermill, render it to HTML without code, and write study.html, tables.xlsx, "
+            "results.json, quarantine.csv and manifest.json to OUT/<period>/. A failed "
+            "period leaves no half report and never touches another period's report."
+        ),
+    )
+    p.add_argument(
+        "--period",
+        default="latest",
+        help="a quarter (2025Q4), a year (2025 = its quarters), 'latest' (the newest period "
+        "in the data) or 'all' (every period, one report each). Default: latest",
+    )
+    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default {DEFAULT_DATA})")
+    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default reports)")
+    p.add_argument(
+        "--language", choices=("id", "en"), default="id", help="report language (default id)"
+    )
+    p.add_argument(
+        "--min-cell",
+        type=int,
+        default=5,
+        help="suppress any cell built from fewer respondents or ratees (default 5)",
+    )
+    p.add_argument(
+        "--rules",
+        default="permenpanrb_6_2022",
+        help="scoring rule set (default permenpanrb_6_2022)",
+    )
+
+    # --- validate ----------------------------------------------------------------------
+    p = sub.add_parser(
+        "validate",
+        help="load and validate a data folder; report what was quarantined and why",
+        description=(
+            "Read every table of a study folder, print rows read, kept and quarantined per "
+            "file with the most common reasons, and write the quarantine as CSV. Exit status: "
+            "0 every row kept, 1 rows quarantined, 2 the input is unusable (a missing file or "
+            "column)."
+        ),
+    )
+    p.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA, help="data folder")
+    p.add_argument("--quarantine", type=Path, default=None, help="write the quarantine to this CSV")
+    p.add_argument("--period", default=None, help="only this quarter or year")
+
+    # --- simulate ----------------------------------------------------------------------
+    p = sub.add_parser(
+        "simulate",
+        help="write a synthetic Tanjung Selor data set with planted truth",
+        description=(
+            "Write every table of the data model plus truth.json (the planted divergent "
+            "units, training effect, rater leniencies and reliabilities). The same arguments "
+            "give byte-identical files; the defaults give the shipped data/tanjungselor."
+        ),
+    )
+    p.add_argument("--out", type=Path, required=True, help="folder to write")
+    p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped seed)")
+    p.add_argument("--employees", type=int, default=None, help="number of employees (default 2000)")
+    p.add_argument("--periods", default=None, help="quarters FIRST:LAST (default 2024Q1:2025Q4)")
+    p.add_argument(
+        "--divergent-units",
+        type=int,
+        default=None,
+        help="units whose supervisors rate well above what citizens experience",
+    )
+    p.add_argument(
+        "--training-effect",
+        type=float,
+        default=None,
+        help="true effect of training on later supervisor behaviour scores (1-5 scale)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _build_parser().parse_args(argv)
+    if args.command == "study":
+        from .study import study_command
+
+        return study_command(
+            period=args.period,
+            data_dir=args.data,
+            out_dir=args.out,
+            language=args.language,
+            min_cell=args.min_cell,
+            rules=args.rules,
+        )
+    if args.command == "validate":
+        from .io import validate_command
+
+        return validate_command(args.data, quarantine=args.quarantine, period=args.period)
+    if args.command == "simulate":
+        from .simulate import simulate
+
+        options = {
+            k: v
+            for k, v in {
+                "seed": args.seed,
+                "employees": args.employees,
+                "periods": args.periods,
+                "divergent_units": args.divergent_units,
+                "training_effect": args.training_effect,
+            }.items()
+            if v is not None
+        }
+        simulate(out=args.out, **options)
+        print(f"wrote the synthetic data set to {args.out}")
+        return 0
+    raise AssertionError(args.command)  # argparse enforces the choices
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,272 @@
+"""The data model: one schema per input table, written once.
+
+A study folder holds one file per table, named after it (``employees.csv``,
+``employees.xlsx`` or ``employees.parquet``). Every table is long and tidy; the
+canonical category codes are lower-case Indonesian (see ``CODES``), and the
+labels shown to people come from :mod:`evalkit.labels`.
+
+This module is the single place where columns, types, keys, allowed values and
+ranges are declared. :mod:`evalkit.io` validates input against it,
+:mod:`evalkit.simulate` writes data that follow it, and the analysis modules read
+the column names from here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+__all__ = [
+    "BERAKHLAK",
+    "CODES",
+    "SKM_ITEMS",
+    "TABLES",
+    "Column",
+    "Table",
+]
+
+#: The seven BerAKHLAK core values (SE MenPANRB 20/2021), in their official order.
+BERAKHLAK: tuple[str, ...] = (
+    "berorientasi_pelayanan",
+    "akuntabel",
+    "kompeten",
+    "harmonis",
+    "loyal",
+    "adaptif",
+    "kolaboratif",
+)
+
+#: The nine SKM unsur of PermenPANRB 14/2017, keyed by code (the code, not the
+#: position on a questionnaire, is the key: reference/regulations.md §3).
+SKM_ITEMS: tuple[str, ...] = tuple(f"u{i}" for i in range(1, 10))
+
+#: Canonical codes of every categorical column.
+CODES: dict[str, tuple[str, ...]] = {
+    "sector": ("pendidikan", "kesehatan", "administrasi"),
+    "unit_kind": (
+        "sekretariat",
+        "dinas",
+        "badan",
+        "inspektorat",
+        "rsud",
+        "puskesmas",
+        "sekolah",
+        "kecamatan",
+        "kelurahan",
+    ),
+    "position_type": ("jpt", "administrator", "pengawas", "pelaksana", "fungsional"),
+    "employment": ("pns", "pppk"),
+    "gender": ("l", "p"),
+    "direction": ("higher", "lower"),
+    "target_kind": ("kuantitatif", "kualitatif"),
+    "result_kind": ("utama", "tambahan"),
+    "expectation": ("di_atas", "sesuai", "di_bawah"),
+    "rater_role": ("atasan", "rekan", "bawahan", "diri"),
+    "value": BERAKHLAK,
+    "predikat": ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"),
+    "org_predikat": ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"),
+    "education": ("sd", "smp", "sma", "d1_d3", "d4_s1", "s2", "s3"),
+    "course": ("pelayanan_prima", "komunikasi_efektif", "manajemen_waktu"),
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an input table.
+
+    Parameters
+    ----------
+    name
+        Column name as it appears in the file (after header normalisation:
+        lower case, stripped, spaces to underscores).
+    dtype
+        One of ``"str"``, ``"int"``, ``"float"``, ``"date"``, ``"period"``,
+        ``"category"``, ``"nip"``.
+    required
+        A missing value quarantines the row.
+    codes
+        For ``dtype="category"``: the key of :data:`CODES` that lists the allowed codes.
+    low, high
+        Inclusive range for numbers.
+    references
+        ``"table.column"`` that must contain the value (foreign key).
+    """
+
+    name: str
+    dtype: str
+    required: bool = True
+    codes: str | None = None
+    low: float | None = None
+    high: float | None = None
+    references: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """One input table: its columns and its key."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    description: str = ""
+    optional: bool = False
+    periodic: bool = field(default=False)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required_columns(self) -> list[str]:
+        """Columns the file must have (a required column missing from the header
+        makes the whole input unusable)."""
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(f"table {self.name!r} has no column {name!r}")
+
+
+def _c(name: str, dtype: str, **kw) -> Column:
+    return Column(name, dtype, **kw)
+
+
+TABLES: dict[str, Table] = {
+    t.name: t
+    for t in (
+        Table(
+            "units",
+            (
+                _c("unit_id", "str", description="stable id of the unit"),
+                _c("name", "str", description="official name (OPD, school, puskesmas, …)"),
+                _c("kind", "category", codes="unit_kind"),
+                _c("sector", "category", codes="sector"),
+                _c("parent_unit_id", "str", required=False, references="units.unit_id"),
+                _c(
+                    "service_population",
+                    "int",
+                    required=False,
+                    low=0,
+                    description="people served per year (for the SKM sample size)",
+                ),
+            ),
+            key=("unit_id",),
+            description="organisation units: OPD, schools, puskesmas, RSUD, kecamatan",
+        ),
+        Table(
+            "employees",
+            (
+                _c("employee_id", "str"),
+                _c("nip", "nip", description="18-digit NIP (PNS or PPPK layout)"),
+                _c("name", "str"),
+                _c("unit_id", "str", references="units.unit_id"),
+                _c("position", "str", description="jabatan, e.g. Guru Ahli Muda"),
+                _c("position_type", "category", codes="position_type"),
+                _c("sector", "category", codes="sector"),
+                _c("grade", "str", description="golongan: I/a … IV/e for PNS, I … XVII for PPPK"),
+                _c("employment", "category", codes="employment"),
+                _c("gender", "category", codes="gender"),
+                _c("birth_date", "date"),
+                _c("start_date", "date", description="TMT CPNS / PPPK"),
+                _c("supervisor_id", "str", required=False, references="employees.employee_id"),
+                _c(
+                    "jf_level",
+                    "str",
+                    required=False,
+                    description="functional level (ahli_pertama, ahli_muda, …) for angka kredit",
+                ),
+            ),
+            key=("employee_id",),
+        ),
+        Table(
+            "indicators",
+            (
+                _c("indicator_id", "str"),
+                _c("sector", "category", codes="sector"),
+                _c("unit_id", "str", required=False, references="units.unit_id",
+                   description="unit that owns the indicator; empty = sector catalogue"),
+                _c("name", "str"),
+                _c("unit_of_measure", "str", required=False),
+                _c("direction", "category", codes="direction", required=False),
+                _c("target_kind", "category", codes="target_kind", required=False),
+            ),
+            key=("indicator_id",),
+            description="catalogue of performance indicators (IKI)",
+        ),
+        Table(
+            "results",
+            (
+                _c("period", "period"),
+                _c("employee_id", "str", references="employees.employee_id"),
+                _c("indicator_id", "str", references="indicators.indicator_id"),
+                _c("kind", "category", codes="result_kind"),
+                _c("target", "float", required=False, low=0),
+                _c("realization", "float", required=False, low=0),
+                _c("rating", "category", codes="expectation", required=False,
+                   description="the supervisor's judgement of this result, when exported"),
+            ),
+            key=("period", "employee_id", "indicator_id"),
+            periodic=True,
+            description="SKP results per employee, indicator and period",
+        ),
+        Table(
+            "behaviour",
+            (
+                _c("period", "period"),
+                _c("employee_id", "str", references="employees.employee_id"),
+                _c("rater_id", "str", references="employees.employee_id"),
+                _c("rater_role", "category", codes="rater_role"),
+                _c("value", "category", codes="value"),
+                _c("score", "int", low=1, high=5),
+            ),
+            key=("period", "employee_id", "rater_id", "value"),
+            periodic=True,
+            description="one 360° rating of one BerAKHLAK value",
+        ),
+        Table(
+            "citizen",
+            (
+                _c("period", "period"),
+                _c("response_id", "str"),
+                _c("unit_id", "str", references="units.unit_id"),
+                _c("employee_id", "str", required=False, references="employees.employee_id",
+                   description="named officer the citizen rated, if any"),
+                _c("service", "str"),
+                *(_c(u, "int", required=False, low=1, high=4) for u in SKM_ITEMS),
+                _c("respondent_gender", "category", codes="gender", required=False),
+                _c("respondent_age", "int", required=False, low=15, high=100),
+                _c("respondent_education", "category", codes="education", required=False),
+                _c("respondent_occupation", "str", required=False),
+                _c("survey_date", "date", required=False),
+            ),
+            key=("period", "response_id"),
+            periodic=True,
+            description="one SKM questionnaire (PermenPANRB 14/2017), answers 1–4",
+        ),
+        Table(
+            "training",
+            (
+                _c("employee_id", "str", references="employees.employee_id"),
+                _c("course", "category", codes="course"),
+                _c("start_date", "date"),
+                _c("end_date", "date"),
+                _c("hours", "float", low=0, high=2000),
+            ),
+            key=("employee_id", "course", "start_date"),
+            description="one training attendance",
+        ),
+        Table(
+            "org_rating",
+            (
+                _c("period", "period"),
+                _c("unit_id", "str", references="units.unit_id"),
+                _c("predikat", "category", codes="org_predikat"),
+            ),
+            key=("period", "unit_id"),
+            periodic=True,
+            description="the unit's organisational predikat per period",
+        ),
+    )
+}
