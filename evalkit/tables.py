@@ -14,6 +14,10 @@ the column names from here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "BERAKHLAK",
@@ -21,7 +25,10 @@ __all__ = [
     "SKM_ITEMS",
     "TABLES",
     "Column",
+    "PANDAS_DTYPES",
     "Table",
+    "coerce_dtypes",
+    "empty_frame",
 ]
 
 #: The seven BerAKHLAK core values (SE MenPANRB 20/2021), in their official order.
@@ -270,3 +277,49 @@ TABLES: dict[str, Table] = {
         ),
     )
 }
+
+
+#: pandas dtype of each ``Column.dtype`` in a loaded :class:`evalkit.io.Study` and in
+#: :func:`evalkit.simulate.simulate`'s tables. Ids, codes, NIPs and periods are strings
+#: (NIPs keep their leading digits), optional integers are nullable, dates are
+#: ``datetime64[ns]``.
+PANDAS_DTYPES: dict[str, str] = {
+    "str": "str",
+    "category": "str",
+    "period": "str",
+    "nip": "str",
+    "int": "Int64",
+    "float": "float64",
+    "date": "datetime64[ns]",
+}
+
+
+def empty_frame(table: str) -> pd.DataFrame:
+    """An empty DataFrame with the columns and dtypes of ``table``."""
+    import pandas as pd
+
+    t = TABLES[table]
+    return pd.DataFrame(
+        {c.name: pd.Series(dtype=PANDAS_DTYPES[c.dtype]) for c in t.columns}
+    )
+
+
+def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``df`` with the model's columns cast to :data:`PANDAS_DTYPES`
+    (columns not in the model are kept as they are, after the model's columns)."""
+    import pandas as pd
+
+    t = TABLES[table]
+    out = df.copy()
+    for c in t.columns:
+        if c.name not in out.columns:
+            out[c.name] = pd.Series(index=out.index, dtype=PANDAS_DTYPES[c.dtype])
+        elif c.dtype == "date":
+            out[c.name] = pd.to_datetime(out[c.name]).astype("datetime64[ns]")
+        elif c.dtype in ("str", "category", "period", "nip"):
+            s = out[c.name]
+            out[c.name] = s.astype("str").where(s.notna(), None)
+        else:
+            out[c.name] = out[c.name].astype(PANDAS_DTYPES[c.dtype])
+    extra = [c for c in out.columns if c not in t.column_names]
+    return out[t.column_names + extra]
