@@ -1,0 +1,158 @@
+"""Shared helpers for long (tidy) rating data: input checks, integer codes, per-group sums.
+
+Every reliability function takes long data (one row per rating) and names its columns.
+These helpers turn such a frame into integer codes (``numpy.ndarray`` of ``intp``) and
+float ratings, check the input once with messages for people, and compute per-group
+sums with :func:`numpy.bincount`, so that statistics are vectorised over groups instead
+of looping over them in Python.
+
+The helpers are stable and may be imported by the other reliability modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "as_numeric",
+    "check_columns",
+    "check_unique_cells",
+    "codes",
+    "group_codes",
+    "group_sum",
+    "nested_codes",
+]
+
+
+def check_columns(data: object, func: str, **columns: Hashable | Sequence[Hashable] | None) -> None:
+    """Check that ``data`` is a DataFrame holding every named column.
+
+    Parameters
+    ----------
+    data
+        The input frame.
+    func
+        Name of the calling public function (for the message).
+    **columns
+        Argument name -> column name (or list of column names, or ``None`` to skip).
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not a :class:`pandas.DataFrame`.
+    ValueError
+        A column is not in ``data``; the message names the argument and lists the columns.
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"{func}: data must be a pandas DataFrame in long form (one row per rating), "
+            f"got {type(data).__name__}"
+        )
+    for arg, col in columns.items():
+        if col is None:
+            continue
+        cols = list(col) if isinstance(col, list | tuple) else [col]
+        if not cols:
+            raise ValueError(f"{func}: {arg}= names no column")
+        for c in cols:
+            if c not in data.columns:
+                raise ValueError(
+                    f"{func}: {arg}={c!r} is not a column of data; "
+                    f"the columns are {list(data.columns)}"
+                )
+
+
+def as_numeric(data: pd.DataFrame, column: Hashable, func: str) -> np.ndarray:
+    """The column as a float64 array, missing values (``None``, ``pd.NA``, NaN) as NaN.
+
+    Raises
+    ------
+    ValueError
+        The column is not numeric (e.g. text codes): the message says what was found.
+    """
+    s = data[column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.cat.categories.dtype)
+    if not (pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s)):
+        bad = s.dropna()
+        example = bad.iloc[0] if len(bad) else None
+        raise ValueError(
+            f"{func}: column {column!r} must hold numbers, found dtype {s.dtype} "
+            f"(e.g. {example!r}); convert it with pandas.to_numeric first"
+        )
+    x = s.to_numpy(dtype="float64", na_value=np.nan)
+    if np.isinf(x).any():
+        raise ValueError(f"{func}: column {column!r} holds infinite values")
+    return x
+
+
+def codes(series: pd.Series, func: str, what: str) -> tuple[np.ndarray, pd.Index]:
+    """Integer codes ``0..m-1`` of an id column and the labels they stand for.
+
+    Raises
+    ------
+    ValueError
+        The column has missing ids (a rating must say whose it is).
+    """
+    c, labels = pd.factorize(series, sort=True)
+    if (c < 0).any():
+        n = int((c < 0).sum())
+        raise ValueError(
+            f"{func}: {what} column {series.name!r} has {n} missing value(s); "
+            f"every rating needs a {what} id"
+        )
+    return c.astype(np.intp), pd.Index(labels, name=series.name)
+
+
+def group_codes(
+    data: pd.DataFrame, groups: Hashable | None, func: str
+) -> tuple[np.ndarray, pd.Index | None]:
+    """Codes of the ``groups`` column (all zero when ``groups`` is None) and its labels."""
+    if groups is None:
+        return np.zeros(len(data), dtype=np.intp), None
+    return codes(data[groups], func, "groups")
+
+
+def nested_codes(outer: np.ndarray, inner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes of the distinct ``(outer, inner)`` pairs and the outer code of each pair.
+
+    Pairs are numbered in sorted order of ``(outer, inner)``, so the pairs of one outer
+    group are contiguous.
+    """
+    m = int(inner.max()) + 1 if inner.size else 1
+    key = outer.astype(np.int64) * m + inner
+    uniq, c = np.unique(key, return_inverse=True)
+    return c.astype(np.intp).ravel(), (uniq // m).astype(np.intp)
+
+
+def group_sum(codes_: np.ndarray, values: np.ndarray | None, n: int) -> np.ndarray:
+    """Per-code sums (counts when ``values`` is None) as float64 of length ``n``."""
+    return np.bincount(codes_, weights=values, minlength=n).astype(np.float64)
+
+
+def check_unique_cells(
+    data: pd.DataFrame, cell: np.ndarray, func: str, columns: Sequence[Hashable]
+) -> None:
+    """Raise if two rows share a cell code (e.g. the same rater rating the same target twice).
+
+    Parameters
+    ----------
+    cell
+        One integer code per row identifying its cell.
+    columns
+        The columns that define the cell (named in the message, with the first duplicate).
+    """
+    if cell.size == 0:
+        return
+    counts = np.bincount(cell)
+    if (counts > 1).any():
+        dup = np.flatnonzero(counts[cell] > 1)
+        first = data.iloc[dup[0]][list(columns)].to_dict()
+        raise ValueError(
+            f"{func}: {int((counts > 1).sum())} cell(s) of {list(columns)} hold more than one "
+            f"rating, e.g. {first}; keep one rating per cell (average them first if they are "
+            f"repeated measurements)"
+        )
