@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "CrossedDesign",
+    "crossed_design",
     "as_numeric",
     "check_columns",
     "check_unique_cells",
@@ -156,3 +158,87 @@ def check_unique_cells(
             f"rating, e.g. {first}; keep one rating per cell (average them first if they are "
             f"repeated measurements)"
         )
+
+
+class CrossedDesign:
+    """Targets crossed with raters within groups, after listwise deletion of targets.
+
+    Built by :func:`crossed_design`. Arrays over kept ratings: ``x`` (rating), ``t``
+    (target code), ``r`` (rater code), ``g`` (group code). Arrays over targets:
+    ``t_group`` (group of each target), ``complete`` (target kept); over raters:
+    ``r_group``, ``rater_seen`` (rater gave a rating in their group). Arrays over
+    groups: ``n`` (targets kept), ``k`` (raters), ``n_all`` (targets in the data).
+    ``labels`` holds the group labels (``None`` without groups).
+    """
+
+    __slots__ = ("complete", "g", "k", "labels", "n", "n_all", "r", "r_group", "rater_seen",
+                 "t", "t_group", "x")
+
+    def __init__(self, **kw: object) -> None:
+        for key, value in kw.items():
+            setattr(self, key, value)
+
+    @property
+    def n_groups(self) -> int:
+        return len(self.n)
+
+
+def crossed_design(
+    data: pd.DataFrame,
+    targets: Hashable,
+    raters: Hashable,
+    ratings: Hashable,
+    groups: Hashable | None,
+    func: str,
+    *,
+    nan_policy: str = "listwise",
+) -> CrossedDesign:
+    """Codes of a targets × raters design per group, keeping only complete targets.
+
+    A rater belongs to a group when they gave at least one (non-missing) rating in it;
+    a target is complete when every rater of its group rated it. With
+    ``nan_policy="listwise"`` incomplete targets are dropped (as R ``na.omit`` on the
+    wide table and ``pingouin.intraclass_corr(nan_policy="omit")``); with ``"raise"``
+    they raise. Two ratings of one target by one rater raise.
+    """
+    check_columns(data, func, targets=targets, raters=raters, ratings=ratings, groups=groups)
+    x_all = as_numeric(data, ratings, func)
+    g_all, labels = group_codes(data, groups, func)
+    t_raw, _ = codes(data[targets], func, "targets")
+    r_raw, _ = codes(data[raters], func, "raters")
+    n_groups = len(labels) if labels is not None else 1
+    t_all, t_group = nested_codes(g_all, t_raw)
+    r_all, r_group = nested_codes(g_all, r_raw)
+    n_t, n_r = len(t_group), len(r_group)
+
+    ok = ~np.isnan(x_all)
+    t, r, x = t_all[ok], r_all[ok], x_all[ok]
+    sub = data if ok.all() else data.iloc[np.flatnonzero(ok)]
+    cols = [c for c in (groups, targets, raters) if c is not None]
+    check_unique_cells(sub, t.astype(np.int64) * n_r + r, func, cols)
+
+    rater_seen = group_sum(r, None, n_r) > 0
+    k = group_sum(r_group[rater_seen], None, n_groups)
+    complete = group_sum(t, None, n_t) == k[t_group]
+    if nan_policy == "raise" and (not ok.all() or not complete.all()):
+        raise ValueError(
+            f"{func}: {int((~ok).sum())} missing rating(s) and "
+            f"{int((~complete).sum())} target(s) not rated by every rater of their group; "
+            "pass nan_policy='listwise' to drop those targets"
+        )
+    keep = complete[t]
+    t, r, x = t[keep], r[keep], x[keep]
+    return CrossedDesign(
+        x=x,
+        t=t,
+        r=r,
+        g=t_group[t],
+        t_group=t_group,
+        complete=complete,
+        r_group=r_group,
+        rater_seen=rater_seen,
+        n=group_sum(t_group[complete], None, n_groups),
+        k=k,
+        n_all=group_sum(t_group, None, n_groups),
+        labels=labels,
+    )

@@ -9,15 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._long import (
-    as_numeric,
-    check_columns,
-    check_unique_cells,
-    codes,
-    group_codes,
-    group_sum,
-    nested_codes,
-)
+from ._long import crossed_design, group_sum
 from ._schema import result_frame
 
 __all__ = ["icc", "ICC_STATISTICS"]
@@ -145,7 +137,6 @@ def icc(
     {'ICC1': 0.1657, 'ICC2': 0.2898, 'ICC3': 0.7148, 'ICC1k': 0.4428, 'ICC2k': 0.6201, 'ICC3k': 0.9093}
     """
     func = "icc"
-    check_columns(data, func, targets=targets, raters=raters, ratings=ratings, groups=groups)
     if not 0 < confidence < 1:
         raise ValueError(f"{func}: confidence must be between 0 and 1, got {confidence!r}")
     if nan_policy not in _NAN_POLICIES:
@@ -153,43 +144,16 @@ def icc(
     if ci not in _CI_METHODS:
         raise ValueError(f"{func}: ci must be one of {_CI_METHODS}, got {ci!r}")
 
-    x_all = as_numeric(data, ratings, func)
-    g_all, glabels = group_codes(data, groups, func)
-    t_raw, _ = codes(data[targets], func, "targets")
-    r_raw, _ = codes(data[raters], func, "raters")
-    n_groups = len(glabels) if glabels is not None else 1
-
-    # targets and raters identified within their group
-    t_all, t_group = nested_codes(g_all, t_raw)
-    r_all, r_group = nested_codes(g_all, r_raw)
+    d = crossed_design(data, targets, raters, ratings, groups, func, nan_policy=nan_policy)
+    n, k, glabels, n_all_targets = d.n, d.k, d.labels, d.n_all
+    n_groups = d.n_groups
+    t, r, x, g = d.t, d.r, d.x, d.g
+    t_group, r_group = d.t_group, d.r_group
+    complete, rater_seen = d.complete, d.rater_seen
     n_t, n_r = len(t_group), len(r_group)
 
-    ok = ~np.isnan(x_all)
-    t, r, x = t_all[ok], r_all[ok], x_all[ok]
-    sub = data.iloc[np.flatnonzero(ok)] if not ok.all() else data
-    check_unique_cells(sub, t.astype(np.int64) * n_r + r, func, [c for c in (groups, targets,
-                                                                            raters) if c])
-
-    # raters of a group: those with at least one rating in it
-    rater_seen = group_sum(r, None, n_r) > 0
-    k = group_sum(r_group[rater_seen], None, n_groups)
-    count_t = group_sum(t, None, n_t)
-    complete = count_t == k[t_group]
-    if nan_policy == "raise" and (not ok.all() or not complete.all()):
-        raise ValueError(
-            f"{func}: {int((~ok).sum())} missing rating(s) and "
-            f"{int((~complete).sum())} target(s) not rated by every rater of their group; "
-            "pass nan_policy='listwise' to drop those targets"
-        )
-    n_all_targets = group_sum(t_group, None, n_groups)
-    n = group_sum(t_group[complete], None, n_groups)
-    keep = complete[t]
-    t, r, x = t[keep], r[keep], x[keep]
-    g = t_group[t]
-
     with np.errstate(divide="ignore", invalid="ignore"):
-        nk = n * k
-        grand = group_sum(g, x, n_groups) / nk
+        grand = group_sum(g, x, n_groups) / (n * k)
         row_mean = group_sum(t, x, n_t) / k[t_group]
         col_mean = group_sum(r, x, n_r) / n[r_group]
         dev_row = row_mean - grand[t_group]
