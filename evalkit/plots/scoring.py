@@ -1,0 +1,246 @@
+"""Figures of the scoring section: predikat distribution, SKM per unit, indicator clarity.
+
+Each function takes the tidy table that :mod:`evalkit.scoring` returns, draws on ``ax``
+if given (else on a new figure), and returns the matplotlib Figure. Text comes from the
+optional ``labels`` mapping (defaults in English; the study passes Indonesian or English
+strings from :mod:`evalkit.labels`), so the computation never depends on the language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from ..rules.permenpanrb_6_2022 import PREDIKAT
+from ..rules.permenpanrb_14_2017 import MUTU_TABLE
+
+__all__ = ["plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
+
+_DEFAULT_LABELS: dict[str, str] = {
+    "sangat_baik": "Very good",
+    "baik": "Good",
+    "butuh_perbaikan": "Needs improvement",
+    "kurang": "Poor",
+    "sangat_kurang": "Very poor",
+    "distribution_title": "Employee predikat per unit",
+    "distribution_xlabel": "Share of scored employees",
+    "violation": "outside the distribution pattern",
+    "skm_title": "Community satisfaction index (SKM) per unit",
+    "skm_xlabel": "IKM (converted, 25–100)",
+    "insufficient": "sample below Krejcie–Morgan size",
+    "clarity_title": "Indicators without target, unit or direction",
+    "clarity_xlabel": "Share of unclear indicators",
+    "cluster": "unclear indicators cluster",
+    "overall": "all units",
+    "unit": "Unit",
+}
+
+_PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKAT)),
+                             strict=True))
+
+
+def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
+    out = dict(_DEFAULT_LABELS)
+    out.update(labels or {})
+    return out
+
+
+def _axes(ax, n_rows: int):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * n_rows + 1.2)), layout="constrained")
+    return fig, ax
+
+
+def _unit_names(df: pd.DataFrame, unit: str, names: Mapping[str, str] | None) -> list[str]:
+    return [str((names or {}).get(u, u)) for u in df[unit]]
+
+
+def plot_predikat_distribution(
+    distribution: pd.DataFrame,
+    *,
+    unit: str = "unit_id",
+    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    ax=None,
+) -> Figure:
+    """Stacked shares of the five predikat per unit, marking units outside the pattern.
+
+    Parameters
+    ----------
+    distribution
+        :func:`evalkit.scoring.check_distribution`'s table (``share_<predikat>``,
+        ``ok``, ``org_predikat``).
+    unit
+        The unit column.
+    names
+        Optional unit id → display name.
+    labels
+        Text overrides: the predikat codes, ``distribution_title``,
+        ``distribution_xlabel``, ``violation``.
+    ax
+        A matplotlib Axes to draw on.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Units whose ``ok`` is false are marked with a ``!`` and a red tick label.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.scoring import check_distribution
+    >>> d = check_distribution(pd.DataFrame({"unit_id": "u1", "predikat": ["baik"] * 10}),
+    ...                        org_predikat="baik")
+    >>> fig = plot_predikat_distribution(d)
+    """
+    text = _labels(labels)
+    df = distribution.sort_values(unit, ascending=False).reset_index(drop=True)
+    fig, ax = _axes(ax, len(df))
+    y = np.arange(len(df))
+    left = np.zeros(len(df))
+    for p in PREDIKAT:
+        share = df[f"share_{p}"].fillna(0).to_numpy(dtype=float)
+        ax.barh(y, share, left=left, color=_PREDIKAT_COLOURS[p], label=text[p],
+                edgecolor="white", linewidth=0.5)
+        left += share
+    ax.set_yticks(y, _unit_names(df, unit, names))
+    violating = (df["ok"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    for i in np.flatnonzero(violating):
+        ax.get_yticklabels()[i].set_color("firebrick")
+        ax.text(1.01, y[i], "!", color="firebrick", va="center", fontweight="bold")
+    ax.set_xlim(0, 1.04)
+    ax.set_xlabel(text["distribution_xlabel"])
+    ax.set_title(text["distribution_title"])
+    handles, _ = ax.get_legend_handles_labels()
+    if violating.any():
+        handles.append(Patch(facecolor="none", edgecolor="firebrick",
+                             label=f"! {text['violation']}"))
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    return fig
+
+
+def plot_skm(
+    skm: pd.DataFrame,
+    *,
+    unit: str = "unit_id",
+    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    ax=None,
+) -> Figure:
+    """Converted IKM per unit against the mutu bands A–D of PermenPANRB 14/2017.
+
+    Parameters
+    ----------
+    skm
+        :func:`evalkit.scoring.skm_index`'s table grouped by unit (``ikm_converted``,
+        ``mutu``, optionally ``n_sufficient``).
+    unit, names, labels, ax
+        As for :func:`plot_predikat_distribution`; label keys ``skm_title``,
+        ``skm_xlabel``, ``insufficient``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Bands shaded from D (25) to A (100) with their letters; bars hatched where the
+        sample is below the Krejcie–Morgan size.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.scoring import skm_index
+    >>> d = pd.DataFrame({"unit_id": ["a", "a", "b"], **{f"u{i}": [4, 3, 2] for i in range(1, 10)}})
+    >>> fig = plot_skm(skm_index(d, "unit_id"))
+    """
+    text = _labels(labels)
+    df = skm.sort_values(unit, ascending=False).reset_index(drop=True)
+    fig, ax = _axes(ax, len(df))
+    edges = [100.0] + [low for low, _, _ in MUTU_TABLE]
+    shades = sns.color_palette("RdYlGn", len(MUTU_TABLE))[::-1]
+    for (high, low, (_, mutu, _), colour) in zip(edges[:-1], edges[1:], MUTU_TABLE, shades,
+                                                 strict=True):
+        ax.axvspan(low, high, color=colour, alpha=0.18, linewidth=0)
+        ax.text((low + high) / 2, 1.0, mutu, transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=9)
+    y = np.arange(len(df))
+    value = df["ikm_converted"].to_numpy(dtype=float)
+    insufficient = np.zeros(len(df), dtype=bool)
+    if "n_sufficient" in df.columns:
+        insufficient = (df["n_sufficient"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    bars = ax.barh(y, np.nan_to_num(value - 25.0), left=25.0, color="#4c72b0", height=0.6)
+    for bar, bad in zip(bars, insufficient, strict=True):
+        if bad:
+            bar.set_hatch("///")
+            bar.set_facecolor("#a6bddb")
+    for i, (v, m) in enumerate(zip(value, df["mutu"], strict=True)):
+        if np.isfinite(v):
+            ax.text(v + 0.5, y[i], f"{v:.2f} {m}", va="center", fontsize=8)
+    ax.set_yticks(y, _unit_names(df, unit, names))
+    ax.set_xlim(25, 105)
+    ax.set_xlabel(text["skm_xlabel"])
+    ax.set_title(text["skm_title"], pad=16)
+    if insufficient.any():
+        ax.legend(handles=[Patch(facecolor="#a6bddb", hatch="///",
+                                 label=text["insufficient"])],
+                  loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    return fig
+
+
+def plot_indicator_clarity(
+    clarity: pd.DataFrame,
+    *,
+    unit: str = "unit_id",
+    names: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    ax=None,
+) -> Figure:
+    """Share of unclear indicators per unit, clusters highlighted.
+
+    Parameters
+    ----------
+    clarity
+        :func:`evalkit.scoring.indicator_clarity`'s table (``share_unclear``,
+        ``n_indicators``, ``n_unclear``, ``cluster``).
+    unit, names, labels, ax
+        As for :func:`plot_predikat_distribution`; label keys ``clarity_title``,
+        ``clarity_xlabel``, ``cluster``, ``overall``.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        One bar per unit; clusters in red; a dashed line at the share over all units.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from evalkit.scoring import indicator_clarity
+    >>> ind = pd.DataFrame({"indicator_id": ["a", "b"], "unit_id": ["u1", "u2"],
+    ...                     "unit_of_measure": ["orang", None], "direction": "higher",
+    ...                     "target_kind": "kuantitatif"})
+    >>> fig = plot_indicator_clarity(indicator_clarity(ind))
+    """
+    text = _labels(labels)
+    df = clarity.sort_values(unit, ascending=False).reset_index(drop=True)
+    fig, ax = _axes(ax, len(df))
+    y = np.arange(len(df))
+    cluster = df["cluster"].fillna(False).to_numpy(dtype=bool)
+    colours = np.where(cluster, "firebrick", "#8c8c8c")
+    ax.barh(y, df["share_unclear"].to_numpy(dtype=float), color=colours, height=0.6)
+    total = df["n_indicators"].sum()
+    if total > 0:
+        overall = df["n_unclear"].sum() / total
+        ax.axvline(overall, color="black", linestyle="--", linewidth=1)
+    ax.set_yticks(y, _unit_names(df, unit, names))
+    ax.set_xlim(0, 1)
+    ax.set_xlabel(text["clarity_xlabel"])
+    ax.set_title(text["clarity_title"])
+    handles = [Patch(color="firebrick", label=text["cluster"]),
+               plt.Line2D([], [], color="black", linestyle="--", label=text["overall"])]
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    return fig
