@@ -1,0 +1,1192 @@
+"""Citizens versus supervisors: alignment, agreement, source offset and units to review.
+
+The data flow is one way::
+
+    behaviour + citizen ──align_sources──▶ aligned observations (POMP 0–100)
+        ──adjust_casemix (optional)──▶ aligned, citizen scores case-mix adjusted
+        ├─ source_agreement ─▶ mean gap, Bland–Altman, CCC, correlations, tests, TOST
+        ├─ source_offset ────▶ mixed-model source offset with CI
+        └─ flag_units ───────▶ per-unit gap, SE, z, q-value, "review" flag
+
+:func:`compare_sources` runs all of it for a :class:`evalkit.io.Study` and a period and
+returns a :class:`ComparisonResult`.
+
+Common scale: percent of maximum possible (POMP; Cohen, Cohen, Aiken & West 1999),
+``POMP = (x − min) / (max − min) × 100``, so a supervisor's 1–5 behaviour score becomes
+``(x − 1)/4 × 100`` and a citizen's 1–4 SKM answer ``(x − 1)/3 × 100``. Items are averaged
+first (on their own scale) and then rescaled, which is the same as averaging the POMP
+scores. Every gap in this module is **x − y = supervisor − citizen** in POMP points: a
+positive gap means the supervisors rate higher than the citizens do.
+
+Low correlations between rating sources are normal (methods.md §1: between-source
+correlations of .2–.35, one supervisor's reliability about .52), and a flag is an
+invitation to review, never a verdict on a unit or a person.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import optimize, stats
+
+from .reliability._schema import result_frame
+from .reliability.agreement import bland_altman, lin_ccc
+from .tables import BERAKHLAK, CODES, SKM_ITEMS, TABLES
+
+__all__ = [
+    "ComparisonResult",
+    "adjust_casemix",
+    "align_sources",
+    "compare_sources",
+    "flag_units",
+    "source_agreement",
+    "source_offset",
+]
+
+#: rater_role code -> source name used in the aligned table.
+ROLE_SOURCE: dict[str, str] = {
+    "atasan": "supervisor",
+    "rekan": "peer",
+    "bawahan": "subordinate",
+    "diri": "self",
+}
+
+#: Interrater reliability of one supervisor's rating (Viswesvaran, Ones & Schmidt 1996;
+#: methods.md §1), the default where it cannot be estimated from the data.
+SUPERVISOR_RELIABILITY = 0.52
+
+#: Respondent fields of the SKM form used for case-mix adjustment by default.
+CASEMIX_FIELDS: tuple[str, ...] = ("respondent_gender", "respondent_age", "respondent_education")
+
+_SCORE = TABLES["behaviour"].column("score")
+_ITEM = TABLES["citizen"].column("u1")
+_RESPONDENT = (
+    "service",
+    "respondent_gender",
+    "respondent_age",
+    "respondent_education",
+    "respondent_occupation",
+)
+ALIGNED_COLUMNS: tuple[str, ...] = (
+    "level",
+    "period",
+    "source",
+    "ratee",
+    "unit_id",
+    "employee_id",
+    "observer",
+    "score",
+    "n_items",
+    *_RESPONDENT,
+)
+
+
+# --------------------------------------------------------------------------- alignment
+
+
+def _as_tuple(value: str | Sequence[str], what: str) -> tuple[str, ...]:
+    out = (value,) if isinstance(value, str) else tuple(value)
+    if not out:
+        raise ValueError(f"{what} is empty; name at least one")
+    return out
+
+
+def _check_codes(given: tuple[str, ...], allowed: Sequence[str], what: str) -> None:
+    bad = [v for v in given if v not in allowed]
+    if bad:
+        raise ValueError(f"{what} {bad} not known; expected some of {list(allowed)}")
+
+
+def _select_period(df: pd.DataFrame, period: str | Sequence[str] | None, table: str) -> pd.DataFrame:
+    """Rows of the period: a quarter (``2025Q3``), a year (``2025``: its quarters and
+    any yearly rows) or a list of periods; ``None`` keeps all."""
+    if period is None:
+        return df
+    periods = df["period"].astype(str)
+    if isinstance(period, str):
+        keep = (periods == period) | (periods.str.startswith(period) if len(period) == 4 else False)
+    else:
+        keep = periods.isin([str(p) for p in period])
+    if not keep.any():
+        found = sorted(periods.dropna().unique())
+        raise ValueError(
+            f"no {table} rows for period {period!r}; the {table} table holds periods {found}"
+        )
+    return df[keep]
+
+
+def align_sources(
+    behaviour: pd.DataFrame,
+    citizen: pd.DataFrame,
+    *,
+    employees: pd.DataFrame | None = None,
+    level: str = "unit",
+    supervisor_values: Sequence[str] = ("berorientasi_pelayanan", "kompeten"),
+    citizen_items: Sequence[str] = ("u6", "u7"),
+    roles: Sequence[str] = ("atasan",),
+    period: str | Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """Put behaviour ratings and citizen (SKM) answers on one scale, one row per observation.
+
+    Parameters
+    ----------
+    behaviour : pandas.DataFrame
+        The behaviour table (``evalkit.tables.TABLES["behaviour"]``).
+    citizen : pandas.DataFrame
+        The citizen table (SKM responses).
+    employees : pandas.DataFrame, optional
+        The employees table, to place each rated employee in a unit. Needed at
+        ``level="unit"`` unless ``behaviour`` has a ``unit_id`` column.
+    level : {"unit", "officer"}
+        ``"unit"``: the ratee is the unit; all rated employees of the unit and all
+        responses about the unit count. ``"officer"``: the ratee is a named officer;
+        only responses naming an officer, and the behaviour ratings of those officers.
+    supervisor_values : sequence of str
+        BerAKHLAK values averaged into a rater's score (default Berorientasi Pelayanan
+        and Kompeten, the values that the citizens' u6/u7 also judge).
+    citizen_items : sequence of str
+        SKM items averaged into a respondent's score (default u6 kompetensi pelaksana
+        and u7 perilaku pelaksana).
+    roles : sequence of str
+        Rater roles kept: ``atasan`` → source ``supervisor``, ``rekan`` → ``peer``,
+        ``bawahan`` → ``subordinate``, ``diri`` → ``self``.
+    period : str or sequence of str, optional
+        A quarter (``"2025Q3"``), a year (``"2025"``: all its periods) or a list. The
+        period is used as given; ``None`` keeps every period (observations of different
+        periods are then separate observations of the same ratee).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per observation:
+
+        - ``level``: ``"unit"`` or ``"officer"``
+        - ``period``
+        - ``source``: ``supervisor`` / ``peer`` / … / ``citizen``
+        - ``ratee``: the unit_id (unit level) or employee_id (officer level)
+        - ``unit_id``: the unit of the ratee
+        - ``employee_id``: the rated employee (citizen rows: the named officer or NA)
+        - ``observer``: the rater_id, or the citizen's response_id
+        - ``score``: mean of the chosen values/items on the POMP scale, 0–100
+        - ``n_items``: number of values/items averaged (missing answers are skipped)
+        - ``service``, ``respondent_gender``, ``respondent_age``,
+          ``respondent_education``, ``respondent_occupation``: citizen rows only
+
+        The table carries employee and rater ids: it is restricted material.
+
+    Notes
+    -----
+    A behaviour observation is one rater's ratings of one employee in one period,
+    averaged over ``supervisor_values`` on the 1–5 scale, then ``(m − 1)/4 × 100``.
+    A citizen observation is one response, averaged over ``citizen_items`` on the 1–4
+    scale, then ``(m − 1)/3 × 100``. POMP puts both at 0 = lowest and 100 = highest
+    answer (Cohen, Cohen, Aiken & West 1999, *Multivariate Behav. Res.* 34:315–346). It
+    does not make the anchors mean the same thing: a common offset between the sources
+    is expected and is estimated by :func:`source_offset`.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.simulate(seed=1, employees=300, periods="2025Q1:2025Q2")  # doctest: +SKIP
+    >>> aligned = ek.align_sources(study.behaviour, study.citizen,
+    ...                            employees=study.employees, period="2025Q2")  # doctest: +SKIP
+    """
+    if level not in ("unit", "officer"):
+        raise ValueError(f"level must be 'unit' or 'officer', got {level!r}")
+    values = _as_tuple(supervisor_values, "supervisor_values")
+    items = _as_tuple(citizen_items, "citizen_items")
+    roles = _as_tuple(roles, "roles")
+    _check_codes(values, BERAKHLAK, "supervisor_values")
+    _check_codes(items, SKM_ITEMS, "citizen_items")
+    _check_codes(roles, CODES["rater_role"], "roles")
+    for name, df, cols in (
+        ("behaviour", behaviour, ["period", "employee_id", "rater_id", "rater_role", "value", "score"]),
+        ("citizen", citizen, ["period", "response_id", "unit_id", "employee_id", *items]),
+    ):
+        missing = [c for c in cols if c not in df.columns]
+        if missing:
+            raise ValueError(f"the {name} table lacks column(s) {missing}")
+
+    # behaviour: one observation per (period, employee, rater)
+    b = _select_period(behaviour, period, "behaviour")
+    b = b[b["rater_role"].isin(roles) & b["value"].isin(values)]
+    b = b.assign(score=pd.to_numeric(b["score"], errors="coerce").astype(float)).dropna(
+        subset=["score"]
+    )
+    keys = ["period", "employee_id", "rater_id", "rater_role"]
+    sup = b.groupby(keys, sort=True, observed=True)["score"].agg(["mean", "count"]).reset_index()
+    sup = pd.DataFrame(
+        {
+            "period": sup["period"].astype(str),
+            "source": sup["rater_role"].map(ROLE_SOURCE),
+            "employee_id": sup["employee_id"].astype(str),
+            "observer": sup["rater_id"].astype(str),
+            "score": (sup["mean"] - _SCORE.low) / (_SCORE.high - _SCORE.low) * 100.0,
+            "n_items": sup["count"].astype("int64"),
+        }
+    )
+
+    # citizens: one observation per response
+    c = _select_period(citizen, period, "citizen")
+    answers = c[list(items)].apply(pd.to_numeric, errors="coerce").astype(float)
+    n_items = answers.notna().sum(axis=1)
+    mean = answers.mean(axis=1, skipna=True)
+    keep = n_items > 0
+    c, mean, n_items = c[keep], mean[keep], n_items[keep]
+    cit = pd.DataFrame(
+        {
+            "period": c["period"].astype(str),
+            "source": "citizen",
+            "unit_id": c["unit_id"].astype(str),
+            "employee_id": c["employee_id"].astype("object").where(c["employee_id"].notna(), None),
+            "observer": c["response_id"].astype(str),
+            "score": (mean - _ITEM.low) / (_ITEM.high - _ITEM.low) * 100.0,
+            "n_items": n_items.astype("int64"),
+        }
+    )
+    for col in _RESPONDENT:
+        cit[col] = c[col] if col in c.columns else pd.NA
+
+    # units of the rated employees
+    if employees is not None:
+        if not {"employee_id", "unit_id"} <= set(employees.columns):
+            raise ValueError("employees must have the columns employee_id and unit_id")
+        unit_of = employees.drop_duplicates("employee_id").set_index(
+            employees.drop_duplicates("employee_id")["employee_id"].astype(str)
+        )["unit_id"].astype(str)
+    elif "unit_id" in behaviour.columns:
+        u = behaviour[["employee_id", "unit_id"]].dropna().drop_duplicates("employee_id")
+        unit_of = pd.Series(u["unit_id"].astype(str).to_numpy(), index=u["employee_id"].astype(str))
+    elif level == "officer":
+        u = cit.dropna(subset=["employee_id"]).drop_duplicates("employee_id")
+        unit_of = pd.Series(u["unit_id"].to_numpy(), index=u["employee_id"].astype(str))
+    else:
+        raise ValueError(
+            "align_sources(level='unit') needs the unit of every rated employee: pass "
+            "employees=study.employees (or a behaviour table with a unit_id column)"
+        )
+
+    if level == "officer":
+        cit = cit[cit["employee_id"].notna()].copy()
+        cit["employee_id"] = cit["employee_id"].astype(str)
+        cit["ratee"] = cit["employee_id"]
+        sup = sup[sup["employee_id"].isin(set(cit["employee_id"]))].copy()
+        sup["ratee"] = sup["employee_id"]
+    else:
+        cit["ratee"] = cit["unit_id"]
+    sup["unit_id"] = sup["employee_id"].map(unit_of)
+    lost = sup["unit_id"].isna()
+    if lost.any():
+        ids = sorted(sup.loc[lost, "employee_id"].unique())
+        raise ValueError(
+            f"{len(ids)} rated employee(s) have no unit in the employees table, "
+            f"e.g. {ids[:5]}; pass the employees table of the same study"
+        )
+    if level == "unit":
+        sup["ratee"] = sup["unit_id"]
+    for col in _RESPONDENT:
+        sup[col] = pd.NA
+
+    if sup.empty:
+        raise ValueError(
+            f"no behaviour ratings by roles {list(roles)} of values {list(values)} "
+            f"in period {period!r}" + (" for the officers named by citizens" if level == "officer" else "")
+        )
+    if cit.empty:
+        raise ValueError(
+            f"no citizen responses with answers to {list(items)} in period {period!r}"
+            + (" naming an officer (employee_id)" if level == "officer" else "")
+        )
+    out = pd.concat([sup, cit], ignore_index=True)
+    out["level"] = level
+    out = out[list(ALIGNED_COLUMNS)]
+    out["respondent_age"] = pd.to_numeric(out["respondent_age"], errors="coerce").astype(float)
+    return out.sort_values(["source", "ratee", "period", "observer"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def _check_aligned(aligned: pd.DataFrame, func: str, *sources: str) -> None:
+    if not isinstance(aligned, pd.DataFrame):
+        raise TypeError(f"{func}: pass the table returned by align_sources, got {type(aligned).__name__}")
+    missing = [c for c in ("source", "ratee", "unit_id", "score") if c not in aligned.columns]
+    if missing:
+        raise ValueError(
+            f"{func}: the table lacks {missing}; pass the table returned by align_sources"
+        )
+    found = set(aligned["source"].unique())
+    for s in sources:
+        if s not in found:
+            raise ValueError(f"{func}: no rows of source {s!r}; the table holds {sorted(found)}")
+
+
+# --------------------------------------------------------------------------- case mix
+
+
+def adjust_casemix(
+    aligned: pd.DataFrame,
+    *,
+    covariates: Sequence[str] = CASEMIX_FIELDS,
+    source: str = "citizen",
+) -> pd.DataFrame:
+    """Adjust one source's scores for respondent case mix, centred at the overall mix.
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        Output of :func:`align_sources`.
+    covariates : sequence of str
+        Respondent columns to adjust for. Text columns are categorical (a missing answer
+        is its own category); numeric columns (age) enter linearly, a missing value
+        replaced by the mean plus a missing-indicator. Columns without variation are
+        skipped.
+    source : str, default "citizen"
+        The source whose scores are adjusted; other rows are unchanged.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``aligned`` with ``score`` adjusted on the ``source`` rows and the unadjusted
+        score kept in ``score_raw``. ``.attrs["casemix"]`` holds the coefficients
+        (``term``, ``coef`` in POMP points) and ``.attrs["casemix_covariates"]`` the
+        columns used.
+
+    Notes
+    -----
+    Within the ``source`` rows, the scores are regressed on the covariate design X with
+    ratee fixed effects (both sides centred within ratee, so that the case-mix
+    coefficients β come from differences among respondents of the same ratee and not
+    from differences between ratees). The adjusted score is
+    ``score − (X − X̄) β``, X̄ the mean design over all rows of the source: every ratee's
+    mean is moved to what it would be with the overall respondent mix (indirect
+    standardisation, as for hospital report cards; methods.md §5). Adjusted scores may
+    leave 0–100 slightly.
+
+    Examples
+    --------
+    >>> adjusted = adjust_casemix(aligned)  # doctest: +SKIP
+    >>> adjusted.attrs["casemix"]  # doctest: +SKIP
+    """
+    _check_aligned(aligned, "adjust_casemix", source)
+    covariates = tuple(covariates)
+    missing = [c for c in covariates if c not in aligned.columns]
+    if missing:
+        raise ValueError(f"adjust_casemix: covariate column(s) {missing} not in the table")
+    out = aligned.copy()
+    out["score_raw"] = out["score"]
+    rows = out["source"] == source
+    sub = out.loc[rows]
+    parts: list[pd.DataFrame] = []
+    used: list[str] = []
+    for col in covariates:
+        s = sub[col]
+        num = pd.to_numeric(s, errors="coerce") if s.dtype.kind in "iuf" or col.endswith("age") else None
+        if num is not None and num.notna().any():
+            num = num.astype(float)
+            if num.nunique() < 2:
+                continue
+            block = pd.DataFrame({col: num.fillna(num.mean())}, index=sub.index)
+            if num.isna().any():
+                block[f"{col}[missing]"] = num.isna().astype(float)
+            parts.append(block)
+            used.append(col)
+        else:
+            cat = s.astype("object").where(s.notna(), "(missing)").astype(str)
+            if cat.nunique() < 2:
+                continue
+            parts.append(pd.get_dummies(cat, prefix=col, prefix_sep="=", drop_first=True, dtype=float))
+            used.append(col)
+    out.attrs["casemix_covariates"] = used
+    if not parts:
+        out.attrs["casemix"] = pd.DataFrame({"term": [], "coef": []})
+        return out
+    X = pd.concat(parts, axis=1)
+    y = sub["score"].astype(float)
+    ratee = sub["ratee"].to_numpy()
+    Xw = X - X.groupby(ratee).transform("mean")
+    yw = y - y.groupby(ratee).transform("mean")
+    beta, *_ = np.linalg.lstsq(Xw.to_numpy(), yw.to_numpy(), rcond=None)
+    shift = (X - X.mean()).to_numpy() @ beta
+    out.loc[rows, "score"] = y.to_numpy() - shift
+    out.attrs["casemix"] = pd.DataFrame({"term": list(X.columns), "coef": beta})
+    return out
+
+
+# --------------------------------------------------------------------------- per-ratee sums
+
+
+def _ratee_table(aligned: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
+    """Per ratee: n, mean, variance (n − 1) of each source; ratees holding both."""
+    d = aligned[aligned["source"].isin([x, y])]
+    g = d.groupby(["ratee", "source"], sort=True, observed=True)["score"]
+    s = g.agg(["count", "mean", "var"]).unstack("source")
+    s.columns = [f"{stat}_{'x' if src == x else 'y'}" for stat, src in s.columns]
+    s = s.reindex(columns=[f"{a}_{b}" for b in "xy" for a in ("count", "mean", "var")])
+    s = s.rename(columns={"count_x": "n_x", "count_y": "n_y"})
+    s[["n_x", "n_y"]] = s[["n_x", "n_y"]].fillna(0).astype("int64")
+    s = s[(s["n_x"] > 0) & (s["n_y"] > 0)]
+    s["unit_id"] = d.groupby("ratee", sort=True)["unit_id"].first().reindex(s.index)
+    return s
+
+
+def _mean_reliability(aligned: pd.DataFrame, source: str, ratees: pd.Index) -> float:
+    """Bliese (2000) ICC(2) = (MSB − MSW)/MSB of the ratee means of ``source``:
+    the reliability of a ratee's mean over its observations."""
+    d = aligned[(aligned["source"] == source) & aligned["ratee"].isin(ratees)]
+    g = d.groupby("ratee", observed=True)["score"].agg(["count", "mean", "var"])
+    n, big_n, j = g["count"], g["count"].sum(), len(g)
+    if j < 2 or big_n - j < 1:
+        return float("nan")
+    grand = d["score"].mean()
+    msb = float((n * (g["mean"] - grand) ** 2).sum() / (j - 1))
+    msw = float(((n - 1) * g["var"].fillna(0)).sum() / (big_n - j))
+    return (msb - msw) / msb if msb > 0 else float("nan")
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def source_agreement(
+    aligned: pd.DataFrame,
+    *,
+    x: str = "supervisor",
+    y: str = "citizen",
+    min_n: int = 1,
+    confidence: float = 0.95,
+    margin: float = 10.0,
+    reliability: tuple[float | None, float | None] | None = None,
+    method: str = "1999",
+    zero_method: str = "pratt",
+) -> pd.DataFrame:
+    """Agreement and consistency of two sources over the ratees both observed.
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        Output of :func:`align_sources` (possibly :func:`adjust_casemix`-ed).
+    x, y : str
+        The two sources; differences are ``x − y`` (default supervisor − citizen).
+    min_n : int, default 1
+        Minimum number of ``y`` observations (citizen responses) for a ratee to count.
+    confidence : float, default 0.95
+        Level of the confidence intervals; the TOST uses α = 1 − confidence and
+        reports the (1 − 2α) interval.
+    margin : float, default 10
+        Equivalence margin δ of the TOST in POMP points (10 points = 0.4 on a 1–5
+        scale, 0.3 on a 1–4 scale). Fix it before looking at the data.
+    reliability : (float or None, float or None), optional
+        Reliabilities of the x and y ratee means for the correction for attenuation.
+        ``None`` entries are estimated as the Bliese ICC(2) of the ratee means from
+        the data; at ``level="officer"`` the x default is one supervisor's
+        interrater reliability, .52 (Viswesvaran, Ones & Schmidt 1996).
+    method : {"1999", "1986"}
+        Standard error of the Bland–Altman limits (see :func:`evalkit.bland_altman`).
+    zero_method : {"pratt", "zsplit", "wilcox"}
+        Treatment of zero differences in the Wilcoxon test (Likert means tie often).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The reliability schema plus a ``detail`` column, one row per statistic:
+
+        ================================  ===============================================
+        ``mean_gap``                      d̄ = mean of x − y, t CI, paired t p-value
+        ``loa_low``, ``loa_high``         Bland–Altman 95% limits with CIs
+        ``proportional_bias``             OLS slope of d on (x + y)/2, t CI, p-value
+        ``lin_ccc``                       Lin's ρ_c with Fisher-z CI
+        ``pearson_r``                     r with Fisher-z CI, p-value
+        ``spearman_rho``                  ρ_s, Fisher-z CI with Bonett–Wright SE, p-value
+        ``reliability_x``                 reliability of the x means used below
+        ``reliability_y``                 reliability of the y means used below
+        ``pearson_r_disattenuated``       r / √(r_xx r_yy), CI = r's CI scaled likewise
+        ``cohen_dz``                      d̄ / s_d
+        ``paired_t``                      t statistic, p-value (scipy.stats.ttest_rel)
+        ``wilcoxon``                      signed-rank statistic, p (scipy.stats.wilcoxon)
+        ``tost``                          d̄ with the (1 − 2α) CI; p = TOST p-value
+        ================================  ===============================================
+
+        ``n_targets`` = ratees compared, ``n_raters`` = 2; ``detail`` explains the row.
+
+    Notes
+    -----
+    Consistency (correlation) and agreement (the same level) are different questions;
+    both are reported with the mean gap (methods.md §2). The correction for
+    attenuation is ρ = r_xy/√(r_xx r_yy) (Spearman 1904); it may exceed 1 when the
+    reliabilities are underestimated. Spearman's ρ CI uses SE(atanh ρ_s) =
+    √((1 + ρ_s²/2)/(n − 3)) (Bonett & Wright 2000, *Psychometrika* 65:23–28). The TOST
+    (Schuirmann 1987) declares equivalence when both one-sided tests reject at α, i.e.
+    when the (1 − 2α) CI lies inside (−δ, δ); it is
+    ``statsmodels.stats.weightstats.ttost_paired``.
+
+    Examples
+    --------
+    >>> source_agreement(aligned, margin=10)[["statistic", "estimate", "ci_low", "ci_high"]]
+    ... # doctest: +SKIP
+    """
+    _check_aligned(aligned, "source_agreement", x, y)
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
+    if not margin > 0:
+        raise ValueError(f"margin must be a positive number of POMP points, got {margin!r}")
+    t = _ratee_table(aligned, x, y)
+    t = t[t["n_y"] >= min_n]
+    n = len(t)
+    if n < 3:
+        raise ValueError(
+            f"source_agreement: only {n} ratee(s) have both {x} and {y} observations "
+            f"(with at least {min_n} {y} observations); at least 3 are needed"
+        )
+    pairs = pd.DataFrame({"x": t["mean_x"].to_numpy(), "y": t["mean_y"].to_numpy()})
+    d = pairs["x"] - pairs["y"]
+    a = pairs["x"].to_numpy()
+    b = pairs["y"].to_numpy()
+    rows: list[dict[str, Any]] = []
+
+    def add(statistic: str, estimate: float, detail: str, **kw: float) -> None:
+        rows.append({"statistic": statistic, "estimate": estimate, "detail": detail, **kw})
+
+    ba = bland_altman(pairs, "x", "y", confidence=confidence, method=method).set_index("statistic")
+    bias = ba.loc["bias"]
+    add("mean_gap", bias["estimate"], f"mean of {x} − {y} (POMP points), paired t test",
+        se=bias["se"], ci_low=bias["ci_low"], ci_high=bias["ci_high"], p_val=bias["p_val"])
+    for lim in ("loa_low", "loa_high"):
+        r_ = ba.loc[lim]
+        add(lim, r_["estimate"], f"Bland–Altman 95% limit of agreement, CI method {method}",
+            se=r_["se"], ci_low=r_["ci_low"], ci_high=r_["ci_high"])
+
+    reg = stats.linregress((a + b) / 2, d.to_numpy())
+    tq = stats.t.ppf((1 + confidence) / 2, n - 2)
+    add("proportional_bias", reg.slope, f"slope of {x} − {y} on the pair mean (0 = none)",
+        se=reg.stderr, ci_low=reg.slope - tq * reg.stderr, ci_high=reg.slope + tq * reg.stderr,
+        p_val=reg.pvalue)
+
+    ccc = lin_ccc(pairs, "x", "y", confidence=confidence).iloc[0]
+    add("lin_ccc", ccc["estimate"], "Lin's concordance correlation, Fisher-z CI",
+        se=ccc["se"], ci_low=ccc["ci_low"], ci_high=ccc["ci_high"])
+
+    zq = stats.norm.ppf((1 + confidence) / 2)
+    pr = stats.pearsonr(a, b)
+    r = float(pr.statistic)
+    se_r = 1 / math.sqrt(n - 3) if n > 3 else float("nan")
+    r_lo, r_hi = np.tanh(np.arctanh(r) - zq * se_r), np.tanh(np.arctanh(r) + zq * se_r)
+    add("pearson_r", r, "Pearson correlation of the ratee means, Fisher-z CI",
+        ci_low=r_lo, ci_high=r_hi, p_val=float(pr.pvalue))
+    sr = stats.spearmanr(a, b)
+    rho = float(sr.statistic)
+    se_s = math.sqrt((1 + rho**2 / 2) / (n - 3)) if n > 3 else float("nan")
+    add("spearman_rho", rho, "Spearman rank correlation, Fisher-z CI (Bonett–Wright SE)",
+        ci_low=np.tanh(np.arctanh(rho) - zq * se_s), ci_high=np.tanh(np.arctanh(rho) + zq * se_s),
+        p_val=float(sr.pvalue))
+
+    level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
+    given = reliability if reliability is not None else (None, None)
+    rel: list[float] = []
+    for which, src, value in (("x", x, given[0]), ("y", y, given[1])):
+        if value is not None:
+            if not 0 < value <= 1:
+                raise ValueError(f"reliability of {src} must lie in (0, 1], got {value!r}")
+            rel.append(float(value))
+            add(f"reliability_{which}", float(value), f"reliability of the {src} means (given)")
+        elif which == "x" and level == "officer" and src == "supervisor":
+            rel.append(SUPERVISOR_RELIABILITY)
+            add("reliability_x", SUPERVISOR_RELIABILITY,
+                "one supervisor's interrater reliability, .52 (Viswesvaran et al. 1996)")
+        else:
+            est = _mean_reliability(aligned, src, t.index)
+            rel.append(est)
+            add(f"reliability_{which}", est,
+                f"ICC(2) of the {src} means per ratee (Bliese 2000), from these data")
+    ok = all(np.isfinite(v) and v > 0 for v in rel)
+    k = math.sqrt(rel[0] * rel[1]) if ok else float("nan")
+    add("pearson_r_disattenuated", r / k, "r / sqrt(r_xx r_yy) (Spearman 1904); may exceed 1",
+        ci_low=r_lo / k, ci_high=r_hi / k)
+
+    sd = float(d.std(ddof=1))
+    add("cohen_dz", float(d.mean()) / sd if sd > 0 else float("nan"), "mean gap / SD of gaps")
+    tt = stats.ttest_rel(a, b)
+    add("paired_t", float(tt.statistic), f"paired t test, df = {n - 1}", p_val=float(tt.pvalue))
+    if np.any(d.to_numpy() != 0):
+        w = stats.wilcoxon(a, b, zero_method=zero_method)
+        add("wilcoxon", float(w.statistic), f"Wilcoxon signed-rank, zero_method={zero_method!r}",
+            p_val=float(w.pvalue))
+    else:
+        add("wilcoxon", float("nan"), "all gaps are zero", p_val=1.0)
+
+    from statsmodels.stats.weightstats import ttost_paired
+
+    alpha = 1 - confidence
+    p_tost, _, _ = ttost_paired(a, b, -margin, margin)
+    t2 = stats.t.ppf(1 - alpha, n - 1)
+    se_d = sd / math.sqrt(n)
+    add("tost", float(d.mean()),
+        f"equivalence within ±{margin:g} POMP points; CI at {1 - 2 * alpha:.0%}; "
+        f"p < {alpha:g} means equivalent",
+        se=se_d, ci_low=float(d.mean()) - t2 * se_d, ci_high=float(d.mean()) + t2 * se_d,
+        p_val=float(p_tost))
+
+    out = result_frame([{**r_, "n_targets": n, "n_raters": 2} for r_ in rows])
+    out["detail"] = [r_["detail"] for r_ in rows]
+    return out
+
+
+# --------------------------------------------------------------------------- offset
+
+
+def source_offset(
+    aligned: pd.DataFrame,
+    *,
+    x: str = "supervisor",
+    y: str = "citizen",
+    confidence: float = 0.95,
+    unit_effect: bool = False,
+) -> pd.DataFrame:
+    """Mean offset of source x over source y, net of ratee differences (mixed model).
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        Output of :func:`align_sources` (possibly :func:`adjust_casemix`-ed).
+    x, y : str
+        The sources; the offset is ``x − y`` (the same sign as every gap here).
+    confidence : float, default 0.95
+        Level of the Wald confidence interval.
+    unit_effect : bool, default False
+        At ``level="officer"``: add a unit random intercept with the officer nested in
+        it (``groups=unit_id``, ``vc_formula={"ratee": "0 + C(ratee)"}``). Ignored at
+        unit level, where the ratee is the unit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row:
+
+        - ``term``: ``"offset"``; ``estimate``: x − y in POMP points; ``se``,
+          ``ci_low``, ``ci_high``, ``p_val`` (Wald, H0: offset = 0)
+        - ``n_obs``, ``n_ratees``, ``n_units``: observations and groups in the model
+        - ``var_ratee``: variance of the ratee random intercept; ``var_unit`` (NaN
+          unless ``unit_effect``); ``var_residual``
+        - ``converged``: whether the REML fit converged
+        - ``method``: a description of the model
+
+    Notes
+    -----
+    ``score_ij = β0 + β1·[source = x] + b_j + e_ij``, b_j ~ N(0, σ²_b) per ratee,
+    e_ij ~ N(0, σ²), fitted by REML with ``statsmodels.formula.api.mixedlm``
+    (``score ~ C(source, Treatment(y))``, ``groups = ratee``). β1 is the mean leniency
+    of x relative to y among the same ratees (methods.md §2, multilevel). The residual
+    variance is common to both sources, so the SE is approximate when the sources'
+    spreads differ much. Ratees observed by one source only inform the intercepts.
+
+    Examples
+    --------
+    >>> source_offset(aligned)[["estimate", "ci_low", "ci_high"]]  # doctest: +SKIP
+    """
+    import warnings
+
+    import statsmodels.formula.api as smf
+
+    _check_aligned(aligned, "source_offset", x, y)
+    d = aligned.loc[aligned["source"].isin([x, y]), ["source", "ratee", "unit_id", "score"]].copy()
+    d["source"] = pd.Categorical(d["source"], categories=[y, x])
+    d["ratee"] = d["ratee"].astype(str)
+    formula = f"score ~ C(source, Treatment({y!r}))"
+    term = f"C(source, Treatment({y!r}))[T.{x}]"
+    level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
+    nested = unit_effect and level == "officer"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if nested:
+            model = smf.mixedlm(formula, d, groups=d["unit_id"].astype(str), re_formula="1",
+                                vc_formula={"ratee": "0 + C(ratee)"})
+            desc = (f"REML mixed model: score ~ source (reference {y}), unit random intercept, "
+                    "officer-in-unit variance component")
+        else:
+            model = smf.mixedlm(formula, d, groups=d["ratee"])
+            desc = f"REML mixed model: score ~ source (reference {y}), ratee random intercept"
+        fit = model.fit(reml=True)
+    est, se = float(fit.fe_params[term]), float(fit.bse_fe[term])
+    zq = stats.norm.ppf((1 + confidence) / 2)
+    cov_re = float(np.asarray(fit.cov_re)[0, 0])
+    row = {
+        "term": "offset",
+        "estimate": est,
+        "se": se,
+        "ci_low": est - zq * se,
+        "ci_high": est + zq * se,
+        "p_val": float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan"),
+        "n_obs": len(d),
+        "n_ratees": d["ratee"].nunique(),
+        "n_units": d["unit_id"].nunique(),
+        "var_ratee": float(fit.vcomp[0]) if nested else cov_re,
+        "var_unit": cov_re if nested else float("nan"),
+        "var_residual": float(fit.scale),
+        "converged": bool(fit.converged),
+        "method": desc,
+    }
+    return pd.DataFrame([row])
+
+
+# --------------------------------------------------------------------------- flags
+
+
+def _robust_tau2(gap: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """Centre (median gap) and τ² solving median(z²) = median of χ²₁ (0.4549).
+
+    z_u = (g_u − m)/√(v_u + τ²). Under the model g_u ~ N(m, v_u + τ²) the z_u are
+    standard normal, so median(z_u²) estimates the χ²₁ median; the root in τ² is a
+    median analogue of the Paule–Mandel moment equation Σ z_u² = k − 1, and up to half
+    of the units may diverge without moving it much.
+    """
+    m = float(np.median(gap))
+    target = stats.chi2.ppf(0.5, 1)
+    r2 = (gap - m) ** 2
+
+    def f(tau2: float) -> float:
+        return float(np.median(r2 / (v + tau2))) - target
+
+    if f(0.0) <= 0:
+        return m, 0.0
+    hi = float(np.max(r2)) + 1.0
+    while f(hi) > 0:
+        hi *= 2
+    return m, float(optimize.brentq(f, 0.0, hi, xtol=1e-10 * max(hi, 1.0)))
+
+
+def _dl_tau2(gap: np.ndarray, v: np.ndarray) -> tuple[float, float]:
+    """DerSimonian–Laird τ² and the random-effects weighted mean."""
+    w = 1 / v
+    mf = float(np.sum(w * gap) / np.sum(w))
+    q = float(np.sum(w * (gap - mf) ** 2))
+    k = len(gap)
+    tau2 = max(0.0, (q - (k - 1)) / (np.sum(w) - np.sum(w**2) / np.sum(w)))
+    wr = 1 / (v + tau2)
+    return float(np.sum(wr * gap) / np.sum(wr)), tau2
+
+
+def flag_units(
+    aligned: pd.DataFrame,
+    *,
+    x: str = "supervisor",
+    y: str = "citizen",
+    min_citizen: int = 10,
+    min_supervisor: int = 1,
+    q: float = 0.10,
+    alternative: str = "two-sided",
+    variance: str = "pooled",
+    robust: bool = True,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """Units (or officers) whose supervisors diverge from their citizens beyond chance.
+
+    Parameters
+    ----------
+    aligned : pandas.DataFrame
+        Output of :func:`align_sources` (possibly :func:`adjust_casemix`-ed). At
+        ``level="officer"`` the rows are officers.
+    x, y : str
+        The two sources; the gap is ``x − y`` (default supervisor − citizen).
+    min_citizen : int, default 10
+        Minimum ``y`` observations (citizen responses) for a unit to be eligible for a
+        flag (methods.md §8 suggests 10; 5/11/30 are used elsewhere).
+    min_supervisor : int, default 1
+        Minimum ``x`` observations (rated employees × raters).
+    q : float, default 0.10
+        False discovery rate of the Benjamini–Hochberg procedure.
+    alternative : {"two-sided", "greater", "less"}
+        ``"greater"`` asks only "do supervisors rate higher than usual, relative to
+        their citizens"; the two-sided default also finds the reverse and reports the
+        direction.
+    variance : {"pooled", "unit"}
+        Within-unit variance for the SE: pooled over eligible units per source
+        (stable with few observations; default) or each unit's own (pooled where a
+        unit has fewer than 2 observations).
+    robust : bool, default True
+        Centre at the median gap and estimate τ² by the median equation (see Notes),
+        so that the divergent units themselves neither shift the centre nor inflate τ²;
+        ``False``: random-effects mean and DerSimonian–Laird τ².
+    confidence : float, default 0.95
+        Level of the per-unit CI of the gap.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per unit observed by both sources, sorted by ``q_value``:
+
+        - ``unit_id`` (officer level: ``employee_id`` and ``unit_id``)
+        - ``n_citizen``, ``n_supervisor``: observations of y and x (named after them)
+        - ``mean_supervisor``, ``mean_citizen``: POMP means
+        - ``gap``: x − y; ``se``: √(s²_x/n_x + s²_y/n_y); ``ci_low``, ``ci_high``
+        - ``eligible``: enough observations to be tested
+        - ``z``: (gap − centre)/√(se² + τ²); ``p_value`` (per ``alternative``)
+        - ``q_value``: Benjamini–Hochberg adjusted p over eligible units
+        - ``flagged``: q_value ≤ q — **review**, not a verdict
+        - ``direction``: ``"higher"`` / ``"lower"``: the gap is above/below the common gap
+        - ``funnel_low95``, ``funnel_high95``, ``funnel_low998``, ``funnel_high998``:
+          centre ± 1.96 / 3.09 · √(se² + τ²), the funnel-plot limits at this unit's SE
+
+        ``.attrs`` holds ``centre``, ``tau2``, ``q``, ``min_citizen``, ``alternative``,
+        ``robust``, ``n_eligible``, ``n_flagged``.
+
+    Notes
+    -----
+    Following Spiegelhalter (2005) and methods.md §4: g_u = x̄_u − ȳ_u,
+    SE_u² = s²_x/n_x + s²_y/n_y, and z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
+    common gap (the source offset, which is therefore never flagged) and τ̂² the
+    variance of true gaps between units that is still ordinary (overdispersion).
+    With ``robust=True``, ḡ = median(g_u) and τ̂² solves median_u(z_u²) = χ²₁,0.5 =
+    0.4549 (0 when already below): divergent units are outliers to both, while a
+    DerSimonian–Laird τ̂² would absorb their spread and hide them. P-values are
+    normal, two-sided by default, adjusted by Benjamini & Hochberg (1995)
+    (``statsmodels.stats.multitest.multipletests(method="fdr_bh")``); flags hold the
+    expected share of false flags among flags at ``q``. Units below ``min_citizen`` or
+    ``min_supervisor`` are shown but never tested.
+
+    References
+    ----------
+    Spiegelhalter, D. J. (2005). Funnel plots for comparing institutional performance.
+    *Statistics in Medicine*, 24(8), 1185–1202. DerSimonian, R., & Laird, N. (1986).
+    *Controlled Clinical Trials*, 7, 177–188. Benjamini, Y., & Hochberg, Y. (1995).
+    *JRSS B*, 57, 289–300.
+
+    Examples
+    --------
+    >>> flags = flag_units(aligned, min_citizen=10, q=0.10)  # doctest: +SKIP
+    >>> flags.loc[flags["flagged"], ["unit_id", "gap", "q_value"]]  # doctest: +SKIP
+    """
+    from statsmodels.stats.multitest import multipletests
+
+    _check_aligned(aligned, "flag_units", x, y)
+    if alternative not in ("two-sided", "greater", "less"):
+        raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}")
+    if variance not in ("pooled", "unit"):
+        raise ValueError(f"variance must be 'pooled' or 'unit', got {variance!r}")
+    if not 0 < q < 1:
+        raise ValueError(f"q (the false discovery rate) must lie in (0, 1), got {q!r}")
+    t = _ratee_table(aligned, x, y)
+    if t.empty:
+        raise ValueError(f"flag_units: no unit has both {x} and {y} observations")
+    eligible = (t["n_y"] >= min_citizen) & (t["n_x"] >= min_supervisor)
+
+    pooled = {}
+    for s in "xy":
+        n_, v_ = t[f"n_{s}"], t[f"var_{s}"]
+        use = (n_ >= 2) & v_.notna() & (eligible if eligible.any() else True)
+        df_ = (n_[use] - 1).sum()
+        pooled[s] = float(((n_[use] - 1) * v_[use]).sum() / df_) if df_ > 0 else float("nan")
+    var_x, var_y = (
+        (pd.Series(pooled["x"], index=t.index), pd.Series(pooled["y"], index=t.index))
+        if variance == "pooled"
+        else (t["var_x"].where(t["n_x"] >= 2, pooled["x"]), t["var_y"].where(t["n_y"] >= 2, pooled["y"]))
+    )
+    gap = t["mean_x"] - t["mean_y"]
+    se = np.sqrt(var_x / t["n_x"] + var_y / t["n_y"])
+    zc = stats.norm.ppf((1 + confidence) / 2)
+    out = pd.DataFrame(
+        {
+            "unit_id": t["unit_id"],
+            f"n_{y}": t["n_y"],
+            f"n_{x}": t["n_x"],
+            f"mean_{x}": t["mean_x"],
+            f"mean_{y}": t["mean_y"],
+            "gap": gap,
+            "se": se,
+            "ci_low": gap - zc * se,
+            "ci_high": gap + zc * se,
+            "eligible": eligible & se.gt(0),
+        }
+    )
+    el = out["eligible"].to_numpy()
+    g_e, v_e = gap.to_numpy()[el], (se.to_numpy()[el]) ** 2
+    if el.sum() >= 3:
+        centre, tau2 = _robust_tau2(g_e, v_e) if robust else _dl_tau2(g_e, v_e)
+    else:
+        centre, tau2 = float("nan"), float("nan")
+    sd_tot = np.sqrt(se**2 + tau2)
+    z = ((gap - centre) / sd_tot).where(out["eligible"])
+    if alternative == "two-sided":
+        p = 2 * stats.norm.sf(np.abs(z))
+    elif alternative == "greater":
+        p = stats.norm.sf(z)
+    else:
+        p = stats.norm.cdf(z)
+    p = pd.Series(p, index=out.index).where(out["eligible"])
+    qv = pd.Series(np.nan, index=out.index)
+    if p.notna().any():
+        qv[p.notna()] = multipletests(p[p.notna()].to_numpy(), alpha=q, method="fdr_bh")[1]
+    out["z"] = z
+    out["p_value"] = p
+    out["q_value"] = qv
+    out["flagged"] = (qv <= q).fillna(False).astype(bool)
+    out["direction"] = np.where(gap >= centre, "higher", "lower")
+    out.loc[~np.isfinite(np.asarray(gap - centre, dtype=float)), "direction"] = None
+    for name, zq in (("95", stats.norm.ppf(0.975)), ("998", stats.norm.ppf(0.999))):
+        out[f"funnel_low{name}"] = centre - zq * sd_tot
+        out[f"funnel_high{name}"] = centre + zq * sd_tot
+    level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
+    out = out.rename_axis("ratee").reset_index()
+    if level == "officer":
+        out = out.rename(columns={"ratee": "employee_id"})
+    else:
+        out = out.drop(columns="ratee")
+    out = out.sort_values(["q_value", "unit_id"], na_position="last", kind="stable")
+    out = out.reset_index(drop=True)
+    out.attrs.update(
+        centre=centre,
+        tau2=tau2,
+        q=q,
+        min_citizen=min_citizen,
+        min_supervisor=min_supervisor,
+        alternative=alternative,
+        robust=robust,
+        variance=variance,
+        n_eligible=int(el.sum()),
+        n_flagged=int(out["flagged"].sum()),
+    )
+    return out
+
+
+# --------------------------------------------------------------------------- study level
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    return str(value)
+
+
+_UNIT_JSON = ("unit_id", "n_citizen", "n_supervisor", "gap", "ci_low", "ci_high", "q_value", "flagged")
+
+
+@dataclass
+class ComparisonResult:
+    """Citizens versus supervisors for one period: the tables of :func:`compare_sources`.
+
+    Attributes
+    ----------
+    period
+        The period as given.
+    units
+        :func:`flag_units` at unit level (no personal data).
+    agreement
+        :func:`source_agreement` at unit level, then at officer level; column ``level``.
+    offset
+        :func:`source_offset` at unit level, then at officer level; column ``level``.
+    officers
+        **Restricted**: :func:`flag_units` at officer level (employee_id), for the
+        restricted output only; empty when no citizen named an officer.
+    aligned
+        **Restricted**: the aligned observations (employee and rater ids).
+    casemix
+        Case-mix coefficients of the citizen scores (``term``, ``coef``), empty if none.
+    params
+        The parameters used.
+    """
+
+    period: str | None
+    units: pd.DataFrame
+    agreement: pd.DataFrame
+    offset: pd.DataFrame
+    officers: pd.DataFrame = field(repr=False)
+    aligned: pd.DataFrame = field(repr=False)
+    casemix: pd.DataFrame = field(default_factory=pd.DataFrame)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flagged(self) -> pd.DataFrame:
+        """Units to review (a subset of :attr:`units`)."""
+        return self.units[self.units["flagged"]]
+
+    def to_json(self) -> dict[str, Any]:
+        """Key numbers for ``results.json["comparison"]``: codes and numbers only.
+
+        Returns ``{"period", "units": [{unit_id, n_citizen, n_supervisor, gap, ci_low,
+        ci_high, q_value, flagged}], "offset": {estimate, ci_low, ci_high, method, n_obs,
+        n_ratees}, "agreement": {statistic: {estimate, ci_low, ci_high, p_val,
+        n_targets}}, "centre", "tau2", "params"}`` at unit level; NaN becomes None. No
+        employee ids, names or NIPs.
+        """
+        x = self.params.get("x", "supervisor")
+        keys = [k.replace("supervisor", x) for k in _UNIT_JSON]
+        units = [
+            {k: _jsonable(row[k]) for k in keys}
+            for row in self.units.sort_values("unit_id").to_dict("records")
+        ]
+        off = self.offset[self.offset["level"] == "unit"]
+        offset = (
+            {k: _jsonable(off.iloc[0][k]) for k in ("estimate", "ci_low", "ci_high", "method",
+                                                     "n_obs", "n_ratees")}
+            if len(off) else None
+        )
+        ag = self.agreement[self.agreement["level"] == "unit"]
+        agreement = {
+            r["statistic"]: {k: _jsonable(r[k]) for k in ("estimate", "ci_low", "ci_high", "p_val",
+                                                           "n_targets")}
+            for r in ag.to_dict("records")
+        }
+        return _jsonable({
+            "period": self.period,
+            "units": units,
+            "offset": offset,
+            "agreement": agreement,
+            "centre": self.units.attrs.get("centre"),
+            "tau2": self.units.attrs.get("tau2"),
+            "params": {k: v for k, v in self.params.items() if k != "reliability"},
+        })
+
+    def _repr_html_(self) -> str:
+        u = self.units
+        n_el = int(u["eligible"].sum())
+        off = self.offset[self.offset["level"] == "unit"]
+        head = (
+            f"<b>Citizens versus supervisors</b>, period {html.escape(str(self.period))}: "
+            f"{len(u)} units compared, {n_el} with enough responses, "
+            f"{int(u['flagged'].sum())} to review (BH q ≤ {self.params.get('q')})."
+        )
+        if len(off):
+            o = off.iloc[0]
+            head += (
+                f"<br>Source offset (supervisor − citizen): {o['estimate']:.1f} POMP points "
+                f"[{o['ci_low']:.1f}, {o['ci_high']:.1f}]."
+            )
+        cols = ["unit_id", "n_citizen", "n_supervisor", "gap", "ci_low", "ci_high", "q_value"]
+        body = self.flagged[cols].round(3).to_html(index=False) if len(self.flagged) else ""
+        ag = self.agreement[self.agreement["level"] == "unit"][
+            ["statistic", "estimate", "ci_low", "ci_high", "p_val"]
+        ].round(3).to_html(index=False)
+        return (
+            f"<div>{head}<details><summary>units to review</summary>{body}</details>"
+            f"<details><summary>agreement</summary>{ag}</details></div>"
+        )
+
+
+def compare_sources(
+    study: Any,
+    period: str | Sequence[str] | None,
+    *,
+    supervisor_values: Sequence[str] = ("berorientasi_pelayanan", "kompeten"),
+    citizen_items: Sequence[str] = ("u6", "u7"),
+    roles: Sequence[str] = ("atasan",),
+    casemix: Sequence[str] | None = CASEMIX_FIELDS,
+    min_citizen: int = 10,
+    min_supervisor: int = 1,
+    q: float = 0.10,
+    alternative: str = "two-sided",
+    margin: float = 10.0,
+    reliability: tuple[float | None, float | None] | None = None,
+    confidence: float = 0.95,
+    robust: bool = True,
+) -> ComparisonResult:
+    """Citizens versus supervisors for one period of a study.
+
+    Parameters
+    ----------
+    study : evalkit.io.Study
+        A loaded or simulated study (``behaviour``, ``citizen``, ``employees``).
+    period : str or sequence of str or None
+        Used as given (a quarter, a year, a list); other periods are never pooled in
+        silently, so a thin quarter gives wide intervals and the n says so.
+    supervisor_values, citizen_items, roles
+        See :func:`align_sources`; the x source is the first role's source.
+    casemix : sequence of str or None
+        Respondent fields for :func:`adjust_casemix` of the citizen scores (fields
+        without variation are skipped; ``None`` = no adjustment).
+    min_citizen, min_supervisor, q, alternative, robust
+        See :func:`flag_units`; ``min_citizen`` also limits the ratees of
+        :func:`source_agreement` at unit level.
+    margin, reliability
+        See :func:`source_agreement`.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    ComparisonResult
+        ``units``, ``agreement``, ``offset`` (shareable), ``officers`` and ``aligned``
+        (restricted), ``casemix``, ``params``; ``to_json()`` for results.json.
+
+    Notes
+    -----
+    Steps: :func:`align_sources` at unit level (and at officer level when citizens
+    named officers), :func:`adjust_casemix`, then :func:`source_agreement`,
+    :func:`source_offset` and :func:`flag_units`. The agreement at officer level
+    uses every named officer (``min_n = 1``): one citizen per officer is common.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.simulate(seed=1, employees=400, periods="2025Q1:2025Q4")  # doctest: +SKIP
+    >>> res = ek.compare_sources(study, "2025Q4")  # doctest: +SKIP
+    >>> res.to_json()["offset"]  # doctest: +SKIP
+    """
+    for name in ("behaviour", "citizen", "employees"):
+        if not hasattr(study, name):
+            raise TypeError(f"compare_sources: study must be an evalkit Study (no {name} table)")
+    roles = _as_tuple(roles, "roles")
+    x = ROLE_SOURCE.get(roles[0], roles[0])
+    kw = dict(employees=study.employees, supervisor_values=supervisor_values,
+              citizen_items=citizen_items, roles=roles, period=period)
+    aligned = align_sources(study.behaviour, study.citizen, level="unit", **kw)
+    named = study.citizen["employee_id"].notna()
+    try:
+        officers_aligned = (
+            align_sources(study.behaviour, study.citizen, level="officer", **kw)
+            if named.any() else None
+        )
+    except ValueError:
+        officers_aligned = None  # no named officer in this period, or none rated by x
+    casemix_table = pd.DataFrame({"term": [], "coef": []})
+    if casemix:
+        aligned = adjust_casemix(aligned, covariates=casemix)
+        casemix_table = aligned.attrs["casemix"]
+        if officers_aligned is not None:
+            officers_aligned = adjust_casemix(officers_aligned, covariates=casemix)
+
+    units = flag_units(aligned, x=x, min_citizen=min_citizen, min_supervisor=min_supervisor,
+                       q=q, alternative=alternative, robust=robust, confidence=confidence)
+    ag = [source_agreement(aligned, x=x, min_n=min_citizen, confidence=confidence,
+                           margin=margin, reliability=reliability).assign(level="unit")]
+    off = [source_offset(aligned, x=x, confidence=confidence).assign(level="unit")]
+    officers = pd.DataFrame()
+    if officers_aligned is not None and x in set(officers_aligned["source"]):
+        officers = flag_units(officers_aligned, x=x, min_citizen=min_citizen,
+                              min_supervisor=min_supervisor, q=q, alternative=alternative,
+                              robust=robust, confidence=confidence)
+        pairs = _ratee_table(officers_aligned, x, "citizen")
+        if len(pairs) >= 3:
+            ag.append(source_agreement(officers_aligned, x=x, confidence=confidence,
+                                       margin=margin, reliability=reliability)
+                      .assign(level="officer"))
+            off.append(source_offset(officers_aligned, x=x, confidence=confidence)
+                       .assign(level="officer"))
+    agreement = pd.concat(ag, ignore_index=True)
+    agreement = agreement[["level", *[c for c in agreement.columns if c != "level"]]]
+    offset = pd.concat(off, ignore_index=True)
+    offset = offset[["level", *[c for c in offset.columns if c != "level"]]]
+    params = dict(
+        period=period, supervisor_values=list(_as_tuple(supervisor_values, "")),
+        citizen_items=list(_as_tuple(citizen_items, "")), roles=list(roles), x=x,
+        casemix=list(aligned.attrs.get("casemix_covariates", [])) if casemix else [],
+        min_citizen=min_citizen, min_supervisor=min_supervisor, q=q, alternative=alternative,
+        margin=margin, confidence=confidence, robust=robust, reliability=reliability,
+        scale="POMP 0-100", gap="supervisor - citizen",
+    )
+    return ComparisonResult(
+        period=None if period is None else (period if isinstance(period, str) else ",".join(period)),
+        units=units, agreement=agreement, offset=offset, officers=officers, aligned=aligned,
+        casemix=casemix_table, params=params,
+    )
