@@ -1193,7 +1193,7 @@ class ScoringResult:
             "predikat_counts": {p: int((pred == p).sum()) for p in PREDIKAT},
             "n_units": int(len(self.units)),
             "n_units_checked": int(d["ok"].notna().sum()),
-            "n_units_violating": int((d["ok"] == False).sum()),  # noqa: E712
+            "n_units_violating": int(d["ok"].eq(False).fillna(False).sum()),
             "skm_mutu_counts": {m: int((self.skm["mutu"] == m).sum())
                                 for m in ("A", "B", "C", "D")},
             "n_units_unclear_cluster": int(self.clarity["cluster"].sum()),

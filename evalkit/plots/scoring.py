@@ -111,7 +111,7 @@ def plot_predikat_distribution(
                 edgecolor="white", linewidth=0.5)
         left += share
     ax.set_yticks(y, _unit_names(df, unit, names))
-    violating = (df["ok"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    violating = df["ok"].eq(False).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(violating):
         ax.get_yticklabels()[i].set_color("firebrick")
         ax.text(1.01, y[i], "!", color="firebrick", va="center", fontweight="bold")
@@ -155,7 +155,8 @@ def plot_skm(
     --------
     >>> import pandas as pd
     >>> from evalkit.scoring import skm_index
-    >>> d = pd.DataFrame({"unit_id": ["a", "a", "b"], **{f"u{i}": [4, 3, 2] for i in range(1, 10)}})
+    >>> d = pd.DataFrame({"unit_id": ["a", "a", "b"],
+    ...                   **{f"u{i}": [4, 3, 2] for i in range(1, 10)}})
     >>> fig = plot_skm(skm_index(d, "unit_id"))
     """
     text = _labels(labels)
@@ -172,7 +173,7 @@ def plot_skm(
     value = df["ikm_converted"].to_numpy(dtype=float)
     insufficient = np.zeros(len(df), dtype=bool)
     if "n_sufficient" in df.columns:
-        insufficient = (df["n_sufficient"] == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+        insufficient = df["n_sufficient"].eq(False).fillna(False).to_numpy(dtype=bool)
     bars = ax.barh(y, np.nan_to_num(value - 25.0), left=25.0, color="#4c72b0", height=0.6)
     for bar, bad in zip(bars, insufficient, strict=True):
         if bad:

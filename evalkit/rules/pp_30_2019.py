@@ -96,7 +96,8 @@ def pp30_category(score, innovation=False, *, at_50: str = "sangat_kurang") -> n
 
     Examples
     --------
-    >>> pp30_category([115, 115, 90, 70, 50], innovation=[True, False, False, False, False]).tolist()
+    >>> inn = [True, False, False, False, False]
+    >>> pp30_category([115, 115, 90, 70, 50], innovation=inn).tolist()
     ['sangat_baik', 'baik', 'cukup', 'kurang', 'sangat_kurang']
     """
     if at_50 not in ("sangat_kurang", "kurang"):

@@ -118,7 +118,9 @@ def waktu_score(rw, tw) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         efficiency = 100.0 - r / t * 100.0
         base = (1.76 * t - r) / t * 100.0
-        out = np.where(efficiency <= 24.0, base, 76.0 - (base - 100.0))
+        # 1e-9: an efficiency of exactly 24% (RW = 0.76 TW) stays in the first branch
+        # despite floating-point error (the rule is discontinuous there: 100 vs 76)
+        out = np.where(efficiency <= 24.0 + 1e-9, base, 76.0 - (base - 100.0))
     return np.where(t > 0, out, np.nan)
 
 
