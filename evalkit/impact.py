@@ -283,11 +283,16 @@ def training_panel(
     # training timing: the first training defines the cohort
     tr = training.loc[training["end_date"].notna(), ["employee_id", "end_date"]]
     first_end = (
-        tr.assign(employee_id=tr["employee_id"].astype(str), end_date=pd.to_datetime(tr["end_date"]))
-        .groupby("employee_id")["end_date"]
+        pd.Series(
+            pd.to_datetime(tr["end_date"]).to_numpy(dtype="datetime64[ns]"),
+            index=tr["employee_id"].astype(str).to_numpy(),
+        )
+        .groupby(level=0)
         .min()
     )
-    panel["first_training_end"] = panel["employee_id"].map(first_end).astype("datetime64[ns]")
+    panel["first_training_end"] = first_end.reindex(panel["employee_id"].to_numpy()).to_numpy(
+        dtype="datetime64[ns]"
+    )
     t_code = np.tile(grid, len(ids))
     trained = panel["first_training_end"].notna().to_numpy()
     g_code = np.full(len(panel), np.nan)
@@ -484,9 +489,11 @@ def _aggregates(cs: _CS, att: np.ndarray, n_g: np.ndarray) -> dict[str, np.ndarr
     # group: mean over each cohort's post periods, then weighted by cohort size
     K = len(cs.cohorts)
     theta_g = np.stack(
-        [_weighted(att, np.ones_like(pw), post & (cs.cohort_of_pair == k)) for k in range(K)],
+        [_weighted(att, np.ones_like(pw), post & (cs.cohort_of_pair == k)) for k in range(K)]
+        or [np.full(np.shape(att)[:-1], np.nan)],
         axis=-1,
     )
+    n_g = n_g if K else np.zeros(np.shape(att)[:-1] + (1,))
     wg = np.where(np.isfinite(theta_g), n_g, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["group"] = np.where(
@@ -985,9 +992,11 @@ def training_impact(
             es_rows.append(("callaway_santanna", -1, 0.0, 0.0, 0.0, 0.0, True, False))
             continue
         est = float(agg[f"e{e}"])
+        if not np.isfinite(est):
+            continue  # no comparison identifies this event time
         se, cl, ch, _ = _interval(est, agg_b[f"e{e}"], z)
         es_rows.append(("callaway_santanna", int(e), est, se, cl, ch, False, False))
-    leads = [e for e in rel_all if e <= -2]
+    leads = [e for e in rel_all if e <= -2 and np.isfinite(agg[f"e{e}"])]
     if leads:
         stat, q, p_pre = _wald(
             np.array([agg[f"e{e}"] for e in leads], dtype=float),
@@ -1045,7 +1054,9 @@ def training_impact(
 
     # naive comparisons
     nrows = []
-    for name, est, draws, nt, nc, gap in _naive(d, boot):
+    with np.errstate(invalid="ignore", divide="ignore"):  # a draw may lack a group: NaN
+        naive_rows = _naive(d, boot)
+    for name, est, draws, nt, nc, gap in naive_rows:
         se, cl, ch, _ = _interval(float(est), draws, z)
         bias = "time_trend" if name == "before_after" else "selection"
         nrows.append((name, float(est), se, cl, ch, nt, nc, gap, bias))
