@@ -34,8 +34,14 @@ def by_stat(res: pd.DataFrame) -> pd.DataFrame:
 
 def test_shrout_fleiss_1979_table_values(sf):
     """Shrout & Fleiss (1979), Table 4 (estimates printed to 2 d.p.; 4 d.p. as in psych's docs)."""
-    published = {"ICC1": 0.1657, "ICC2": 0.2898, "ICC3": 0.7148,
-                 "ICC1k": 0.4428, "ICC2k": 0.6201, "ICC3k": 0.9093}
+    published = {
+        "ICC1": 0.1657,
+        "ICC2": 0.2898,
+        "ICC3": 0.7148,
+        "ICC1k": 0.4428,
+        "ICC2k": 0.6201,
+        "ICC3k": 0.9093,
+    }
     res = by_stat(ek.icc(sf, "target", "judge", "score"))
     assert list(res.index) == list(ICC_STATISTICS)
     for stat, value in published.items():
@@ -46,12 +52,54 @@ def test_shrout_fleiss_1979_table_values(sf):
 # R 4.2.2, psych 2.2.9: ICC(sf, lmer=FALSE)$results  (sf = SF_TABLE2 as a 6 x 4 matrix)
 R_PSYCH_95 = {
     #        ICC                F                  df2  p                       lower                upper
-    "ICC1": (0.165741768405476, 1.79467849223947, 18, 0.164768808344639611, -0.1329323248747509, 0.722560062328121),
-    "ICC2": (0.289763779527559, 11.02724795640327, 15, 0.000134566516484337, 0.0187865133747120, 0.761084369648953),
-    "ICC3": (0.714840714840715, 11.02724795640327, 15, 0.000134566516484337, 0.3424647650339254, 0.945858259955360),
-    "ICC1k": (0.442797133679269, 1.79467849223947, 18, 0.164768808344639611, -0.8844421552381190, 0.912415420340776),
-    "ICC2k": (0.620050547598989, 11.02724795640327, 15, 0.000134566516484337, 0.0711368153025035, 0.927232040167722),
-    "ICC3k": (0.909315542377069, 11.02724795640327, 15, 0.000134566516484337, 0.6756747138163047, 0.985891678169062),
+    "ICC1": (
+        0.165741768405476,
+        1.79467849223947,
+        18,
+        0.164768808344639611,
+        -0.1329323248747509,
+        0.722560062328121,
+    ),
+    "ICC2": (
+        0.289763779527559,
+        11.02724795640327,
+        15,
+        0.000134566516484337,
+        0.0187865133747120,
+        0.761084369648953,
+    ),
+    "ICC3": (
+        0.714840714840715,
+        11.02724795640327,
+        15,
+        0.000134566516484337,
+        0.3424647650339254,
+        0.945858259955360,
+    ),
+    "ICC1k": (
+        0.442797133679269,
+        1.79467849223947,
+        18,
+        0.164768808344639611,
+        -0.8844421552381190,
+        0.912415420340776,
+    ),
+    "ICC2k": (
+        0.620050547598989,
+        11.02724795640327,
+        15,
+        0.000134566516484337,
+        0.0711368153025035,
+        0.927232040167722,
+    ),
+    "ICC3k": (
+        0.909315542377069,
+        11.02724795640327,
+        15,
+        0.000134566516484337,
+        0.6756747138163047,
+        0.985891678169062,
+    ),
 }
 # R 4.2.2, psych 2.2.9: ICC(sf, lmer=FALSE, alpha=0.10)$results[, c("lower bound", "upper bound")]
 R_PSYCH_90 = {
@@ -99,8 +147,13 @@ def test_mcgraw_wong_interval_as_r_irr(sf):
     pd.testing.assert_frame_equal(mw.loc[others, cols], sfci.loc[others, cols])
 
 
-PG_TYPES = dict(zip(ICC_STATISTICS, ["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)",
-                                     "ICC(A,k)", "ICC(C,k)"], strict=True))
+PG_TYPES = dict(
+    zip(
+        ICC_STATISTICS,
+        ["ICC(1,1)", "ICC(A,1)", "ICC(C,1)", "ICC(1,k)", "ICC(A,k)", "ICC(C,k)"],
+        strict=True,
+    )
+)
 
 
 def _check_against_pingouin(ours: pd.DataFrame, theirs: pd.DataFrame) -> None:
@@ -122,8 +175,9 @@ def test_against_pingouin_generated(seed, n, k):
     rng = np.random.default_rng(seed)
     wide = rng.normal(size=(n, 1)) + rng.normal(0, 0.3, size=(1, k)) + rng.normal(size=(n, k))
     df = long_from_wide(np.round(wide * 2 + 10, 1))
-    _check_against_pingouin(ek.icc(df, "target", "judge", "score"),
-                            pg.intraclass_corr(df, "target", "judge", "score"))
+    _check_against_pingouin(
+        ek.icc(df, "target", "judge", "score"), pg.intraclass_corr(df, "target", "judge", "score")
+    )
 
 
 def test_listwise_deletion_matches_pingouin_omit_and_reports_dropped():
@@ -134,8 +188,9 @@ def test_listwise_deletion_matches_pingouin_omit_and_reports_dropped():
     df = df.drop(index=df.index[(df["target"] == 17) & (df["judge"] == 0)])  # absent row
     ours = ek.icc(df, "target", "judge", "score")
     assert (ours["n_dropped"] == 4).all() and (ours["n_targets"] == 16).all()
-    _check_against_pingouin(ours, pg.intraclass_corr(df, "target", "judge", "score",
-                                                     nan_policy="omit"))
+    _check_against_pingouin(
+        ours, pg.intraclass_corr(df, "target", "judge", "score", nan_policy="omit")
+    )
     with pytest.raises(ValueError, match="nan_policy='listwise'"):
         ek.icc(df, "target", "judge", "score", nan_policy="raise")
 
@@ -171,8 +226,9 @@ def test_grouped_equals_ungrouped_per_group(ci):
 
 def test_grouped_not_estimable_group_is_nan_with_warning():
     df = _grouped_data()
-    lone = pd.DataFrame({"unit": "solo", "target": ["a", "b"], "judge": ["r0", "r0"],
-                         "score": [1.0, 2.0]})
+    lone = pd.DataFrame(
+        {"unit": "solo", "target": ["a", "b"], "judge": ["r0", "r0"], "score": [1.0, 2.0]}
+    )
     with pytest.warns(RuntimeWarning, match="solo"):
         res = ek.icc(pd.concat([df, lone]), "target", "judge", "score", groups="unit")
     solo = res[res["group"] == "solo"]
@@ -219,8 +275,16 @@ def test_results_stack_with_other_statistics(sf):
     icc = ek.icc(sf, "target", "judge", "score")
     w = ek.kendall_w(sf, "target", "judge", "score")
     both = pd.concat([icc, w], ignore_index=True)
-    assert list(both.columns[:8]) == ["statistic", "estimate", "se", "ci_low", "ci_high",
-                                      "p_val", "n_targets", "n_raters"]
+    assert list(both.columns[:8]) == [
+        "statistic",
+        "estimate",
+        "se",
+        "ci_low",
+        "ci_high",
+        "p_val",
+        "n_targets",
+        "n_raters",
+    ]
     assert len(both) == 7
 
 
@@ -228,3 +292,18 @@ def test_accepts_nullable_integer_and_categorical_ids(sf):
     df = sf.assign(score=sf["score"].astype("Int64"), judge=sf["judge"].astype("category"))
     res = ek.icc(df, "target", "judge", "score")
     assert res.set_index("statistic").at["ICC3", "estimate"] == pytest.approx(0.714840714840715)
+
+
+@pytest.mark.parametrize("name", ["icc", "kendall_w", "cronbach_alpha", "rwg", "icc_aggregation"])
+def test_docstring_examples_run(name):
+    """Each public function's Examples section runs and prints what it says."""
+    import doctest
+
+    func = getattr(ek, name)
+    finder = doctest.DocTestFinder(recurse=False)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    tests = finder.find(func, name, globs={})
+    assert tests and tests[0].examples
+    for t in tests:
+        runner.run(t)
+    assert runner.summarize(verbose=False).failed == 0

@@ -171,8 +171,20 @@ class CrossedDesign:
     ``labels`` holds the group labels (``None`` without groups).
     """
 
-    __slots__ = ("complete", "g", "k", "labels", "n", "n_all", "r", "r_group", "rater_seen",
-                 "t", "t_group", "x")
+    __slots__ = (
+        "complete",
+        "g",
+        "k",
+        "labels",
+        "n",
+        "n_all",
+        "r",
+        "r_group",
+        "rater_seen",
+        "t",
+        "t_group",
+        "x",
+    )
 
     def __init__(self, **kw: object) -> None:
         for key, value in kw.items():

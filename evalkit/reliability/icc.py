@@ -171,8 +171,11 @@ def icc(
             raise ValueError(
                 f"{func}: ICC needs at least two targets rated by the same two or more raters; "
                 f"found {int(n[0])} complete target(s) and {int(k[0])} rater(s)"
-                + (f" after dropping {int(n_all_targets[0] - n[0])} incomplete target(s)"
-                   if n_all_targets[0] > n[0] else "")
+                + (
+                    f" after dropping {int(n_all_targets[0] - n[0])} incomplete target(s)"
+                    if n_all_targets[0] > n[0]
+                    else ""
+                )
             )
         warnings.warn(
             f"{func}: ICC is not estimable (fewer than two complete targets or two raters) "
