@@ -1,0 +1,1246 @@
+"""A synthetic Tanjung Selor data set with planted truth.
+
+:func:`simulate` invents the civil servants (ASN) of Kabupaten Bulungan's organisation
+units, their SKP results, 360° BerAKHLAK behaviour ratings, citizen SKM responses,
+training attendance and the units' organisational predikat, following the data model
+of :mod:`evalkit.tables`. The people are invented; unit names are real OPD and place
+names of the regency. Because the generating model is known, the analysis can be
+checked against it: ``truth`` (and ``truth.json``) records what was planted.
+
+The planted model
+-----------------
+Scores live on a latent scale in points of the 1–5 behaviour scale. Employee *i* of
+unit *u* has a persistent true level ``θ_i = a_u + η_i`` (unit quality ``a_u`` with SD
+0.25, individual level ``η_i`` with SD √0.30). Quarter ``t = 0, 1, …`` adds a common
+time trend ``γ t`` (``time_trend``, default 0.05 a quarter) to true performance, which
+every source sees.
+
+Behaviour: a rater *r* in role ρ (atasan, rekan, bawahan, diri) rates value *v* of
+ratee *i* in quarter *t* with the latent score::
+
+    L = μ + θ_i + γ t + δ_v + λ_r,ρ + h_ri + g_rit + e_rivt
+        [+ c_div · 1{i in a divergent unit} + c_train · D_it   for ρ = atasan]
+
+``δ_v`` is a small value effect (0 for the aligned values berorientasi_pelayanan and
+kompeten), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10, +0.25
+for atasan, rekan, bawahan, diri; rater SD 0.15, 0.20, 0.20, 0.30), ``h`` a persistent
+rater–ratee impression, ``g`` a per-quarter halo shared by the seven values and ``e``
+value-level noise. The variances of ``h``, ``g`` and ``e`` are role-specific and scaled by a
+unit noise multiplier ``m_u`` (log-normal), so that the single-rater reliability is about
+.50 for supervisors, .37 for peers and .30 for subordinates (Conway & Huffcutt 1997) and
+varies between units. The observed score is ``floor(clip(L, 1, 5) + U)`` with ``U``
+uniform on [0, 1): stochastic rounding, so that ``E[score | L] = clip(L, 1, 5)`` exactly.
+Supervisors rate every quarter; peers, subordinates and the employee herself rate in
+the second and fourth quarter (a semester 360°).
+
+Citizens: an SKM response in unit *u*, quarter *t*, answers item *k* with
+``floor(clip(C, 1, 4) + U)`` where ``C = ν_k + ¾ (a_u + γ t) + b_u,k + r_resp + e`` and,
+for u6 (kompetensi pelaksana) and u7 (perilaku pelaksana), ``¾ η_o`` of the officer *o*
+who served the citizen (named in ``employee_id`` for a share of the responses). The
+factor ¾ maps a point on the 1–5 scale to a point on the 1–4 scale with the same percent
+of maximum possible (POMP = (x − min) / (max − min) × 100).
+
+Calibration: three constants are solved numerically on the expected scores
+``clip(L, ·, ·)`` so that the planted truths hold exactly in this data set:
+the supervisor base ``μ + s`` so that, over units with citizen responses that are not
+divergent, the mean of the unit gaps (expected supervisor POMP of the aligned values
+minus expected citizen POMP of u6 and u7) equals ``source_offset_pomp``; ``c_div`` so
+that it raises the expected supervisor POMP of the aligned values in divergent units by
+``divergent_gap_pomp``; ``c_train`` so that it raises the expected supervisor score of
+the treated employee-quarters by ``training_effect`` on average (the average effect on
+the treated, ATT, in points of the mean supervisor behaviour score).
+
+Training: the probability of ever being trained falls with ``θ_i`` (selection on the
+persistent level, never on transitory shocks); a trained employee finishes a first course
+in a quarter drawn uniformly over the window and is treated from the following quarter on
+(staggered adoption; those who finish in the last quarter are not yet treated). Further
+courses add nothing. A naive before/after comparison of the trained is biased upward by
+the time trend, a naive trained/untrained comparison downward by the selection; a
+difference-in-differences with employee and quarter effects recovers ``training_effect``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _simdata as sd
+from ._names import person_names
+from .io import Study
+from .tables import BERAKHLAK, CODES, SKM_ITEMS, TABLES, coerce_dtypes
+
+__all__ = ["DEFAULT_SEED", "SimulatedStudy", "simulate"]
+
+#: The seed of the shipped data set (6502 is BPS's code for Kabupaten Bulungan).
+DEFAULT_SEED = 6502
+
+ROLES = CODES["rater_role"]  # atasan, rekan, bawahan, diri
+ALIGNED_VALUES = ("berorientasi_pelayanan", "kompeten")
+ALIGNED_ITEMS = ("u6", "u7")
+
+SD_UNIT = 0.25  # SD of unit quality a_u
+VAR_ETA = 0.30  # variance of the individual level η_i
+ROUNDING_VAR = 1.0 / 6.0  # variance added by stochastic rounding (uniform fractional part)
+#: Role parameters: mean leniency, SD of rater leniency, variances of h, g, e at m_u = 1.
+ROLE_PARAMS: dict[str, dict[str, float]] = {
+    "atasan": {"mean": 0.00, "sd": 0.15, "h": 0.040, "g": 0.050, "e": 0.045},
+    "rekan": {"mean": 0.05, "sd": 0.20, "h": 0.090, "g": 0.100, "e": 0.150},
+    "bawahan": {"mean": 0.10, "sd": 0.20, "h": 0.140, "g": 0.140, "e": 0.220},
+    "diri": {"mean": 0.25, "sd": 0.30, "h": 0.140, "g": 0.120, "e": 0.200},
+}
+VALUE_EFFECT = dict(
+    zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True)
+)
+#: Citizen item means ν_k on the 1–4 scale (u4, cost, is high: most services are free).
+ITEM_MEAN = dict(zip(SKM_ITEMS, (3.05, 2.95, 2.80, 3.65, 3.00, 3.00, 3.10, 2.75, 2.90),
+                     strict=True))
+CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
+REF_DATE = date(2024, 1, 1)
+OCCUPATIONS = ("PNS", "TNI/Polri", "Pegawai swasta", "Wiraswasta", "Petani", "Nelayan",
+               "Ibu rumah tangga", "Pelajar/Mahasiswa", "Lainnya")
+EDUCATION_P = (0.08, 0.14, 0.42, 0.10, 0.22, 0.035, 0.005)
+COURSE_HOURS = {"pelayanan_prima": (32.0, 40.0), "komunikasi_efektif": (16.0, 24.0),
+                "manajemen_waktu": (12.0, 16.0)}
+MIN_EMPLOYEES = 200
+
+
+@dataclass
+class SimulatedStudy(Study):
+    """A :class:`evalkit.io.Study` made by :func:`simulate`, with what was planted.
+
+    Attributes
+    ----------
+    truth
+        The planted parameters and facts (the content of ``truth.json``); see
+        :func:`simulate` for the keys.
+    """
+
+    truth: dict = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------
+# periods
+
+
+def _parse_periods(periods: str) -> list[str]:
+    """``"2024Q1:2025Q4"`` (or one quarter) → the list of quarters, in order."""
+    text = str(periods).strip().upper()
+    parts = text.split(":")
+    if len(parts) > 2 or not parts[0]:
+        raise ValueError(f"periods must look like '2024Q1:2025Q4', got {periods!r}")
+
+    def parse(p: str) -> tuple[int, int]:
+        p = p.strip()
+        if len(p) != 6 or p[4] != "Q" or not p[:4].isdigit() or p[5] not in "1234":
+            raise ValueError(
+                f"a period must be a quarter like '2024Q1', got {p!r} in {periods!r}"
+            )
+        return int(p[:4]), int(p[5])
+
+    first = parse(parts[0])
+    last = parse(parts[-1])
+    a, b = first[0] * 4 + first[1] - 1, last[0] * 4 + last[1] - 1
+    if b < a:
+        raise ValueError(f"the last period comes before the first in {periods!r}")
+    if first[0] < 2021:
+        raise ValueError(f"simulated periods start in 2021 or later, got {periods!r}")
+    return [f"{k // 4}Q{k % 4 + 1}" for k in range(a, b + 1)]
+
+
+def _quarter_bounds(period: str) -> tuple[date, date]:
+    y, q = int(period[:4]), int(period[5])
+    start = date(y, 3 * q - 2, 1)
+    end = date(y + (q == 4), (3 * q) % 12 + 1, 1) - timedelta(days=1)
+    return start, end
+
+
+# --------------------------------------------------------------------------------------
+# units
+
+
+def _build_units(n_emp: int, rng: np.random.Generator) -> pd.DataFrame:
+    """Units with their expected headcount (``weight``) and minimum size."""
+    f = n_emp / 2000
+    rows: list[dict[str, Any]] = []
+    for o in sd.OPDS:
+        parent = None if o.unit_id == "SETDA" else "SETDA"
+        svc = o.unit_id if o.unit_id in sd.SERVICES else None
+        rows.append(dict(unit_id=o.unit_id, name=o.name, kind=o.kind, sector=o.sector,
+                         parent_unit_id=parent, service_population=o.service_population,
+                         weight=o.weight * f, min_size=8 if o.unit_id in (
+                             "DISDIKBUD", "DINKES", "SETDA") else 5, service=svc))
+    rows.append(dict(unit_id="RSUD", name="RSUD dr. H. Soemarno Sosroatmodjo", kind="rsud",
+                     sector="kesehatan", parent_unit_id="DINKES", service_population=80_000,
+                     weight=0.11 * n_emp, min_size=10, service="rsud"))
+    n_pkm = int(np.clip(round(0.11 * n_emp / 22), 2, len(sd.KECAMATAN)))
+    for k in range(n_pkm):
+        pop = int(rng.integers(6, 20) * 1000 * (2.5 if k == 0 else 1))
+        rows.append(dict(unit_id=f"PKM{k + 1:02d}", name=f"Puskesmas {sd.KECAMATAN[k]}",
+                         kind="puskesmas", sector="kesehatan", parent_unit_id="DINKES",
+                         service_population=pop, weight=0.11 * n_emp / n_pkm
+                         * rng.uniform(0.7, 1.3), min_size=6, service="puskesmas"))
+    kec_p = np.array([5, 3, 2, 2, 1, 1, 2, 1, 1, 1], dtype=float)
+    kec_p /= kec_p.sum()
+    for prefix, label, share, avg, cap, numfmt in (
+        ("SD", "SD Negeri", 0.33, 16, 45, "{:03d}"),
+        ("SMP", "SMP Negeri", 0.12, 28, 12, "{:d}"),
+    ):
+        n_sch = int(np.clip(round(share * n_emp / avg), 2 if prefix == "SD" else 1, cap))
+        kec = np.sort(rng.choice(len(sd.KECAMATAN), n_sch, p=kec_p))
+        kec[0] = 0  # the capital always has a school
+        kec = np.sort(kec)
+        count: dict[int, int] = {}
+        for s, k in enumerate(kec):
+            count[k] = count.get(k, 0) + 1
+            name = f"{label} {numfmt.format(count[k])} {sd.KECAMATAN[k]}"
+            rows.append(dict(unit_id=f"{prefix}{s + 1:02d}", name=name, kind="sekolah",
+                             sector="pendidikan", parent_unit_id="DISDIKBUD",
+                             service_population=int(rng.integers(15, 60) * 10),
+                             weight=share * n_emp / n_sch * rng.uniform(0.6, 1.4),
+                             min_size=6 if prefix == "SD" else 8, service="sekolah"))
+    n_kec = int(np.clip(round(n_emp / 200), 2, len(sd.KECAMATAN)))
+    for k in range(n_kec):
+        rows.append(dict(unit_id=f"KEC{k + 1:02d}", name=f"Kantor Kecamatan {sd.KECAMATAN[k]}",
+                         kind="kecamatan", sector="administrasi", parent_unit_id="SETDA",
+                         service_population=int(rng.integers(4, 20) * 1000 * (3 if k == 0
+                                                                             else 1)),
+                         weight=12 * f, min_size=5, service="kecamatan"))
+    if n_emp >= 600:
+        for k, kel in enumerate(sd.KELURAHAN):
+            rows.append(dict(unit_id=f"KEL{k + 1:02d}", name=f"Kantor Kelurahan {kel}",
+                             kind="kelurahan", sector="administrasi", parent_unit_id="KEC01",
+                             service_population=int(rng.integers(8, 30) * 1000),
+                             weight=7 * f, min_size=4, service="kelurahan"))
+    units = pd.DataFrame(rows)
+    # sizes: the minimum plus a largest-remainder share of the rest, by weight
+    spare = n_emp - int(units["min_size"].sum())
+    if spare < 0:
+        raise ValueError(
+            f"employees={n_emp} is too few for the units of the regency; pass at least "
+            f"{MIN_EMPLOYEES}"
+        )
+    share = units["weight"].to_numpy() / units["weight"].sum() * spare
+    extra = np.floor(share).astype(int)
+    rest = spare - extra.sum()
+    extra[np.argsort(-(share - extra), kind="stable")[:rest]] += 1
+    units["size"] = units["min_size"].to_numpy() + extra
+    return units
+
+
+# --------------------------------------------------------------------------------------
+# staff and hierarchy
+
+
+def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
+    """(level, local parent index or None, job code, position) for each member."""
+    n, kind = int(unit["size"]), unit["kind"]
+    staff: list[tuple] = []
+
+    def add(level, parent, job, position=""):
+        staff.append((level, parent, job, position))
+        return len(staff) - 1
+
+    if kind == "sekolah":
+        head = add(0, None, "kepsek", "Kepala Sekolah")
+        n_op = 1 if n < 15 else 2
+        for _ in range(n_op):
+            add(3, head, "operator_sekolah")
+        for _ in range(n - 1 - n_op):
+            add(3, head, "guru")
+        return staff
+    if kind == "puskesmas":
+        head = add(0, None, "kapus", "Kepala Puskesmas")
+        tu = head
+        if n >= 18:
+            tu = add(2, head, "pengawas", "Kepala Sub Bagian Tata Usaha")
+        m = n - len(staff)
+        n_dok = 1 + (m >= 20)
+        mix = ["dokter"] * n_dok + ["apoteker"]
+        n_adm = max(1, round(0.1 * m))
+        n_nakes = max(1, round(0.12 * m))
+        rest = m - len(mix) - n_adm - n_nakes
+        n_per = rest // 2 + rest % 2
+        mix += ["nakes"] * n_nakes + ["perawat"] * n_per + ["bidan"] * (rest - n_per)
+        for job in mix:
+            add(3, head, job)
+        for _ in range(n_adm):
+            add(3, tu, "pelaksana")
+        return staff
+    if kind == "rsud":
+        head = add(0, None, "direktur", "Direktur")
+        med = add(1, head, "administrator", "Kepala Bidang Pelayanan Medis")
+        nur = add(1, head, "administrator", "Kepala Bidang Keperawatan")
+        adm = add(1, head, "administrator", "Kepala Bagian Tata Usaha")
+        m = n - 4
+        n_ward = int(np.clip(round(m / 12), 1, 8))
+        wards = ["Rawat Inap Penyakit Dalam", "Rawat Inap Anak", "Rawat Inap Bedah",
+                 "Instalasi Gawat Darurat", "Kamar Operasi", "Rawat Jalan", "Kebidanan",
+                 "Perinatologi"]
+        wl = [add(2, nur, "pengawas", f"Kepala Ruang {w}") for w in wards[:n_ward]]
+        m -= n_ward
+        counts = {"dokter": 0.15, "apoteker": 0.04, "nakes": 0.10, "bidan": 0.10,
+                  "pelaksana": 0.16}
+        k = {j: max(1, round(p * m)) for j, p in counts.items()}
+        k["perawat"] = m - sum(k.values())
+        for j in ("dokter", "apoteker", "nakes"):
+            for _ in range(k[j]):
+                add(3, med, j)
+        for i in range(k["perawat"] + k["bidan"]):
+            add(3, wl[i % n_ward], "perawat" if i < k["perawat"] else "bidan")
+        for _ in range(k["pelaksana"]):
+            add(3, adm, "pelaksana")
+        return staff
+    if kind in ("kecamatan", "kelurahan"):
+        if kind == "kecamatan":
+            head = add(0, None, "administrator", "Camat")
+            n_f = int(np.clip(round((n - 1) / 6), 1, 3))
+            names = ["Sekretaris Kecamatan", "Kepala Seksi Pelayanan Umum",
+                     "Kepala Seksi Pemerintahan"]
+            firsts = [add(2, head, "pengawas", names[i]) for i in range(n_f)]
+        else:
+            head = add(0, None, "pengawas", "Lurah")
+            firsts = [head]
+        m = n - len(staff)
+        n_counter = max(1, round(0.45 * m))
+        for i in range(m):
+            add(3, firsts[i % len(firsts)], "counter" if i < n_counter else "pelaksana")
+        return staff
+    # OPD: dinas, badan, sekretariat, inspektorat
+    opd = {o.unit_id: o for o in sd.OPDS}[unit["unit_id"]]
+    head = add(0, None, "jpt", opd.head)
+    n_mid = min(len(opd.mids), max(1, round(n / 12))) if n >= 6 else 0
+    if unit["unit_id"] in ("DISDIKBUD", "DINKES"):
+        n_mid = max(n_mid, 2)
+    mids = [add(1, head, "administrator", opd.mids[i]) for i in range(n_mid)]
+    n_first = int(np.clip(round((n - 1 - n_mid) / 8), 1, 2 * n_mid)) if n >= 15 else 0
+    firsts = [add(2, mids[i % n_mid], "pengawas",
+                  sd._FIRST_LINE[i % len(sd._FIRST_LINE)]) for i in range(n_first)]
+    bosses = firsts or mids or [head]
+    m = n - len(staff)
+    n_counter = max(2, round(0.3 * m)) if unit["service"] else 0
+    n_spec = round(0.4 * (m - n_counter))
+    for i in range(m):
+        job = "counter" if i < n_counter else ("specialist" if i < n_counter + n_spec
+                                               else "pelaksana")
+        add(3, bosses[i % len(bosses)], job)
+    return staff
+
+
+def _jf_level(kind: str, grade_idx: int) -> str:
+    if kind == "ahli":
+        return ("ahli_pertama" if grade_idx <= 9 else "ahli_muda" if grade_idx <= 11
+                else "ahli_madya" if grade_idx <= 14 else "ahli_utama")
+    return ("pemula" if grade_idx <= 4 else "terampil" if grade_idx <= 7
+            else "mahir" if grade_idx <= 9 else "penyelia")
+
+
+def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Employees with the model's columns plus helper columns (level, job, family, front,
+    uidx, parent_idx)."""
+    members: list[dict[str, Any]] = []
+    heads: dict[str, int] = {}
+    mids: dict[str, list[int]] = {}
+    for u_idx, unit in units.iterrows():
+        base = len(members)
+        for level, parent, job, position in _unit_staff(unit, rng):
+            members.append(dict(uidx=u_idx, unit_id=unit["unit_id"], sector=unit["sector"],
+                                level=level, parent_idx=None if parent is None
+                                else base + parent, job=job, position=position))
+        heads[unit["unit_id"]] = base
+        mids[unit["unit_id"]] = [base + i for i, m in enumerate(members[base:]) if m["level"] == 1]
+    sekda = heads["SETDA"]
+
+    def mid_or_head(uid: str, k: int) -> int:
+        ms = mids[uid]
+        return ms[min(k, len(ms) - 1)] if ms else heads[uid]
+
+    for uid, h in heads.items():
+        if uid == "SETDA":
+            continue
+        kind = units.loc[units["unit_id"] == uid, "kind"].iloc[0]
+        if kind == "sekolah":
+            members[h]["parent_idx"] = mid_or_head("DISDIKBUD", 0 if uid.startswith("SD") else 1)
+        elif kind == "puskesmas":
+            members[h]["parent_idx"] = mid_or_head("DINKES", 0)
+        elif kind == "kelurahan":
+            members[h]["parent_idx"] = heads["KEC01"]
+        else:
+            members[h]["parent_idx"] = sekda
+
+    n = len(members)
+    emp = pd.DataFrame(members)
+    gender = np.empty(n, dtype=object)
+    employment = np.empty(n, dtype=object)
+    birth = np.empty(n, dtype=object)
+    start = np.empty(n, dtype=object)
+    grade = np.empty(n, dtype=object)
+    jf = np.empty(n, dtype=object)
+    position = emp["position"].to_numpy(dtype=object).copy()
+    titles = np.empty(n, dtype=object)
+    prefixes = np.empty(n, dtype=object)
+    intake = np.zeros(n, dtype=int)
+    opd_spec = {o.unit_id: o.specialists for o in sd.OPDS}
+    for i in range(n):
+        job = sd.JOBS[emp.at[i, "job"]]
+        level = emp.at[i, "level"]
+        gender[i] = "p" if rng.random() < job.female else "l"
+        pppk = level == 3 and rng.random() < job.pppk
+        employment[i] = "pppk" if pppk else "pns"
+        lo_age, hi_age = job.ages
+        if pppk:
+            hi_age = min(hi_age, 50)
+            lo_age = max(lo_age, 25)
+        age = int(rng.integers(lo_age, hi_age + 1))
+        b = date(REF_DATE.year - age - 1, 1, 1) + timedelta(days=int(rng.integers(0, 365)))
+        birth[i] = b
+        jf_kind = job.jf
+        if jf_kind == "mix":
+            jf_kind = "ahli" if rng.random() < 0.5 else "terampil"
+        if jf_kind == "terampil" and emp.at[i, "job"] == "bidan" and rng.random() < 0.2:
+            jf_kind = "ahli"
+        entry = job.grades[0]
+        if jf_kind == "ahli":
+            entry = max(entry, 8)
+        elif jf_kind == "terampil":
+            entry = 6
+        sma = emp.at[i, "job"] in ("pelaksana", "counter", "operator_sekolah") and (
+            rng.random() < 0.5)
+        if sma:
+            entry = 4
+        base_name = job.position
+        title = job.titles[int(rng.integers(0, len(job.titles)))]
+        if emp.at[i, "job"] == "nakes":
+            base_name, title = sd.NAKES_POSITIONS[int(rng.integers(0, len(sd.NAKES_POSITIONS)))]
+        elif emp.at[i, "job"] == "specialist":
+            specs = opd_spec.get(emp.at[i, "unit_id"], ("Analis Kebijakan",))
+            base_name = specs[int(rng.integers(0, len(specs)))]
+        elif emp.at[i, "job"] == "perawat":
+            title = "S.Kep., Ns." if jf_kind == "ahli" else "A.Md.Kep."
+        elif emp.at[i, "job"] == "bidan":
+            title = "S.Tr.Keb." if jf_kind == "ahli" else "A.Md.Keb."
+        if sma:
+            title = ""
+        if pppk:
+            sy = int(rng.choice([2021, 2022, 2023]))
+            start[i] = date(sy, int(rng.integers(1, 13)), 1)
+            intake[i] = int(rng.integers(1, 4))
+            g = job.pppk_grade
+            if jf_kind == "ahli":
+                g = "IX"
+            elif jf_kind == "terampil":
+                g = "VII"
+            elif sma:
+                g = "V"
+            grade[i] = g
+            if jf_kind:
+                jf[i] = "ahli_pertama" if g == "IX" else "terampil"
+        else:
+            entry_age = {4: (19, 26), 6: (21, 28)}.get(entry, (23, 31))
+            sy = min(b.year + int(rng.integers(entry_age[0], entry_age[1] + 1)), 2023)
+            start[i] = date(sy, int(rng.integers(1, 13)), 1)
+            yos = REF_DATE.year - sy
+            if level < 3 or emp.at[i, "job"] in ("kepsek", "direktur", "kapus"):
+                gi = int(rng.integers(job.grades[0], job.grades[1] + 1))
+            else:
+                gi = min(entry + yos // 4 + int(rng.integers(0, 2)), job.grades[1])
+                gi = max(gi, entry)
+            grade[i] = sd.GRADES_PNS[gi]
+            if jf_kind:
+                jf[i] = _jf_level(jf_kind, gi)
+        if emp.at[i, "job"] == "kepsek":
+            jf[i] = "ahli_madya"
+        if jf[i] is not None and not position[i]:
+            position[i] = f"{base_name} {sd.JF_LEVELS[jf[i]]}"
+        elif not position[i]:
+            position[i] = base_name
+        titles[i] = title
+        prefixes[i] = job.prefix
+    names = person_names(gender, rng)
+    full = []
+    for i in range(n):
+        nm = names[i]
+        if prefixes[i]:
+            nm = f"{prefixes[i]} {nm}"
+        if titles[i]:
+            nm = f"{nm}, {titles[i]}"
+        full.append(nm)
+    emp["name"] = full
+    emp["gender"] = gender
+    emp["employment"] = employment
+    emp["birth_date"] = birth
+    emp["start_date"] = start
+    emp["grade"] = grade
+    emp["jf_level"] = jf
+    emp["position"] = position
+    emp["position_type"] = [sd.JOBS[j].position_type for j in emp["job"]]
+    emp["family"] = [sd.JOBS[j].family for j in emp["job"]]
+    emp["front"] = [sd.JOBS[j].front for j in emp["job"]]
+    width = max(5, len(str(n)))
+    emp["employee_id"] = [f"E{i + 1:0{width}d}" for i in range(n)]
+    emp["supervisor_id"] = [None if p is None or pd.isna(p) else emp.at[int(p), "employee_id"]
+                            for p in emp["parent_idx"]]
+    emp["nip"] = _nips(emp, intake, rng)
+    return emp
+
+
+def _nips(emp: pd.DataFrame, intake: np.ndarray, rng: np.random.Generator) -> list[str]:
+    """18-digit NIPs (reference/regulations.md §5), unique.
+
+    PNS: birth date YYYYMMDD + TMT CPNS YYYYMM + sex (1 male, 2 female) + serial 001–999.
+    PPPK: birth date YYYYMMDD + TMT year YYYY + ``2`` + intake (1 digit) + sex + serial.
+    """
+    used: dict[str, set[int]] = {}
+    out = []
+    for i, row in enumerate(emp.itertuples(index=False)):
+        b: date = row.birth_date
+        s: date = row.start_date
+        sex = "1" if row.gender == "l" else "2"
+        if row.employment == "pns":
+            prefix = f"{b:%Y%m%d}{s:%Y%m}{sex}"
+        else:
+            prefix = f"{b:%Y%m%d}{s:%Y}2{intake[i]}{sex}"
+        taken = used.setdefault(prefix, set())
+        serial = int(rng.integers(1, 1000))
+        while serial in taken:
+            serial = serial % 999 + 1
+        taken.add(serial)
+        out.append(f"{prefix}{serial:03d}")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# indicators and results
+
+
+def _build_indicators(units: pd.DataFrame, rng: np.random.Generator
+                      ) -> tuple[pd.DataFrame, list[str]]:
+    cols = ["indicator_id", "sector", "unit_id", "name", "unit_of_measure", "direction",
+            "target_kind", "family", "lo", "hi", "decimals", "cap"]
+    rows = [dict(zip(cols, spec, strict=True)) for spec in sd.INDICATORS
+            if spec[2] is None or spec[2] in set(units["unit_id"])]
+    # unclear-indicator units: one school, one puskesmas, one kecamatan, one OPD
+    picks = []
+    for kinds in (("sekolah",), ("puskesmas",), ("kecamatan",), ("dinas", "badan")):
+        cand = units.loc[units["kind"].isin(kinds), "unit_id"].to_numpy()
+        cand = cand[~np.isin(cand, ["DISDIKBUD", "DINKES"])]
+        if len(cand):
+            picks.append(str(cand[int(rng.integers(0, len(cand)))]))
+    for uid in picks:
+        sector = units.loc[units["unit_id"] == uid, "sector"].iloc[0]
+        chosen = np.sort(rng.choice(3, 2, replace=False))
+        for k, c in enumerate(chosen):
+            name, uom, direction, tkind = sd.VAGUE_INDICATORS[sector][c]
+            rows.append(dict(indicator_id=f"IKI-{uid}-{k + 1}", sector=sector, unit_id=uid,
+                             name=name, unit_of_measure=uom, direction=direction,
+                             target_kind=tkind, family="vague", lo=np.nan, hi=np.nan,
+                             decimals=0, cap=None))
+    return pd.DataFrame(rows), sorted(picks)
+
+
+def _assign_indicators(emp: pd.DataFrame, ind: pd.DataFrame, unclear: list[str],
+                       rng: np.random.Generator) -> pd.DataFrame:
+    """(employee index, indicator index, kind) for each SKP line."""
+    rows = []
+    by_family = {f: ind.index[(ind["family"] == f) & ind["unit_id"].isna()].to_numpy()
+                 for f in ("guru", "klinis", "admin")}
+    by_unit = {u: g.index.to_numpy() for u, g in ind[ind["unit_id"].notna()
+                                                     & (ind["family"] != "vague")]
+               .groupby("unit_id")}
+    vague = {u: g.index.to_numpy() for u, g in ind[ind["family"] == "vague"].groupby("unit_id")}
+    for i, row in enumerate(emp.itertuples(index=False)):
+        k = int(rng.integers(3, 7))
+        pool = by_family[row.family]
+        own = [j for j in by_unit.get(row.unit_id, []) if ind.at[j, "family"] == row.family]
+        chosen: list[int] = []
+        if row.unit_id in vague:
+            vv = vague[row.unit_id]
+            chosen += list(rng.choice(vv, min(len(vv), int(rng.integers(1, 3))), replace=False))
+        if own:
+            chosen += list(rng.choice(own, min(len(own), 2), replace=False))
+        rest = np.setdiff1d(pool, chosen)
+        chosen += list(rng.choice(rest, max(0, k - len(chosen)), replace=False))
+        n_utama = min(len(chosen), int(rng.integers(2, 5)))
+        for pos, j in enumerate(chosen):
+            rows.append((i, int(j), "utama" if pos < n_utama else "tambahan"))
+    return pd.DataFrame(rows, columns=["eidx", "iidx", "kind"])
+
+
+def _build_results(emp: pd.DataFrame, ind: pd.DataFrame, lines: pd.DataFrame,
+                   periods: list[str], theta: np.ndarray, trend: float,
+                   rng: np.random.Generator) -> pd.DataFrame:
+    T = len(periods)
+    years = np.array([int(p[:4]) for p in periods])
+    uyears = np.unique(years)
+    L = len(lines)
+    eidx = np.repeat(lines["eidx"].to_numpy(), T)
+    iidx = np.repeat(lines["iidx"].to_numpy(), T)
+    kind = np.repeat(lines["kind"].to_numpy(), T)
+    t = np.tile(np.arange(T), L)
+    yidx = np.searchsorted(uyears, years[t])
+    lo = ind["lo"].to_numpy(float)[iidx]
+    hi = ind["hi"].to_numpy(float)[iidx]
+    dec = ind["decimals"].to_numpy(int)[iidx]
+    cap = ind["cap"].astype(float).to_numpy()[iidx]
+    lower = ind["direction"].to_numpy(object)[iidx] == "lower"
+    vague = ind["family"].to_numpy(object)[iidx] == "vague"
+    # one target per SKP line and year
+    u = rng.random((L, len(uyears)))
+    tgt = (lo + u[np.repeat(np.arange(L), T), yidx] * (hi - lo))
+    tgt = np.where(dec == 1, np.round(tgt, 1), np.round(tgt))
+    z = (theta[eidx] + trend * t) / np.sqrt(VAR_ETA + SD_UNIT**2) + rng.normal(0, 0.8, L * T)
+    ratio = np.exp(0.03 + 0.06 * z)
+    real = np.where(lower, tgt / ratio, tgt * ratio)
+    real = np.where(np.isnan(cap), real, np.minimum(real, np.nan_to_num(cap, nan=np.inf)))
+    real = np.where(dec == 1, np.round(real, 1), np.round(real))
+    ach = np.where(lower, tgt / np.maximum(real, 1e-9), real / np.maximum(tgt, 1e-9))
+    rating = np.where(ach >= 1.08, "di_atas", np.where(ach >= 0.92, "sesuai", "di_bawah"))
+    # vague lines: no target; a realization of "100" in half of them; rated sesuai mostly
+    coin = rng.random(L * T)
+    tgt = np.where(vague, np.nan, tgt)
+    real = np.where(vague, np.where(coin < 0.5, 100.0, np.nan), real)
+    rating = np.where(vague, np.where(coin < 0.85, "sesuai", "di_atas"), rating)
+    return pd.DataFrame({
+        "period": np.array(periods, dtype=object)[t],
+        "employee_id": emp["employee_id"].to_numpy(object)[eidx],
+        "indicator_id": ind["indicator_id"].to_numpy(object)[iidx],
+        "kind": kind,
+        "target": tgt,
+        "realization": real,
+        "rating": rating,
+    })
+
+
+# --------------------------------------------------------------------------------------
+# training
+
+
+def _build_training(emp: pd.DataFrame, theta: np.ndarray, periods: list[str],
+                    rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+    """Attendance rows and, per employee, the index of the first treated quarter
+    (``len(periods)`` or more = not treated within the window)."""
+    n, T = len(emp), len(periods)
+    z = theta / np.sqrt(VAR_ETA + SD_UNIT**2)
+    p = 1.0 / (1.0 + np.exp(-(0.25 - 0.9 * z)))  # lower level → more likely sent
+    trained = rng.random(n) < p
+    end_q = rng.integers(0, T, n)  # quarter in which the first course ends
+    first_treated = np.where(trained, end_q + 1, np.iinfo(np.int32).max)
+    n_courses = 1 + (rng.random(n) < 0.35).astype(int) + (rng.random(n) < 0.08).astype(int)
+    front = emp["front"].to_numpy(bool)
+    rows = []
+    courses = CODES["course"]
+    for i in np.flatnonzero(trained):
+        order = list(rng.permutation(3))
+        if front[i] and rng.random() < 0.6:
+            order.remove(0)
+            order.insert(0, 0)  # front-line staff mostly start with pelayanan_prima
+        q = int(end_q[i])
+        for k in range(int(n_courses[i])):
+            if q >= T:
+                break
+            course = courses[order[k]]
+            qs, qe = _quarter_bounds(periods[q])
+            hours = float(COURSE_HOURS[course][int(rng.integers(0, 2))])
+            days = int(hours // 8) + (hours % 8 > 0)
+            span = (qe - qs).days - days
+            s = qs + timedelta(days=int(rng.integers(0, span)))
+            rows.append((emp.at[i, "employee_id"], course, s, s + timedelta(days=days - 1), hours))
+            q += int(rng.integers(1, 3))
+    tr = pd.DataFrame(rows, columns=["employee_id", "course", "start_date", "end_date", "hours"])
+    return tr, first_treated
+
+
+# --------------------------------------------------------------------------------------
+# behaviour ratings
+
+
+def _rater_pairs(emp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Who rates whom: supervisor, 2–4 peers, up to 3 subordinates, self."""
+    n = len(emp)
+    parent = emp["parent_idx"].to_numpy(object)
+    par = np.array([-1 if p is None or pd.isna(p) else int(p) for p in parent])
+    uidx = emp["uidx"].to_numpy(int)
+    level = emp["level"].to_numpy(int)
+    rows = []
+    for i in range(n):
+        if par[i] >= 0:
+            rows.append((par[i], i, 0))
+    by_parent: dict[int, list[int]] = {}
+    for i in range(n):
+        by_parent.setdefault(int(par[i]), []).append(i)
+    by_unit: dict[int, list[int]] = {}
+    for i in range(n):
+        by_unit.setdefault(int(uidx[i]), []).append(i)
+    for i in range(n):
+        pool = [j for j in by_parent.get(int(par[i]), []) if j != i] if par[i] >= 0 else []
+        if len(pool) < 2:
+            pool = [j for j in by_unit[int(uidx[i])]
+                    if j != i and j != par[i] and par[j] != i and level[j] == level[i]]
+        if len(pool) < 2:
+            pool = [j for j in by_unit[int(uidx[i])] if j != i and j != par[i] and par[j] != i]
+        k = min(len(pool), int(rng.integers(2, 5)))
+        for j in rng.choice(pool, k, replace=False) if k else []:
+            rows.append((int(j), i, 1))
+        subs = by_parent.get(i, [])
+        if subs:
+            for j in rng.choice(subs, min(3, len(subs)), replace=False):
+                rows.append((int(j), i, 2))
+        rows.append((i, i, 3))
+    pairs = pd.DataFrame(rows, columns=["rater", "ratee", "role"])
+    return pairs.sort_values(["ratee", "rater"], kind="stable").reset_index(drop=True)
+
+
+def _pomp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
+    return (x - lo) / (hi - lo) * 100.0
+
+
+def _solve(f, target: float, lo: float, hi: float, what: str) -> float:
+    """Bisection for an increasing ``f`` with ``f(c) = target`` on [lo, hi]."""
+    flo, fhi = f(lo), f(hi)
+    if not flo <= target <= fhi:
+        raise ValueError(
+            f"cannot plant {what} = {target:g}: reachable range on the bounded score scale "
+            f"is [{flo:.3g}, {fhi:.3g}]"
+        )
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        if f(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+# --------------------------------------------------------------------------------------
+# the simulator
+
+
+def simulate(
+    out: str | Path | None = None,
+    *,
+    seed: int = DEFAULT_SEED,
+    employees: int = 2000,
+    periods: str = "2024Q1:2025Q4",
+    divergent_units: int = 4,
+    training_effect: float = 0.3,
+    source_offset_pomp: float = 8.0,
+    divergent_gap_pomp: float = 18.0,
+    time_trend: float = 0.05,
+) -> SimulatedStudy:
+    """Simulate a Tanjung Selor study with planted truth, and optionally write it.
+
+    Parameters
+    ----------
+    out
+        Folder to write: one CSV per table (UTF-8, comma-separated, rows sorted by the
+        table's key), ``truth.json`` and a ``README.md`` data dictionary. The same
+        arguments give byte-identical files. ``None`` writes nothing.
+    seed
+        Random seed (default :data:`DEFAULT_SEED` = 6502, the shipped data set).
+    employees
+        Number of employees (at least 200). Units scale with it: at 2,000 there are 15
+        OPD, the RSUD, 10 puskesmas, about 50 schools, 10 kecamatan and 3 kelurahan.
+    periods
+        Quarters ``"FIRST:LAST"``, e.g. ``"2024Q1:2025Q4"``.
+    divergent_units
+        Number of units (with citizen services) whose supervisors rate their staff well
+        above what citizens experience.
+    training_effect
+        True average effect of training on the treated (ATT), in points of the mean
+        supervisor behaviour score (1–5 scale), from the quarter after the first course
+        ended. Between -1 and 1.
+    source_offset_pomp
+        Common supervisor-minus-citizen offset on the POMP scale (aligned items), in
+        every unit.
+    divergent_gap_pomp
+        Extra supervisor inflation (POMP points, aligned values) in divergent units.
+    time_trend
+        Common trend of true performance per quarter, in points of the 1–5 scale.
+
+    Returns
+    -------
+    SimulatedStudy
+        Every table of :data:`evalkit.tables.TABLES` with exactly its columns, in order,
+        typed per :data:`evalkit.tables.PANDAS_DTYPES` (clean values; the written files
+        carry a few harmless imperfections listed in the README), ``source="simulate"``,
+        and ``truth``, a dict with (among others):
+
+        ``divergent_units`` (unit_ids), ``divergent_gap_pomp``, ``source_offset_pomp``,
+        ``unit_gap_pomp`` (expected supervisor-minus-citizen gap per unit with citizen
+        responses), ``training_effect`` (ATT on the mean supervisor score),
+        ``time_trend_per_quarter``, ``treated`` (counts), ``leniency`` (per role, per
+        rater employee_id: the rater's additive shift in points), ``reliability`` (per
+        unit and role, the planted single-rater reliability), ``unit_noise_multiplier``,
+        ``unclear_indicator_units`` and ``unclear_indicators``, and ``parameters``.
+
+    Notes
+    -----
+    The generating model and the calibration are described in the module docstring
+    (``help(evalkit.simulate)``) and in the README written with the data.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> s = ek.simulate(employees=300, periods="2024Q1:2024Q4", seed=1)
+    >>> sorted(s.truth["divergent_units"]) == s.truth["divergent_units"]
+    True
+    >>> set(s.behaviour["score"].unique()) <= {1, 2, 3, 4, 5}
+    True
+    """
+    seed = int(seed)
+    employees = int(employees)
+    if employees < MIN_EMPLOYEES:
+        raise ValueError(f"employees must be at least {MIN_EMPLOYEES}, got {employees}")
+    if not -1.0 <= float(training_effect) <= 1.0:
+        raise ValueError(
+            f"training_effect is in points of the 1–5 scale and must lie in [-1, 1], "
+            f"got {training_effect}"
+        )
+    plist = _parse_periods(periods)
+    T = len(plist)
+    streams = np.random.SeedSequence(seed).spawn(12)
+    rngs = [np.random.default_rng(s) for s in streams]
+
+    units = _build_units(employees, rngs[0])
+    emp = _build_employees(units, rngs[1])
+    n = len(emp)
+    U = len(units)
+    uidx = emp["uidx"].to_numpy(int)
+
+    # persistent levels and unit parameters
+    r = rngs[2]
+    a_unit = r.normal(0.0, SD_UNIT, U)
+    eta = r.normal(0.0, np.sqrt(VAR_ETA), n)
+    theta = a_unit[uidx] + eta
+    noise_mult = np.exp(r.normal(0.0, 0.45, U))
+    item_unit = r.normal(0.0, 0.15, (U, len(SKM_ITEMS)))
+
+    # divergent units among units with citizen services and enough staff and officers
+    front = emp["front"].to_numpy(bool)
+    n_front = np.bincount(uidx[front], minlength=U)
+    svc = units["service"].notna().to_numpy()
+    eligible = np.flatnonzero(svc & (units["size"].to_numpy() >= 6) & (n_front >= 3))
+    k_div = int(divergent_units)
+    if not 0 <= k_div <= len(eligible) // 2:
+        raise ValueError(
+            f"divergent_units must be between 0 and {len(eligible) // 2} for "
+            f"{employees} employees, got {divergent_units}"
+        )
+    div_idx = np.sort(r.choice(eligible, k_div, replace=False)) if k_div else np.array([], int)
+    is_div = np.zeros(U, bool)
+    is_div[div_idx] = True
+
+    # indicators, results
+    ind, unclear = _build_indicators(units, rngs[3])
+    lines = _assign_indicators(emp, ind, unclear, rngs[3])
+    results = _build_results(emp, ind, lines, plist, theta, time_trend, rngs[4])
+
+    # training
+    training, first_treated = _build_training(emp, theta, plist, rngs[5])
+
+    # citizens
+    citizen, cit_lat, cit_unit, cit_item_obs = _build_citizen(
+        units, emp, plist, a_unit, eta, item_unit, time_trend, rngs[6])
+
+    # behaviour
+    behaviour, truth_b = _build_behaviour(
+        emp, units, plist, theta, noise_mult, is_div, first_treated, time_trend,
+        float(training_effect), float(source_offset_pomp), float(divergent_gap_pomp),
+        cit_lat, cit_unit, cit_item_obs, rngs[7])
+
+    org = _build_org_rating(units, a_unit, plist, rngs[8])
+
+    # truth
+    trained_ids = training["employee_id"].unique()
+    ft_in = first_treated[first_treated < T]
+    truth: dict[str, Any] = {
+        "parameters": {
+            "seed": seed, "employees": n, "periods": plist, "divergent_units": k_div,
+            "training_effect": float(training_effect),
+            "source_offset_pomp": float(source_offset_pomp),
+            "divergent_gap_pomp": float(divergent_gap_pomp), "time_trend": float(time_trend),
+        },
+        "divergent_units": sorted(units["unit_id"].to_numpy()[div_idx].tolist()),
+        "divergent_gap_pomp": float(divergent_gap_pomp),
+        "source_offset_pomp": float(source_offset_pomp),
+        "aligned": {"supervisor_values": list(ALIGNED_VALUES),
+                    "citizen_items": list(ALIGNED_ITEMS),
+                    "supervisor_scale": [1, 5], "citizen_scale": [1, 4]},
+        "training_effect": float(training_effect),
+        "time_trend_per_quarter": float(time_trend),
+        "treated": {
+            "employees_trained": int(len(trained_ids)),
+            "employees_never_trained": int(n - len(trained_ids)),
+            "employees_treated_in_window": int(len(ft_in)),
+            "trained_in_last_period_not_yet_treated": int(
+                len(trained_ids) - len(ft_in)),
+            "first_treated_period": {plist[q]: int((ft_in == q).sum())
+                                     for q in range(1, T)},
+            "treated_employee_quarters": int(np.maximum(0, T - first_treated).sum()),
+            "rule": "treated from the first quarter after the quarter in which the end_date "
+                    "of the employee's first course falls; later courses add nothing",
+            "selection": "P(ever trained) = logistic(0.25 - 0.9 * theta / sd(theta)); no "
+                         "selection on transitory shocks",
+        },
+        "theta_sd": {"unit": SD_UNIT, "individual": float(np.sqrt(VAR_ETA))},
+        "unit_noise_multiplier": {u: round(float(m), 4) for u, m in
+                                  zip(units["unit_id"], noise_mult, strict=True)},
+        "unclear_indicator_units": unclear,
+        "unclear_indicators": sorted(ind.loc[ind["family"] == "vague", "indicator_id"].tolist()),
+        **truth_b,
+    }
+
+    tables = {
+        "units": units,
+        "employees": emp,
+        "indicators": ind,
+        "results": results,
+        "behaviour": behaviour,
+        "citizen": citizen,
+        "training": training,
+        "org_rating": org,
+    }
+    clean = {name: _finish(df, name) for name, df in tables.items()}
+    study = SimulatedStudy(**clean, source="simulate", truth=truth)
+    if out is not None:
+        study.files = _write_study(study, Path(out), rngs[9])
+    return study
+
+
+def _finish(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Model columns only, typed, sorted by the key, with a fresh index."""
+    t = TABLES[table]
+    out = coerce_dtypes(df, table)[t.column_names]
+    out = out.sort_values(list(t.key), kind="stable").reset_index(drop=True)
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# citizens
+
+
+def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
+    """SKM responses, plus the latent answers (for calibration): latent (N, 9), unit index
+    (N,), observed mask (N, 9)."""
+    T = len(periods)
+    uidx = emp["uidx"].to_numpy(int)
+    front = emp["front"].to_numpy(bool)
+    officers = {u: np.flatnonzero(front & (uidx == u)) for u in range(len(units))}
+    staff = {u: np.flatnonzero(uidx == u) for u in range(len(units))}
+    rows_u, rows_t, rows_svc, rows_named, rows_off = [], [], [], [], []
+    svc_names: list[str] = []
+    svc_index: dict[str, int] = {}
+    for u, unit in units.iterrows():
+        key = unit["service"]
+        if key is None or (isinstance(key, float) and np.isnan(key)):
+            continue
+        services, mean_n, named_share = sd.SERVICES[key]
+        pool = officers[u] if len(officers[u]) else staff[u]
+        for t in range(T):
+            k = max(8, int(rng.poisson(mean_n)))
+            s = rng.choice(len(services), k, p=_service_p(len(services)))
+            off = pool[rng.integers(0, len(pool), k)]
+            named = (s == 0) & (rng.random(k) < named_share) & (len(officers[u]) > 0)
+            for name in services:
+                if name not in svc_index:
+                    svc_index[name] = len(svc_names)
+                    svc_names.append(name)
+            rows_u.append(np.full(k, u))
+            rows_t.append(np.full(k, t))
+            rows_svc.append(np.array([svc_index[services[j]] for j in s]))
+            rows_named.append(named)
+            rows_off.append(off)
+    cu = np.concatenate(rows_u)
+    ct = np.concatenate(rows_t)
+    csvc = np.concatenate(rows_svc)
+    cnamed = np.concatenate(rows_named)
+    coff = np.concatenate(rows_off)
+    N = len(cu)
+    nu = np.array([ITEM_MEAN[k] for k in SKM_ITEMS])
+    lat = (nu[None, :] + CITIZEN_SCALE * (a_unit[cu] + trend * ct)[:, None] + item_unit[cu]
+           + rng.normal(0.0, 0.30, N)[:, None] + rng.normal(0.0, 0.45, (N, 9)))
+    for k in ALIGNED_ITEMS:
+        lat[:, SKM_ITEMS.index(k)] += CITIZEN_SCALE * eta[coff]
+    answers = np.floor(np.clip(lat, 1, 4) + rng.random((N, 9))).clip(1, 4)
+    observed = rng.random((N, 9)) >= 0.015
+    answers = np.where(observed, answers, np.nan)
+
+    # respondents
+    school = units["kind"].to_numpy()[cu] == "sekolah"
+    gender = np.where(rng.random(N) < np.where(school, 0.7, 0.55), "p", "l").astype(object)
+    age = np.clip(np.round(rng.triangular(17, 38, 75, N)), 17, 75)
+    edu = np.array(CODES["education"], dtype=object)[
+        rng.choice(len(CODES["education"]), N, p=EDUCATION_P)]
+    occ = np.array(OCCUPATIONS, dtype=object)[rng.integers(0, len(OCCUPATIONS), N)]
+    day = np.empty(N, dtype=object)
+    for t in range(T):
+        qs, qe = _quarter_bounds(periods[t])
+        m = ct == t
+        offs = rng.integers(0, (qe - qs).days + 1, int(m.sum()))
+        day[m] = [qs + timedelta(days=int(o)) for o in offs]
+    miss = rng.random((N, 3)) < 0.02
+    gender[miss[:, 0]] = None
+    age = np.where(miss[:, 1], np.nan, age)
+    edu[miss[:, 2]] = None
+
+    order = np.lexsort((csvc, cu, ct))
+    df = pd.DataFrame({
+        "period": np.array(periods, dtype=object)[ct],
+        "unit_id": units["unit_id"].to_numpy(object)[cu],
+        "employee_id": np.where(cnamed, emp["employee_id"].to_numpy(object)[coff], None),
+        "service": np.array(svc_names, dtype=object)[csvc],
+        **{k: answers[:, j] for j, k in enumerate(SKM_ITEMS)},
+        "respondent_gender": gender,
+        "respondent_age": age,
+        "respondent_education": edu,
+        "respondent_occupation": occ,
+        "survey_date": pd.to_datetime(day),
+    }).iloc[order].reset_index(drop=True)
+    df.insert(1, "response_id", [f"SKM{i + 1:06d}" for i in range(N)])
+    for k in SKM_ITEMS:
+        df[k] = df[k].astype("Int64")
+    df["respondent_age"] = df["respondent_age"].astype("Int64")
+    return df, lat[order], cu[order], observed[order]
+
+
+def _service_p(k: int) -> np.ndarray:
+    p = np.array([2.0] + [1.0] * (k - 1))
+    return p / p.sum()
+
+
+# --------------------------------------------------------------------------------------
+# behaviour
+
+
+def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treated, trend,
+                     tau, offset, div_gap, cit_lat, cit_unit, cit_obs, rng):
+    n, T, U = len(emp), len(periods), len(units)
+    V = len(BERAKHLAK)
+    uidx = emp["uidx"].to_numpy(int)
+    pairs = _rater_pairs(emp, rng)
+    rater = pairs["rater"].to_numpy()
+    ratee = pairs["ratee"].to_numpy()
+    role = pairs["role"].to_numpy()
+    P = len(pairs)
+
+    # leniency per rater and role
+    len_by_role = np.zeros((4, n))
+    for k, name in enumerate(ROLES):
+        prm = ROLE_PARAMS[name]
+        len_by_role[k] = prm["mean"] + rng.normal(0.0, prm["sd"], n)
+    lam = len_by_role[role, rater]
+    var = {c: np.array([ROLE_PARAMS[name][c] for name in ROLES]) for c in ("h", "g", "e")}
+    m = noise_mult[uidx[ratee]]
+    h = rng.normal(0.0, 1.0, P) * np.sqrt(var["h"][role] * m)
+
+    semester = [t for t, p in enumerate(periods) if p[5] in "24"] or [T - 1]
+    # rows: (pair, period) then × value
+    pp_pair, pp_t = [], []
+    for_all = role == 0
+    idx_all = np.flatnonzero(for_all)
+    pp_pair.append(np.repeat(idx_all, T))
+    pp_t.append(np.tile(np.arange(T), len(idx_all)))
+    idx_sem = np.flatnonzero(~for_all)
+    pp_pair.append(np.repeat(idx_sem, len(semester)))
+    pp_t.append(np.tile(np.array(semester), len(idx_sem)))
+    pp_pair = np.concatenate(pp_pair)
+    pp_t = np.concatenate(pp_t)
+    Q = len(pp_pair)
+    g = rng.normal(0.0, 1.0, Q) * np.sqrt(var["g"][role[pp_pair]] * m[pp_pair])
+    rp = np.repeat(pp_pair, V)
+    rt = np.repeat(pp_t, V)
+    rv = np.tile(np.arange(V), Q)
+    rrole = role[rp]
+    e = rng.normal(0.0, 1.0, Q * V) * np.sqrt(var["e"][rrole] * m[rp])
+    delta = np.array([VALUE_EFFECT[v] for v in BERAKHLAK])
+    x = (3.9 + theta[ratee[rp]] + trend * rt + delta[rv] + lam[rp] + h[rp]
+         + np.repeat(g, V) + e)
+    unif = rng.random(Q * V)
+
+    sup = rrole == 0
+    ee = ratee[rp]
+    div_cell = sup & is_div[uidx[ee]]
+    treat_cell = sup & (rt >= first_treated[ee])
+    aligned = np.isin(rv, [BERAKHLAK.index(v) for v in ALIGNED_VALUES])
+
+    # citizen side: expected POMP of u6/u7 per unit
+    cols = [SKM_ITEMS.index(k) for k in ALIGNED_ITEMS]
+    c_exp = _pomp(np.clip(cit_lat[:, cols], 1, 4), 1, 4)
+    c_obs = cit_obs[:, cols]
+    c_sum = np.bincount(np.repeat(cit_unit, 2), weights=(c_exp * c_obs).ravel(), minlength=U)
+    c_cnt = np.bincount(np.repeat(cit_unit, 2), weights=c_obs.ravel(), minlength=U)
+    has_cit = c_cnt > 0
+    cit_mean = np.where(has_cit, c_sum / np.maximum(c_cnt, 1), np.nan)
+    sa = sup & aligned
+    sa_unit = uidx[ee[sa]]
+    ref_units = has_cit & ~is_div & (np.bincount(sa_unit, minlength=U) > 0)
+
+    def latent(s, cdiv, ctr):
+        return x + s + cdiv * div_cell + ctr * treat_cell
+
+    def unit_gaps(L):
+        sp = _pomp(np.clip(L[sa], 1, 5), 1, 5)
+        tot = np.bincount(sa_unit, weights=sp, minlength=U)
+        cnt = np.bincount(sa_unit, minlength=U)
+        return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan) - cit_mean
+
+    s, cdiv, ctr = 0.0, 0.0, tau
+    for _ in range(4):
+        if ref_units.any():
+            s = _solve(lambda v: np.mean(unit_gaps(latent(v, cdiv, ctr))[ref_units]),
+                       offset, -4.0, 4.0, "source_offset_pomp")
+        if is_div.any() and div_cell.any():
+            base = latent(s, 0.0, ctr)[div_cell & aligned]
+            p0 = _pomp(np.clip(base, 1, 5), 1, 5).mean()
+            cdiv = _solve(lambda v: _pomp(np.clip(base + v, 1, 5), 1, 5).mean() - p0,
+                          div_gap, 0.0, 4.0, "divergent_gap_pomp")
+        if treat_cell.any():
+            base = latent(s, cdiv, 0.0)[treat_cell]
+            c0 = np.clip(base, 1, 5).mean()
+            ctr = _solve(lambda v: np.clip(base + v, 1, 5).mean() - c0, tau, -3.0, 3.0,
+                         "training_effect")
+    L = x + s + cdiv * div_cell + ctr * treat_cell
+    # non-supervisor roles get the common base shift only (x + s): already in L
+    score = np.floor(np.clip(L, 1, 5) + unif).clip(1, 5).astype(int)
+
+    gaps = unit_gaps(L)
+    beh = pd.DataFrame({
+        "period": np.array(periods, dtype=object)[rt],
+        "employee_id": emp["employee_id"].to_numpy(object)[ee],
+        "rater_id": emp["employee_id"].to_numpy(object)[rater[rp]],
+        "rater_role": np.array(ROLES, dtype=object)[rrole],
+        "value": np.array(BERAKHLAK, dtype=object)[rv],
+        "score": score,
+    })
+    order = np.lexsort((rv, beh["rater_id"].to_numpy(), beh["employee_id"].to_numpy(), rt))
+    beh = beh.iloc[order].reset_index(drop=True)
+
+    # truths about raters and reliability
+    ids = emp["employee_id"].to_numpy(object)
+    leniency = {}
+    for k, name in enumerate(ROLES):
+        raters = np.unique(rater[role == k])
+        leniency[name] = {str(ids[j]): round(float(len_by_role[k, j]), 4) for j in raters}
+    reliability = {}
+    for u in range(U):
+        rel_u = {}
+        for name in ROLES:
+            prm = ROLE_PARAMS[name]
+            err = (prm["h"] + prm["g"] + prm["e"]) * noise_mult[u]
+            rel_u[name] = {
+                "value": round(VAR_ETA / (VAR_ETA + err + ROUNDING_VAR), 4),
+                "value_absolute": round(VAR_ETA / (VAR_ETA + prm["sd"] ** 2 + err
+                                                   + ROUNDING_VAR), 4),
+                "mean_of_values": round(VAR_ETA / (
+                    VAR_ETA + (prm["h"] + prm["g"]) * noise_mult[u]
+                    + (prm["e"] * noise_mult[u] + ROUNDING_VAR) / V), 4),
+            }
+        reliability[str(units.at[u, "unit_id"])] = rel_u
+    uid = units["unit_id"].to_numpy()
+    truth = {
+        "unit_gap_pomp": {str(uid[u]): round(float(gaps[u]), 4) for u in range(U)
+                          if np.isfinite(gaps[u])},
+        "leniency": leniency,
+        "leniency_role_mean": {k: v["mean"] for k, v in ROLE_PARAMS.items()},
+        "reliability": reliability,
+        "reliability_definition": (
+            "value: var(eta) / (var(eta) + m_u*(var_h + var_g + var_e) + 1/6), the "
+            "single-rater consistency reliability of one value score within a unit; "
+            "value_absolute adds the rater leniency variance to the denominator; "
+            "mean_of_values is the same for the mean of the seven values, "
+            "var(eta) / (var(eta) + m_u*(var_h + var_g) + (m_u*var_e + 1/6)/7); "
+            "1/6 approximates the variance added by stochastic rounding; clipping at the "
+            "scale ends is ignored"),
+        "variance_components": {"eta": VAR_ETA, "unit": SD_UNIT**2,
+                                **{k: {c: v[c] for c in ("h", "g", "e")}
+                                   for k, v in ROLE_PARAMS.items()}},
+        "calibration": {"supervisor_base": round(3.9 + s, 6), "divergent_shift": round(cdiv, 6),
+                        "training_shift": round(ctr, 6)},
+    }
+    return beh, truth
+
+
+# --------------------------------------------------------------------------------------
+# organisational predikat
+
+
+def _build_org_rating(units, a_unit, periods, rng):
+    years = sorted({int(p[:4]) for p in periods})
+    U = len(units)
+    z = (a_unit / SD_UNIT)[:, None] * 0.8 + rng.normal(0.0, 0.6, (U, len(years)))
+    cut = np.select([z >= 1.9, z >= -1.5, z >= -2.2, z >= -2.7],
+                    ["istimewa", "baik", "butuh_perbaikan", "kurang"], "sangat_kurang")
+    rows = []
+    for p in periods:
+        y = years.index(int(p[:4]))
+        for u in range(U):
+            rows.append((p, units.at[u, "unit_id"], cut[u, y]))
+    return pd.DataFrame(rows, columns=["period", "unit_id", "predikat"])
+
+
+# --------------------------------------------------------------------------------------
+# writing
+
+
+#: Label spellings written for a few category codes (the loader normalises them).
+_LABELS = {
+    "di_atas": "Di Atas", "sesuai": "Sesuai", "di_bawah": "Di Bawah",
+    "istimewa": "Istimewa", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
+    "kurang": "Kurang", "sangat_kurang": "Sangat Kurang",
+}
+#: (table, column, share of rows, kind) of the harmless imperfections in the files.
+IMPERFECTIONS: tuple[tuple[str, str, float, str], ...] = (
+    ("employees", "name", 0.02, "trailing space"),
+    ("employees", "position", 0.01, "leading and trailing space"),
+    ("citizen", "service", 0.02, "trailing space"),
+    ("results", "rating", 0.03, "label spelling (Di Atas, Sesuai, Di Bawah)"),
+    ("org_rating", "predikat", 0.05, "label spelling (Baik, Butuh Perbaikan, …)"),
+)
+
+
+def _imperfect(df: pd.DataFrame, table: str, rng: np.random.Generator) -> pd.DataFrame:
+    """A copy of ``df`` with the file-level imperfections of :data:`IMPERFECTIONS`."""
+    out = df.copy()
+    for t, col, share, kind in IMPERFECTIONS:
+        if t != table:
+            continue
+        hit = (rng.random(len(out)) < share) & out[col].notna().to_numpy()
+        vals = out[col].astype(object).to_numpy().copy()
+        if kind.startswith("label"):
+            vals[hit] = [_LABELS[v] for v in vals[hit]]
+        elif kind.startswith("leading"):
+            vals[hit] = [f" {v} " for v in vals[hit]]
+        else:
+            vals[hit] = [f"{v} " for v in vals[hit]]
+        out[col] = pd.Series(vals, index=out.index, dtype=object)
+    return out
+
+
+def _write_study(study: SimulatedStudy, out: Path, rng: np.random.Generator) -> list[Path]:
+    """Write the tables as CSV, ``truth.json`` and ``README.md`` into ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    files = []
+    for name, df in study.tables().items():
+        path = out / f"{name}.csv"
+        _imperfect(df, name, rng).to_csv(
+            path, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8"
+        )
+        files.append(path)
+    path = out / "truth.json"
+    path.write_text(json.dumps(study.truth, indent=1, sort_keys=True, ensure_ascii=False)
+                    + "\n", encoding="utf-8")
+    files.append(path)
+    path = out / "README.md"
+    path.write_text(_readme(study), encoding="utf-8")
+    files.append(path)
+    return files
+
+
+def _readme(study: SimulatedStudy) -> str:
+    """The data dictionary written next to the data."""
+    return sd.readme(study, IMPERFECTIONS)
