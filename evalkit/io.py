@@ -1,21 +1,76 @@
 """Load a study folder (CSV, XLSX, Parquet) into a validated :class:`Study`.
 
-(The loader itself lands with the data-model issue; this module starts with the
-container that the loader and the simulator both return.)
+A study folder holds one file per table of :data:`evalkit.tables.TABLES`, named after
+it (``employees.csv``, ``employees.xlsx`` or ``employees.parquet``); one ``.xlsx``
+workbook with a sheet per table (sheet names = table names) also works, as a file in
+the folder or passed itself as ``path``. ``training`` is optional; every other table
+is required.
+
+What loading does, and what it promises:
+
+* every input row ends either in the study or in ``study.quarantine`` (``file, line,
+  column, value, reason``; ``line`` as a spreadsheet shows it: header = 1, first data
+  row = 2), and ``study.summary`` counts per file: ``rows_read == rows_kept +
+  rows_quarantined``. Entirely empty rows are not data rows: they are skipped and
+  counted in the summary's notes. A row with several bad cells has one quarantine
+  record per bad cell;
+* messy exports are read as they are: UTF-8 with or without BOM, cp1252/Latin-1;
+  ``,`` ``;`` tab or ``|`` separated; decimal commas and thousands separators where
+  unambiguous (rules in :mod:`evalkit._io_parse`); stray spaces; category labels in any
+  usual spelling (:data:`evalkit.tables.LABEL_CODES`); periods such as ``2025 Q3`` or
+  ``Q3 2025``;
+* what cannot be used unambiguously is quarantined with a reason a clerk can act on
+  (the order of checks and the rules for duplicates and references are in
+  :mod:`evalkit._io_validate`);
+* a missing required file or column, or an ambiguous file, makes the input unusable:
+  :class:`InputError` names every such file and column at once.
+
+Headers are normalised (stripped, lower case, spaces and hyphens to underscores, a
+BOM removed); columns not in the data model are dropped and named once in the
+summary's notes.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from ._io_parse import period_quarters
+from ._io_read import InputError, find_sources, read_source
+from ._io_validate import QUARANTINE_COLUMNS, Checked, map_columns, validate_table
 from .tables import TABLES, empty_frame
 
-__all__ = ["Study"]
+__all__ = [
+    "QUARANTINE_COLUMNS",
+    "SUMMARY_COLUMNS",
+    "InputError",
+    "Study",
+    "load_study",
+    "select_period",
+    "validate_command",
+]
 
-QUARANTINE_COLUMNS = ("file", "line", "column", "value", "reason")
+InputError.__module__ = __name__
+
+#: Columns of :attr:`Study.summary`.
+SUMMARY_COLUMNS = ("file", "table", "rows_read", "rows_kept", "rows_quarantined", "notes")
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "file": pd.Series(dtype=object),
+            "line": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype=object),
+            "value": pd.Series(dtype=object),
+            "reason": pd.Series(dtype=object),
+        }
+    )
 
 
 @dataclass
@@ -27,9 +82,10 @@ class Study:
     units, employees, indicators, results, behaviour, citizen, training, org_rating
         One DataFrame per table of the data model (``evalkit.tables.TABLES``).
     quarantine
-        Rows that could not be used: ``file, line, column, value, reason``.
+        Rows that could not be used: ``file, line, column, value, reason`` (one record
+        per problem; ``line`` as a spreadsheet shows it, header = 1).
     summary
-        Per file: ``file, table, rows_read, rows_kept, rows_quarantined``.
+        Per file: ``file, table, rows_read, rows_kept, rows_quarantined, notes``.
     period
         The selected period (``None`` = all).
     source
@@ -46,9 +102,7 @@ class Study:
     citizen: pd.DataFrame = field(default_factory=lambda: empty_frame("citizen"))
     training: pd.DataFrame = field(default_factory=lambda: empty_frame("training"))
     org_rating: pd.DataFrame = field(default_factory=lambda: empty_frame("org_rating"))
-    quarantine: pd.DataFrame = field(
-        default_factory=lambda: pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
-    )
+    quarantine: pd.DataFrame = field(default_factory=_empty_quarantine)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     period: str | None = None
     source: str | Path | None = None
@@ -57,3 +111,282 @@ class Study:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data-model tables by name."""
         return {name: getattr(self, name) for name in TABLES}
+
+
+# --------------------------------------------------------------------------------------
+# loading
+# --------------------------------------------------------------------------------------
+
+
+def _read_all(path: Path) -> tuple[dict, dict, list[Path]]:
+    sources, problems = find_sources(path)
+    raws, layouts, files = {}, {}, []
+    for name, source in sources.items():
+        try:
+            header, raw = read_source(source)
+        except OSError as exc:
+            problems.append(f"{source.label}: cannot be read ({exc.strerror or exc})")
+            continue
+        if source.path not in files:
+            files.append(source.path)
+        if not any(str(h).strip() for h in header):
+            expected = ", ".join(TABLES[name].required_columns)
+            problems.append(
+                f"{source.label}: empty: expected a header row with the columns {expected}"
+            )
+            continue
+        positions, notes, header_problems = map_columns(TABLES[name], header, source.label)
+        problems.extend(header_problems)
+        raws[name], layouts[name] = raw, (positions, notes)
+    if problems:
+        raise InputError(
+            f"the input in {path} cannot be used:\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+    return raws, layouts, files
+
+
+def load_study(path: str | Path, period: str | None = None) -> Study:
+    """Load and validate a study folder (or one workbook with a sheet per table).
+
+    Parameters
+    ----------
+    path
+        The study folder, or an ``.xlsx`` workbook whose sheets are named after the
+        tables.
+    period
+        ``None`` (every period), a quarter (``"2025Q3"``, any usual spelling) or a year
+        (``"2025"`` = its four quarters); see :func:`select_period`. Validation always
+        covers whole files: references and duplicates are checked across periods.
+
+    Returns
+    -------
+    Study
+        One typed DataFrame per table, ``quarantine`` (``file, line, column, value,
+        reason``) and ``summary`` (``file, table, rows_read, rows_kept,
+        rows_quarantined, notes``; one row per table, in data-model order).
+
+    Raises
+    ------
+    InputError
+        When a required file or column is missing, a table is stored twice, a file is
+        empty or unreadable, or ``period`` is not a period; the message names each file
+        and column.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.load_study("data/tanjungselor", period="2025Q3")  # doctest: +SKIP
+    >>> study.summary[["file", "rows_read", "rows_kept", "rows_quarantined"]]  # doctest: +SKIP
+    """
+    path = Path(path)
+    if period is not None:
+        _quarters(period)  # a bad argument fails before any file is read
+    raws, layouts, files = _read_all(path)
+    checked: dict[str, Checked] = {}
+    for name in TABLES:  # data-model order: parents before children
+        if name not in raws:
+            continue
+        positions, notes = layouts[name]
+        checked[name] = validate_table(raws[name], positions, notes, checked)
+    study = Study(
+        **{name: c.frame for name, c in checked.items()},
+        quarantine=_combine_quarantine(checked),
+        summary=_summary(checked),
+        period=None,
+        source=path,
+        files=files,
+    )
+    return select_period(study, period) if period is not None else study
+
+
+def _combine_quarantine(checked: dict[str, Checked]) -> pd.DataFrame:
+    parts = [c.quarantine for c in checked.values() if len(c.quarantine)]
+    if not parts:
+        return _empty_quarantine()
+    out = pd.concat(parts, ignore_index=True)
+    out["line"] = out["line"].astype("int64")
+    return out[list(QUARANTINE_COLUMNS)]
+
+
+def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
+    rows = []
+    for name in TABLES:
+        c = checked.get(name)
+        if c is None:
+            rows.append({
+                "file": "(absent)", "table": name, "rows_read": 0, "rows_kept": 0,
+                "rows_quarantined": 0,
+                "notes": f"no {name} file (optional table): left empty",
+            })
+            continue
+        rows.append({
+            "file": c.label,
+            "table": name,
+            "rows_read": c.rows_read,
+            "rows_kept": len(c.frame),
+            "rows_quarantined": c.rows_quarantined,
+            "notes": "; ".join(c.notes),
+        })
+    out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    for col in ("rows_read", "rows_kept", "rows_quarantined"):
+        out[col] = out[col].astype("int64")
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# periods
+# --------------------------------------------------------------------------------------
+
+
+def _quarters(period: str) -> list[str]:
+    try:
+        return period_quarters(period)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def select_period(study: Study, period: str | None) -> Study:
+    """The study restricted to one quarter or one year.
+
+    Parameters
+    ----------
+    study
+        A loaded study.
+    period
+        A quarter (``"2025Q3"``; also ``"2025-Q3"``, ``"Q3 2025"`` …), a year
+        (``"2025"`` = ``2025Q1`` … ``2025Q4``) or ``None`` (the study unchanged).
+
+    Returns
+    -------
+    Study
+        A new study whose periodic tables (``results``, ``behaviour``, ``citizen``,
+        ``org_rating``) hold the rows of those quarters only; tables without a period
+        column (units, employees, indicators, training), the quarantine and the summary
+        are kept whole. ``period`` is set to the canonical spelling.
+
+    Raises
+    ------
+    InputError
+        When ``period`` is not a quarter or a year, or no periodic table has a row in
+        it (the message lists the periods that the data hold).
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> q3 = ek.select_period(study, "2025 Q3")  # doctest: +SKIP
+    >>> q3.period  # doctest: +SKIP
+    '2025Q3'
+    """
+    if period is None:
+        return study
+    quarters = _quarters(period)
+    canonical = quarters[0] if len(quarters) == 1 else str(period).strip()
+    changes = {}
+    available: set[str] = set()
+    for name, table in TABLES.items():
+        if "period" not in table.column_names:
+            continue
+        frame = getattr(study, name)
+        available.update(frame["period"].dropna().unique().tolist())
+        changes[name] = frame[frame["period"].isin(quarters)].reset_index(drop=True)
+    if not any(len(f) for f in changes.values()):
+        held = ", ".join(sorted(available)) or "none"
+        raise InputError(f"period {period}: no rows in that period; the data hold: {held}")
+    return dataclasses.replace(study, period=canonical, **changes)
+
+
+# --------------------------------------------------------------------------------------
+# the `evalkit validate` command
+# --------------------------------------------------------------------------------------
+
+
+def _reason_kind(reason: str) -> str:
+    """A reason with its line numbers removed, to count reasons of one kind together."""
+    return re.sub(r"lines? [\d, …]+", "line …", reason)
+
+
+def format_summary(study: Study, top: int = 3) -> str:
+    """The text that ``evalkit validate`` prints: rows read, kept and quarantined per
+    file, the most common reasons per file, and the notes."""
+    s = study.summary
+    width = max([len("file"), *(len(f) for f in s["file"])]) + 2
+    out = [f"{'file':<{width}}{'table':<12}{'read':>10}{'kept':>10}{'quarantined':>13}"]
+    for row in s.itertuples(index=False):
+        out.append(
+            f"{row.file:<{width}}{row.table:<12}{row.rows_read:>10}{row.rows_kept:>10}"
+            f"{row.rows_quarantined:>13}"
+        )
+    out.append(
+        f"{'all files':<{width}}{'':<12}{s['rows_read'].sum():>10}{s['rows_kept'].sum():>10}"
+        f"{s['rows_quarantined'].sum():>13}"
+    )
+    q = study.quarantine
+    if len(q):
+        out += ["", "most common reasons:"]
+        kinds = q.assign(kind=q["reason"].map(_reason_kind))
+        for file, group in kinds.groupby("file", sort=False):
+            counts = (
+                group.drop_duplicates(["line", "column", "kind"])
+                .groupby(["column", "kind"], sort=False)["line"]
+                .nunique()
+                .sort_values(ascending=False, kind="stable")
+            )
+            out.append(f"  {file}:")
+            for (column, kind), n in counts.head(top).items():
+                where = f"{column}: " if column else ""
+                out.append(f"    {n:>6} row(s)  {where}{kind}")
+            if len(counts) > top:
+                out.append(f"    ({len(counts) - top} more kind(s) of problem)")
+    notes = [(r.file, r.notes) for r in s.itertuples(index=False) if r.notes]
+    if notes:
+        out += ["", "notes:"]
+        out += [f"  {f}: {n}" for f, n in notes]
+    if study.period is not None:
+        counts = ", ".join(
+            f"{name} {len(getattr(study, name))}"
+            for name, t in TABLES.items()
+            if "period" in t.column_names
+        )
+        out += ["", f"period {study.period}: rows kept in the period: {counts}"]
+    return "\n".join(out)
+
+
+def validate_command(
+    data_dir: str | Path, quarantine: str | Path | None = None, period: str | None = None
+) -> int:
+    """Load and validate ``data_dir``, print the summary, optionally write the quarantine.
+
+    Parameters
+    ----------
+    data_dir
+        The study folder (or workbook).
+    quarantine
+        Where to write the quarantine as CSV (UTF-8 with BOM, so that Excel shows the
+        characters right); written also when empty.
+    period
+        Only this quarter or year (see :func:`select_period`).
+
+    Returns
+    -------
+    int
+        0 when every row was kept, 1 when rows were quarantined, 2 when the input is
+        unusable (the message goes to stderr; never a traceback).
+    """
+    try:
+        study = load_study(data_dir, period=period)
+    except InputError as exc:
+        print(f"evalkit validate: {exc}", file=sys.stderr)
+        return 2
+    print(f"evalkit validate: {data_dir}")
+    print(format_summary(study))
+    if quarantine is not None:
+        target = Path(quarantine)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            study.quarantine.to_csv(target, index=False, encoding="utf-8-sig")
+        except OSError as exc:
+            print(f"evalkit validate: cannot write {target}: {exc.strerror or exc}",
+                  file=sys.stderr)
+            return 2
+        print(f"\nquarantine: {len(study.quarantine)} record(s) written to {target}")
+    return 0 if int(study.summary["rows_quarantined"].sum()) == 0 else 1

@@ -26,9 +26,14 @@ __all__ = [
     "TABLES",
     "Column",
     "PANDAS_DTYPES",
+    "LABEL_CODES",
     "Table",
     "coerce_dtypes",
     "empty_frame",
+    "label_to_code",
+    "normalise_header",
+    "normalise_label",
+    "pandera_schema",
 ]
 
 #: The seven BerAKHLAK core values (SE MenPANRB 20/2021), in their official order.
@@ -323,3 +328,206 @@ def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
             out[c.name] = out[c.name].astype(PANDAS_DTYPES[c.dtype])
     extra = [c for c in out.columns if c not in t.column_names]
     return out[t.column_names + extra]
+
+
+# --------------------------------------------------------------------------------------
+# Labels used in practice → canonical codes
+# --------------------------------------------------------------------------------------
+
+
+def normalise_label(label: str) -> str:
+    """Fold a category label or a column header to its comparable form.
+
+    Accents are removed, letters lower-cased, and every run of characters other
+    than letters and digits becomes one underscore (trimmed at both ends), so that
+    ``"Di Atas Ekspektasi"``, ``" DI-ATAS "`` and ``"di_atas"`` compare by
+    ``"di_atas_ekspektasi"`` / ``"di_atas"``. A byte-order mark is not part of a name.
+
+    Examples
+    --------
+    >>> normalise_label("  Laki-laki ")
+    'laki_laki'
+    >>> normalise_label("\\ufeffEmployee ID")
+    'employee_id'
+    """
+    import re
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", str(label))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"[^0-9a-z]+", "_", text.casefold()).strip("_")
+
+
+#: Labels seen in real exports for each key of :data:`CODES`, already in the
+#: :func:`normalise_label` form, mapped to the canonical code. Every code also maps to
+#: itself (added below), so only the other spellings are listed here.
+_ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "sector": {
+        "pendidikan": ("education", "pend", "dikbud"),
+        "kesehatan": ("health", "kes"),
+        "administrasi": ("administration", "administrasi_umum", "umum", "adm"),
+    },
+    "unit_kind": {
+        "sekretariat": ("setda", "sekretariat_daerah", "sekretariat_dprd", "setwan"),
+        "rsud": ("rsd", "rumah_sakit", "rumah_sakit_umum_daerah", "hospital"),
+        "puskesmas": ("uptd_puskesmas", "pkm"),
+        "sekolah": ("school", "sd", "smp", "sdn", "smpn"),
+    },
+    "position_type": {
+        "jpt": ("jpt_pratama", "jpt_madya", "jpt_utama", "jabatan_pimpinan_tinggi", "eselon_ii"),
+        "administrator": ("jabatan_administrator", "eselon_iii"),
+        "pengawas": ("jabatan_pengawas", "eselon_iv"),
+        "pelaksana": ("jabatan_pelaksana", "jfu", "fungsional_umum"),
+        "fungsional": ("jabatan_fungsional", "jf", "jft", "fungsional_tertentu"),
+    },
+    "employment": {
+        "pns": ("cpns", "pegawai_negeri_sipil"),
+        "pppk": ("p3k", "pegawai_pemerintah_dengan_perjanjian_kerja"),
+    },
+    "gender": {
+        "l": ("laki_laki", "lakilaki", "laki", "pria", "male", "m", "1"),
+        "p": ("perempuan", "wanita", "female", "f", "2"),
+    },
+    "direction": {
+        "higher": ("higher_is_better", "higher_better", "naik", "maksimal", "max", "positif"),
+        "lower": ("lower_is_better", "lower_better", "turun", "minimal", "min", "negatif"),
+    },
+    "target_kind": {
+        "kuantitatif": ("quantitative", "kuantitas"),
+        "kualitatif": ("qualitative", "kualitas"),
+    },
+    "result_kind": {
+        "utama": ("rhk_utama", "main", "hasil_kerja_utama"),
+        "tambahan": ("rhk_tambahan", "additional", "hasil_kerja_tambahan"),
+    },
+    "expectation": {
+        "di_atas": (
+            "di_atas_ekspektasi", "diatas", "diatas_ekspektasi", "above", "above_expectation",
+        ),
+        "sesuai": ("sesuai_ekspektasi", "meets", "meets_expectation"),
+        "di_bawah": (
+            "di_bawah_ekspektasi", "dibawah", "dibawah_ekspektasi", "below", "below_expectation",
+        ),
+    },
+    "rater_role": {
+        "atasan": ("atasan_langsung", "pejabat_penilai", "supervisor", "pimpinan"),
+        "rekan": ("rekan_kerja", "rekan_sejawat", "sejawat", "peer", "peers", "colleague"),
+        "bawahan": ("subordinate", "staf"),
+        "diri": ("diri_sendiri", "self", "sendiri", "penilaian_diri"),
+    },
+    "value": {
+        "berorientasi_pelayanan": ("orientasi_pelayanan", "pelayanan", "service_orientation"),
+        "akuntabel": ("accountable",),
+        "kompeten": ("competent",),
+        "harmonis": ("harmonious",),
+        "loyal": (),
+        "adaptif": ("adaptive",),
+        "kolaboratif": ("collaborative",),
+    },
+    "predikat": {
+        "sangat_baik": ("very_good", "excellent"),
+        "baik": ("good",),
+        "butuh_perbaikan": ("perlu_perbaikan", "cukup", "needs_improvement"),
+        "kurang": ("kurang_misconduct", "misconduct", "poor"),
+        "sangat_kurang": ("very_poor",),
+    },
+    "org_predikat": {
+        "istimewa": ("outstanding",),
+        "baik": ("good",),
+        "butuh_perbaikan": ("perlu_perbaikan", "cukup", "needs_improvement"),
+        "kurang": ("poor",),
+        "sangat_kurang": ("very_poor",),
+    },
+    "education": {
+        "sd": ("sekolah_dasar", "primary"),
+        "smp": ("sltp", "mts", "sekolah_menengah_pertama"),
+        "sma": ("slta", "smk", "ma", "sekolah_menengah_atas"),
+        "d1_d3": ("d1", "d2", "d3", "diploma", "diii"),
+        "d4_s1": ("d4", "s1", "div", "sarjana"),
+        "s2": ("magister", "master"),
+        "s3": ("doktor", "doctor"),
+    },
+    "course": {
+        "pelayanan_prima": ("service_excellence",),
+        "komunikasi_efektif": ("effective_communication",),
+        "manajemen_waktu": ("time_management",),
+    },
+}
+
+
+def _build_label_codes() -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for key, codes in CODES.items():
+        table = {code: code for code in codes}
+        for code, aliases in _ALIASES.get(key, {}).items():
+            if code not in codes:  # pragma: no cover - guarded by a test
+                raise ValueError(f"alias target {code!r} is not a code of {key!r}")
+            for alias in aliases:
+                table[alias] = code
+        out[key] = table
+    return out
+
+
+#: For each key of :data:`CODES`: normalised label (see :func:`normalise_label`) → code.
+#: ``LABEL_CODES["expectation"]["di_atas_ekspektasi"] == "di_atas"``.
+LABEL_CODES: dict[str, dict[str, str]] = _build_label_codes()
+
+
+def label_to_code(label: object, codes: str) -> str | None:
+    """The canonical code of ``label`` among ``CODES[codes]``, or ``None`` if unknown.
+
+    Examples
+    --------
+    >>> label_to_code("Di Atas Ekspektasi", "expectation")
+    'di_atas'
+    >>> label_to_code("Cukup", "org_predikat")
+    'butuh_perbaikan'
+    >>> label_to_code("Rekan Kerja", "rater_role")
+    'rekan'
+    """
+    return LABEL_CODES[codes].get(normalise_label(str(label)))
+
+
+def normalise_header(name: object) -> str:
+    """A column header as the data model names it: :func:`normalise_label` of the text.
+
+    ``" Employee ID"`` → ``"employee_id"``, ``"Unit-Of-Measure"`` → ``"unit_of_measure"``.
+    """
+    return normalise_label("" if name is None else str(name))
+
+
+def pandera_schema(table: str):
+    """A :class:`pandera.pandas.DataFrameSchema` of ``table``'s checks.
+
+    One ``Column`` per model column with: ``nullable=False`` for required columns,
+    ``isin`` the allowed codes for categories, ``in_range`` / ``ge`` / ``le`` for the
+    declared ``low`` / ``high``. Dtypes are not checked here (the loader casts to
+    :data:`PANDAS_DTYPES` itself); columns absent from a frame are not required, so the
+    schema also validates a subset of the columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> schema = pandera_schema("org_rating")
+    >>> schema.validate(pd.DataFrame({"period": ["2025Q1"], "unit_id": ["U1"],
+    ...                               "predikat": ["baik"]})).shape
+    (1, 3)
+    """
+    import pandera.pandas as pa
+
+    t = TABLES[table]
+    columns = {}
+    for c in t.columns:
+        checks = []
+        if c.codes is not None:
+            checks.append(pa.Check.isin(list(CODES[c.codes])))
+        if c.low is not None and c.high is not None:
+            checks.append(pa.Check.in_range(c.low, c.high))
+        elif c.low is not None:
+            checks.append(pa.Check.ge(c.low))
+        elif c.high is not None:
+            checks.append(pa.Check.le(c.high))
+        columns[c.name] = pa.Column(
+            checks=checks, nullable=not c.required, required=False, name=c.name
+        )
+    return pa.DataFrameSchema(columns, name=table, strict=False)

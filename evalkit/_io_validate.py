@@ -1,0 +1,450 @@
+"""Validate one raw table against the data model (private to :mod:`evalkit.io`).
+
+The stages, in order; a row that fails a stage is quarantined and not judged by the
+later stages (so each quarantined row is reported for its first kind of problem,
+with one record per failing cell at the parsing stage):
+
+1. cells: every model column is parsed (:mod:`evalkit._io_parse`); a required
+   column's empty cell is a missing value;
+2. values: allowed codes and ranges (a :mod:`pandera` schema from
+   :func:`evalkit.tables.pandera_schema`);
+3. row rules: the NIP against birth date, TMT and gender (employees); ``end_date`` not
+   before ``start_date`` (training); a self-rating is rated by the employee (behaviour);
+4. duplicates: an exact duplicate of an earlier row (same values in every model
+   column) is quarantined, the first copy kept; rows that share a key (or, for
+   employees, a NIP) but differ elsewhere are all quarantined, since nothing tells
+   which one is right;
+5. references: a required reference (``results.employee_id`` …) must name a kept row
+   of its parent table; a parent row that is itself quarantined takes its children
+   with it, and the reason says so. An optional reference (``supervisor_id``,
+   ``parent_unit_id``, ``indicators.unit_id``, ``citizen.employee_id``) may be empty;
+   when filled it must name a row of the parent file, kept or quarantined (a
+   quarantined supervisor does not take their staff with them: the staff's own rows are
+   sound).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import _io_parse as P
+from ._io_read import RawTable
+from .tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
+
+QUARANTINE_COLUMNS = ("file", "line", "column", "value", "reason")
+
+
+@dataclass
+class Checked:
+    """One validated table: kept rows, the quarantine records and the counts."""
+
+    table: str
+    label: str
+    frame: pd.DataFrame
+    quarantine: pd.DataFrame
+    rows_read: int
+    notes: list[str] = field(default_factory=list)
+    #: parsed key value → line, for every row whose (single) key could be parsed
+    all_ids: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
+    #: key values of the kept rows
+    kept_ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+
+    @property
+    def rows_quarantined(self) -> int:
+        return int(self.quarantine["line"].nunique()) if len(self.quarantine) else 0
+
+
+# --------------------------------------------------------------------------------------
+# header
+# --------------------------------------------------------------------------------------
+
+
+def map_columns(table: Table, header: list[str], label: str) -> tuple[dict[str, int], list[str],
+                                                                       list[str]]:
+    """Which file column holds each model column.
+
+    Returns
+    -------
+    positions, notes, problems
+        Model column → position in the file; notes for the summary (ignored extra
+        columns, absent optional columns); problems that make the input unusable
+        (missing required columns, a model column given twice).
+    """
+    names = [normalise_header(h) for h in header]
+    model = set(table.column_names)
+    positions: dict[str, int] = {}
+    problems: list[str] = []
+    notes: list[str] = []
+    for i, name in enumerate(names):
+        if name in model:
+            if name in positions:
+                problems.append(
+                    f"{label}: column '{name}' appears twice (columns {positions[name] + 1} and "
+                    f"{i + 1}); keep one"
+                )
+            else:
+                positions[name] = i
+    missing = [c for c in table.required_columns if c not in positions]
+    if missing:
+        listed = ", ".join(f"'{c}'" for c in missing)
+        found = ", ".join(f"'{h}'" for h in header) or "nothing"
+        problems.append(
+            f"{label}: required column{'s' if len(missing) > 1 else ''} {listed} missing; "
+            f"the header row has {found}"
+        )
+    extra = [h for h, n in zip(header, names, strict=True) if n not in model]
+    if extra:
+        shown = ", ".join(f"'{h}'" if str(h).strip() else "(no name)" for h in extra)
+        notes.append(f"ignored columns not in the data model: {shown}")
+    absent = [c.name for c in table.columns if not c.required and c.name not in positions]
+    if absent:
+        notes.append(f"optional columns absent (left empty): {', '.join(absent)}")
+    return positions, notes, problems
+
+
+# --------------------------------------------------------------------------------------
+# the stages
+# --------------------------------------------------------------------------------------
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+def _parse_cells(
+    table: Table, raw: RawTable, positions: dict[str, int]
+) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
+    """Parsed values of every model column and the per-cell reasons."""
+    frame = raw.frame
+    n = len(frame)
+    index = pd.RangeIndex(n)
+    values: dict[str, pd.Series] = {}
+    reasons: dict[str, pd.Series] = {}
+    numeric = [c for c in table.columns if c.dtype in ("int", "float") and c.name in positions]
+    texts: dict[str, pd.Series] = {}
+    classes: dict[str, pd.Series] = {}
+    natives: dict[str, tuple[pd.Series | None, pd.Series]] = {}
+    for c in numeric:
+        s = frame[positions[c.name]]
+        if s.dtype != object and pd.api.types.is_numeric_dtype(s.dtype):
+            natives[c.name] = (s.astype("float64"), s.notna())
+            continue
+        nat_values, nat_mask = P.native_numbers(s, raw.text_only)
+        natives[c.name] = (nat_values, nat_mask)
+        text = P.cell_text(s, raw.text_only)
+        texts[c.name] = text
+        cls = P.classify_numbers(text)
+        cls[nat_mask.to_numpy()] = "native"
+        classes[c.name] = cls
+    decimal = P.decimal_mark(list(classes.values()))
+    for c in table.columns:
+        if c.name not in positions:
+            values[c.name] = pd.Series(None, index=index, dtype=object)
+            reasons[c.name] = pd.Series(None, index=index, dtype=object)
+            continue
+        s = frame[positions[c.name]]
+        if c.dtype in ("int", "float"):
+            nat_values, nat_mask = natives[c.name]
+            if c.name in texts:
+                v, r = P.parse_numbers(texts[c.name], classes[c.name], c.dtype, decimal)
+            else:
+                v = pd.Series(np.nan, index=index)
+                r = pd.Series(None, index=index, dtype=object)
+            if nat_values is not None:
+                m = nat_mask.to_numpy()
+                v[m] = nat_values[m].to_numpy()
+            v, r = P.finish_numbers(v, r, c.dtype)
+        elif c.dtype == "date":
+            v, r = P.parse_dates(s, raw.text_only)
+        elif c.dtype == "period":
+            v, r = P.parse_periods(s, raw.text_only)
+        elif c.dtype == "category":
+            v, r = P.parse_categories(s, raw.text_only, c.codes)
+        elif c.dtype == "nip":
+            v, r = P.parse_nips(s, raw.text_only)
+        else:
+            v, r = P.parse_strings(s, raw.text_only)
+        v.index, r.index = index, index
+        if c.required:
+            missing = v.isna().to_numpy() & r.isna().to_numpy()
+            if missing.any():
+                r = r.copy()
+                r[missing] = f"missing value: {c.name} is required"
+        values[c.name] = v
+        reasons[c.name] = r
+    return pd.DataFrame(values, index=index), reasons
+
+
+def _pandera_reasons(table: Table, typed: pd.DataFrame) -> list[tuple[np.ndarray, str, str]]:
+    """(row positions, column, reason) for values outside their codes or range."""
+    import pandera.errors as pa_errors
+
+    schema = pandera_schema(table.name)
+    try:
+        schema.validate(typed, lazy=True)
+        return []
+    except pa_errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    out = []
+    cases = cases[cases["index"].notna() & cases["column"].notna()]
+    for (column, check), group in cases.groupby(["column", "check"], sort=False):
+        col = table.column(column)
+        check = str(check)
+        if check.startswith("in_range"):
+            reason = f"outside the allowed range {_fmt(col.low)} to {_fmt(col.high)}"
+        elif check.startswith("greater_than"):
+            reason = f"below the minimum {_fmt(col.low)}"
+        elif check.startswith("less_than"):
+            reason = f"above the maximum {_fmt(col.high)}"
+        elif check.startswith("isin"):
+            reason = "not an allowed code"
+        elif check.startswith("not_nullable"):
+            reason = f"missing value: {column} is required"
+        else:
+            reason = f"fails the check {check}"
+        rows = pd.unique(group["index"].astype("int64").to_numpy())
+        out.append((rows, column, reason))
+    return out
+
+
+def _row_rules(table: Table, typed: pd.DataFrame) -> list[tuple[np.ndarray, str, pd.Series]]:
+    """(row positions, column, reasons) of the table's rules across columns."""
+    out = []
+    if table.name == "employees":
+        r = P.nip_consistency(typed)
+        bad = r.notna().to_numpy()
+        if bad.any():
+            out.append((typed.index.to_numpy()[bad], "nip", r[bad]))
+    elif table.name == "training":
+        bad = (typed["end_date"] < typed["start_date"]).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            out.append((typed.index.to_numpy()[bad], "end_date",
+                        pd.Series("end_date is before start_date", index=typed.index[bad])))
+    elif table.name == "behaviour":
+        same = typed["rater_id"].eq(typed["employee_id"]).fillna(False).to_numpy(dtype=bool)
+        diri = typed["rater_role"].eq("diri").fillna(False).to_numpy(dtype=bool)
+        bad = diri & ~same
+        if bad.any():
+            out.append((typed.index.to_numpy()[bad], "rater_id", pd.Series(
+                "rater_role is diri (self-rating) but rater_id is not the employee_id",
+                index=typed.index[bad])))
+        bad = same & ~diri
+        if bad.any():
+            out.append((typed.index.to_numpy()[bad], "rater_role", pd.Series(
+                "rater_id is the employee_id (a self-rating) but rater_role is not diri",
+                index=typed.index[bad])))
+    return out
+
+
+def _lines_text(lines: np.ndarray) -> str:
+    shown = ", ".join(str(int(x)) for x in lines[:5])
+    return shown + (", …" if len(lines) > 5 else "")
+
+
+def _duplicates(
+    table: Table, typed: pd.DataFrame, lines: np.ndarray
+) -> list[tuple[np.ndarray, str, pd.Series]]:
+    """Exact duplicates (later copies) and rows that share a key or NIP but differ."""
+    out = []
+    cols = table.column_names
+    exact_later = typed.duplicated(subset=cols, keep="first").to_numpy()
+    if exact_later.any():
+        involved = typed.duplicated(subset=cols, keep=False).to_numpy()
+        sub = typed[involved]
+        gid = sub.groupby(cols, dropna=False, sort=False).ngroup()
+        first_line = pd.Series(lines[sub.index.to_numpy()], index=sub.index).groupby(gid).transform("min")
+        later = exact_later[involved]
+        reasons = "exact duplicate of line " + first_line[later].astype("int64").astype("str")
+        out.append((sub.index.to_numpy()[later], "", reasons))
+    unique_sets = [list(table.key)]
+    if table.name == "employees":
+        unique_sets.append(["nip"])
+    rest = typed[~exact_later]
+    for key in unique_sets:
+        clash = rest.duplicated(subset=key, keep=False).to_numpy()
+        clash = clash & rest[key].notna().all(axis=1).to_numpy()
+        if not clash.any():
+            continue
+        sub = rest[clash]
+        sub_lines = pd.Series(lines[sub.index.to_numpy()], index=sub.index)
+        gid = sub.groupby(key, sort=False).ngroup()
+        groups = {g: np.sort(x.to_numpy()) for g, x in sub_lines.groupby(gid.to_numpy())}
+        name = ", ".join(key)
+        reasons = pd.Series(
+            [
+                f"{name} also on line {_lines_text(groups[g][groups[g] != ln])} with other "
+                "values; keep the one correct row"
+                for g, ln in zip(gid.to_numpy(), sub_lines.to_numpy(), strict=True)
+            ],
+            index=sub.index,
+        )
+        out.append((sub.index.to_numpy(), name, reasons))
+        rest = rest[~rest.index.isin(sub.index)]
+    return out
+
+
+def _references(
+    table: Table, typed: pd.DataFrame, parents: dict[str, Checked]
+) -> list[tuple[np.ndarray, str, pd.Series]]:
+    """Rows whose references do not resolve (see the module docstring)."""
+    out = []
+    for c in table.columns:
+        if c.references is None:
+            continue
+        parent_table, parent_col = c.references.split(".")
+        values = typed[c.name]
+        filled = values.notna().to_numpy()
+        if parent_table == table.name:
+            all_ids = pd.Index(typed[parent_col].dropna().unique())
+            parent = None
+            parent_label = "this file"
+        else:
+            parent = parents.get(parent_table)
+            if parent is None:
+                continue
+            all_ids = pd.Index(parent.all_ids.index)
+            parent_label = parent.label
+        if c.required and parent is not None:
+            kept = values.isin(parent.kept_ids).to_numpy()
+            bad = filled & ~kept
+            if not bad.any():
+                continue
+            bad_values = values[bad]
+            quarantined_line = bad_values.map(parent.all_ids)
+            reasons = pd.Series(
+                f"unknown {c.name}: not in {parent_label}", index=bad_values.index, dtype=object
+            )
+            known = quarantined_line.notna().to_numpy()
+            if known.any():
+                reasons[known] = (
+                    f"{c.name} refers to a row that is quarantined in {parent_label} (line "
+                    + quarantined_line[known].astype("int64").astype("str")
+                    + "); fix that row first"
+                )
+            out.append((typed.index.to_numpy()[bad], c.name, reasons))
+        else:
+            bad = filled & ~values.isin(all_ids).to_numpy()
+            if bad.any():
+                out.append((typed.index.to_numpy()[bad], c.name, pd.Series(
+                    f"unknown {c.name}: not in {parent_label} (leave it empty if there is none)",
+                    index=typed.index[bad])))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# one table
+# --------------------------------------------------------------------------------------
+
+
+def validate_table(
+    raw: RawTable, positions: dict[str, int], notes: list[str], parents: dict[str, Checked]
+) -> Checked:
+    """Run every stage on one table; ``parents`` are the already validated tables."""
+    table = TABLES[raw.source.table]
+    label = raw.source.label
+    lines = raw.lines
+    typed_all, cell_reasons = _parse_cells(table, raw, positions)
+    n = len(typed_all)
+    bad = np.zeros(n, dtype=bool)
+    records: list[pd.DataFrame] = []
+
+    def add(rows: np.ndarray, column: str, reasons, value_cols: list[str] | None = None) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
+            return
+        bad[rows] = True
+        cols = value_cols if value_cols is not None else ([column] if column else [])
+        cols = [c for c in cols if c in positions]
+        if cols:
+            shown = [P.cell_text(raw.frame[positions[c]].iloc[rows], raw.text_only)
+                     for c in cols]
+            value = shown[0].to_numpy(dtype=object)
+            for extra in shown[1:]:
+                value = value + " | " + extra.to_numpy(dtype=object)
+        else:
+            row_text = raw.frame.iloc[rows].apply(
+                lambda r: " | ".join(P.format_cell(v) for v in r), axis=1
+            ) if len(raw.frame.columns) else pd.Series("", index=rows)
+            value = row_text.to_numpy(dtype=object)
+        if isinstance(reasons, pd.Series):
+            reasons = reasons.to_numpy(dtype=object)
+        records.append(pd.DataFrame({
+            "file": label,
+            "line": lines[rows],
+            "column": column,
+            "value": value,
+            "reason": reasons,
+        }))
+
+    # 1. cells
+    for name, r in cell_reasons.items():
+        failing = r.notna().to_numpy()
+        if failing.any():
+            add(np.flatnonzero(failing), name, r[failing])
+    # 2.-5. on the rows still clean
+    stages = (
+        lambda t: [(rows, col, reason, None) for rows, col, reason in _pandera_reasons(table, t)],
+        lambda t: [(rows, col, r, None) for rows, col, r in _row_rules(table, t)],
+        lambda t: [(rows, col, r, (col.split(", ") if col else None))
+                   for rows, col, r in _duplicates(table, t, lines)],
+        lambda t: [(rows, col, r, None) for rows, col, r in _references(table, t, parents)],
+    )
+    typed_full = coerce_dtypes(typed_all, table.name)
+    for stage in stages:
+        typed = typed_full.iloc[np.flatnonzero(~bad)]
+        for rows, column, reason, value_cols in stage(typed):
+            # a row is reported once per stage (its first problem there)
+            rows = np.asarray(rows, dtype=np.int64)
+            fresh = ~bad[rows]
+            if isinstance(reason, pd.Series):
+                reason = reason.to_numpy(dtype=object)
+            elif not isinstance(reason, np.ndarray):
+                reason = np.full(len(rows), reason, dtype=object)
+            add(rows[fresh], column, reason[fresh], value_cols)
+
+    kept_rows = np.flatnonzero(~bad)
+    kept = typed_full.iloc[kept_rows].reset_index(drop=True)
+    quarantine = (
+        pd.concat(records, ignore_index=True) if records else _empty_quarantine()
+    )
+    if raw.rejected:
+        rejected = pd.DataFrame(raw.rejected).assign(file=label)
+        quarantine = pd.concat([quarantine, rejected[list(QUARANTINE_COLUMNS)]],
+                               ignore_index=True)
+    quarantine = quarantine.sort_values(["line"], kind="stable").reset_index(drop=True)
+    quarantine["line"] = quarantine["line"].astype("int64")
+    all_ids = pd.Series(dtype="int64")
+    kept_ids = pd.Index([], dtype=object)
+    if len(table.key) == 1:
+        key = table.key[0]
+        ids = typed_all[key]
+        has = ids.notna().to_numpy()
+        all_ids = pd.Series(lines[has], index=ids[has].to_numpy())
+        all_ids = all_ids[~all_ids.index.duplicated(keep="first")]
+        kept_ids = pd.Index(kept[key].dropna().unique())
+    notes = list(notes)
+    if raw.blank_rows:
+        notes.append(f"{raw.blank_rows} empty row(s) skipped")
+    return Checked(
+        table=table.name,
+        label=label,
+        frame=kept,
+        quarantine=quarantine[list(QUARANTINE_COLUMNS)],
+        rows_read=raw.rows_read,
+        notes=notes,
+        all_ids=all_ids,
+        kept_ids=kept_ids,
+    )
+
+
+def _empty_quarantine() -> pd.DataFrame:
+    return pd.DataFrame({
+        "file": pd.Series(dtype=object),
+        "line": pd.Series(dtype="int64"),
+        "column": pd.Series(dtype=object),
+        "value": pd.Series(dtype=object),
+        "reason": pd.Series(dtype=object),
+    })
