@@ -85,7 +85,8 @@ def _require(df: pd.DataFrame, columns: Sequence[str], what: str) -> None:
 
 def _codes(values, index=None, name=None) -> pd.Series:
     """An object Series of codes with ``None`` for missing (same on pandas 2 and 3)."""
-    arr = np.asarray(values, dtype=object)
+    arr = np.array(values, dtype=object, copy=True).reshape(-1)
+    arr[pd.isna(arr)] = None
     return pd.Series(arr, index=index, name=name, dtype=object)
 
 
@@ -375,7 +376,8 @@ def perilaku_rating(
     bad = score.notna() & ~score.between(1, 5)
     if bad.any():
         raise ValueError(
-            f"behaviour.score must be between 1 and 5; found {sorted(score[bad].unique())[:5]}"
+            f"behaviour.score must be between 1 and 5; found "
+            f"{sorted(score[bad].unique().tolist())[:5]}"
         )
     used = behaviour["rater_role"].isin([r for r, w in weights.items() if w > 0]) & score.notna()
     b = behaviour.loc[used, [*_KEY, "rater_role"]].assign(score=score[used])
@@ -695,7 +697,7 @@ def check_distribution(
                 skipped[i].append(rule.code)
 
     out = pd.DataFrame({units: unit_values.to_numpy(dtype=object)})
-    out["org_predikat"] = org.to_numpy()
+    out["org_predikat"] = _codes(org.to_numpy(), index=out.index)
     out["n"] = n_arr
     out["n_unscored"] = n_unscored.to_numpy()
     shares = _shares(counts, n)
@@ -786,7 +788,7 @@ def skm_index(
         col = bad.any().idxmax()
         raise ValueError(
             f"SKM answers must be 1, 2, 3 or 4; column {col!r} has "
-            f"{sorted(answers.loc[bad[col], col].unique())[:5]}"
+            f"{sorted(answers.loc[bad[col], col].unique().tolist())[:5]}"
         )
     answered = answers.notna().any(axis=1)
     answers = answers[answered]
@@ -1078,7 +1080,8 @@ def pkg_score(npkg, max_score: int = 56) -> pd.DataFrame:
         )
     nk = x / max_score * 100.0
     category = _ak.pkg_category(nk)
-    out = pd.DataFrame({"npkg": x, "nk": nk, "category": _codes(category)}, index=index)
+    out = pd.DataFrame({"npkg": x, "nk": nk}, index=index)
+    out["category"] = _codes(category, index=out.index)
     out["ak_percent"] = out["category"].map(_ak.PKG_AK_PERCENT).astype("Int64")
     return out
 
@@ -1338,7 +1341,7 @@ def score_study(
     g = emp.groupby("unit_id", sort=True)
     units = pd.DataFrame(index=unit_ids)
     units.index.name = "unit_id"
-    units["org_predikat"] = org.reindex(unit_ids).astype(object)
+    units["org_predikat"] = _codes(org.reindex(unit_ids), index=unit_ids)
     units["n_employees"] = (study.employees.groupby("unit_id").size()
                             .reindex(unit_ids, fill_value=0).astype("int64"))
     units["n_scored"] = g["predikat"].count().reindex(unit_ids, fill_value=0).astype("int64")
