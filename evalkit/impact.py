@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse, stats
 
-__all__ = ["ImpactResult", "training_impact", "training_panel"]
+__all__ = ["READING_EN", "ImpactResult", "training_impact", "training_panel"]
 
 #: Outcome names accepted by :func:`training_impact` → panel column.
 OUTCOMES: dict[str, str] = {
@@ -620,6 +620,61 @@ def _naive(d: _Design, boot: np.ndarray) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- result
 
+#: English templates of :meth:`ImpactResult.reading` (keys: the parts of the reading, the
+#: note codes, and ``outcome_<code>``); fields in braces are filled from the result.
+READING_EN: dict[str, str] = {
+    "outcome_supervisor_behaviour": "supervisor behaviour score (1–5)",
+    "outcome_citizen_officer": "citizens' rating of the officer (1–4)",
+    "outcome_predikat": "performance predikat (1–5)",
+    "headline": (
+        "From {first_period} to {last_period}, training changed the {outcome} of trained "
+        "employees by {estimate:+.2f} points on average ({pct}% confidence interval "
+        "{ci_low:+.2f} to {ci_high:+.2f}), comparing {n_treated} trained employees with "
+        "{n_control} colleagues not (yet) trained over the same periods."
+    ),
+    "improved": "The whole interval is above zero: ratings improved after training.",
+    "worsened": "The whole interval is below zero: ratings fell after training.",
+    "inconclusive": (
+        "The interval includes zero: these data cannot tell the effect apart from no effect."
+    ),
+    "naive": (
+        "Simpler comparisons can mislead: before versus after training gives "
+        "{before_after:+.2f} points, which also contains any change over time that affected "
+        "everyone; trained versus untrained employees gives {treated_vs_untrained:+.2f} "
+        "points, which also contains any difference that existed between those sent to "
+        "training and the others."
+    ),
+    "twfe_differs": (
+        "The conventional two-way fixed-effects estimate ({twfe:+.2f}) differs from the "
+        "robust estimate: with training in waves and effects that change over time it "
+        "compares the newly trained with the already trained, and should not be used."
+    ),
+    "pretrend_not_parallel": (
+        "Warning: before their training, the trained employees' ratings already moved "
+        "differently from the others' (pre-trend test p = {pretrend_p:.3f}); the estimate "
+        "may be biased."
+    ),
+    "too_few_periods": (
+        "Warning: there are too few periods before training to check that the trained and "
+        "the others were on parallel trends; read the estimate with caution."
+    ),
+    "no_treated_cohort": (
+        "No employee completed a training within {first_period}–{last_period} with a "
+        "period before it in the data, so the effect of training cannot be estimated."
+    ),
+    "no_never_treated": (
+        "Every employee was trained at some point, so only the not-yet-trained serve as "
+        "comparison and the latest wave's effect cannot be estimated."
+    ),
+    "few_clusters": (
+        "Only {n_clusters} units: confidence intervals clustered by unit may be too narrow."
+    ),
+    "clustered_by_employee": (
+        "Units are unknown, so intervals are clustered by employee and may be too narrow."
+    ),
+}
+
+
 
 @dataclass
 class ImpactResult:
@@ -743,6 +798,60 @@ class ImpactResult:
             ],
             "notes": list(self.notes),
         }
+
+    def reading(self, texts: dict[str, str] | None = None) -> list[str]:
+        """A plain-language reading of the result, one sentence per paragraph.
+
+        Parameters
+        ----------
+        texts
+            Templates overriding :data:`READING_EN` (same keys and ``{fields}``), e.g.
+            an Indonesian catalogue.
+
+        Returns
+        -------
+        list of str
+            The headline (estimate, interval, counts), what the interval says
+            (``improved`` / ``worsened`` / ``inconclusive``), the naive comparisons and
+            why they mislead, then one sentence per warning note.
+
+        Examples
+        --------
+        >>> print("\\n".join(result.reading()))  # doctest: +SKIP
+        """
+        t = {**READING_EN, **(texts or {})}
+        h = self.headline
+        naive = self.naive.set_index("comparison")["estimate"]
+        pt = self.pretrend.set_index("method").loc["callaway_santanna", "p_val"]
+        fields = {
+            "outcome": t.get(f"outcome_{self.outcome}", self.outcome),
+            "estimate": h["estimate"],
+            "ci_low": h["ci_low"],
+            "ci_high": h["ci_high"],
+            "pct": round(self.confidence * 100),
+            "n_treated": int(h["n_treated"]),
+            "n_control": int(h["n_control"]),
+            "first_period": self.summary["first_period"],
+            "last_period": self.summary["last_period"],
+            "before_after": naive.get("before_after", np.nan),
+            "treated_vs_untrained": naive.get("treated_vs_untrained", np.nan),
+            "twfe": self.twfe.loc[0, "estimate"],
+            "pretrend_p": pt,
+            "n_clusters": self.summary["n_clusters"],
+        }
+        if "no_treated_cohort" in self.notes:
+            return [t["no_treated_cohort"].format(**fields)]
+        out = [t["headline"].format(**fields)]
+        if h["ci_low"] > 0:
+            out.append(t["improved"].format(**fields))
+        elif h["ci_high"] < 0:
+            out.append(t["worsened"].format(**fields))
+        else:
+            out.append(t["inconclusive"].format(**fields))
+        if np.isfinite(fields["before_after"]) and np.isfinite(fields["treated_vs_untrained"]):
+            out.append(t["naive"].format(**fields))
+        out += [t[n].format(**fields) for n in self.notes if n in t]
+        return out
 
     def _repr_html_(self) -> str:
         h = self.headline

@@ -406,6 +406,22 @@ def test_to_json_is_serialisable_and_free_of_ids():
     assert "<b>Training impact</b>" in res._repr_html_()
 
 
+def test_reading_states_the_result_and_its_warnings():
+    s, truth, g, y = _staggered(n=600, effect=0.3, grow=0.1, seed=3)
+    res = training_impact(s, n_boot=99)
+    text = res.reading()
+    h = res.headline
+    assert f"{h['estimate']:+.2f} points" in text[0] and "2024Q1 to 2025Q4" in text[0]
+    assert text[1].startswith("The whole interval is above zero")
+    assert "before versus after" in text[2]
+    assert ("twfe_differs" in res.notes) == any("fixed-effects" in x for x in text)
+    s0, *_ = _staggered(n=600, effect=0.0, seed=3)
+    r0 = training_impact(s0, n_boot=99)
+    assert r0.reading({"inconclusive": "Belum dapat disimpulkan."})[1] == (
+        "Belum dapat disimpulkan."
+    )
+
+
 def test_deterministic_given_seed():
     s, *_ = _staggered(n=300, seed=2)
     a = training_impact(s, n_boot=99, seed=7).to_json()
