@@ -35,13 +35,13 @@ FEMALE_GIVEN: tuple[str, ...] = (
 
 #: Further names (used after the given name); neutral between the genders.
 FAMILY: tuple[str, ...] = (
-    "Ajang", "Alamsyah", "Anggraini", "Aryanto", "Asmara", "Bahtiar", "Batong", "Darmawan",
+    "Ajang", "Alamsyah", "Effendi", "Aryanto", "Asmara", "Bahtiar", "Batong", "Darmawan",
     "Fadillah", "Firmansyah", "Gunawan", "Hakim", "Halim", "Hamid", "Hasanuddin", "Hidayat",
     "Ingan", "Irawan", "Jaya", "Kurniawan", "Lahang", "Laing", "Lawing", "Lenjau", "Mahmud",
-    "Maulana", "Mulyadi", "Nugroho", "Pasande", "Permana", "Pratama", "Puspita", "Rahman",
+    "Maulana", "Mulyadi", "Nugroho", "Pasande", "Permana", "Pratama", "Rasyid", "Rahman",
     "Ramadhan", "Riyadi", "Saputra", "Saragih", "Setiawan", "Simanjuntak", "Sinaga", "Siregar",
     "Suhardi", "Sulaiman", "Suryadi", "Susilo", "Syahputra", "Tandi", "Tangdilintin", "Usat",
-    "Utami", "Wibowo", "Widodo", "Wijaya", "Yulianto", "Yusran", "Zulkarnain", "Nurdin",
+    "Umar", "Wibowo", "Widodo", "Wijaya", "Yulianto", "Yusran", "Zulkarnain", "Nurdin",
     "Rusdi", "Salim", "Anwar",
 )
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 __all__ = [
     "GRADES_PNS",
+    "readme",
     "INDICATORS",
     "JF_LEVELS",
     "JOBS",
@@ -341,6 +342,166 @@ VAGUE_INDICATORS: dict[str, tuple[tuple[str, str | None, str | None, str | None]
 }
 
 
+
+_TABLE_NOTES: dict[str, str] = {
+    "units": "15 OPD (sekretariat, dinas, badan, inspektorat), RSUD dr. H. Soemarno "
+             "Sosroatmodjo, puskesmas, SD and SMP negeri, kecamatan and kelurahan offices. "
+             "`service_population` is set for units that serve citizens directly.",
+    "employees": "Invented people. NIPs follow the PNS layout (birth date, TMT CPNS "
+                 "year-month, sex, serial) or the PPPK layout (birth date, TMT year, 2, "
+                 "intake, sex, serial). Everyone but the Sekretaris Daerah has a "
+                 "`supervisor_id` (heads of OPD report to the Sekretaris Daerah, school "
+                 "heads to a Kepala Bidang of the Dinas Pendidikan dan Kebudayaan, heads of "
+                 "puskesmas to a Kepala Bidang of the Dinas Kesehatan).",
+    "indicators": "Sector catalogue (empty `unit_id`) plus unit-owned indicators. The vague "
+                  "ones (no unit of measure, and no direction and/or target kind) are owned "
+                  "by the units listed as `unclear_indicator_units` in truth.json.",
+    "results": "3 to 6 SKP lines per employee (2 to 4 utama), every quarter; targets are "
+               "set per year. Lines on vague indicators have no target.",
+    "behaviour": "The supervisor (atasan) rates every quarter; peers (rekan), up to three "
+                 "subordinates (bawahan) and the employee herself (diri) rate in the "
+                 "second and fourth quarter (a semester 360°).",
+    "citizen": "SKM questionnaires (PermenPANRB 14/2017), about 20 to 90 per service unit "
+               "and quarter. About half of the responses for the unit's main service name "
+               "the officer (teacher, nurse, midwife, doctor, counter staff) in "
+               "`employee_id`. About 1.5% of answers and 2% of respondent fields are "
+               "missing (answers are optional).",
+    "training": "Courses pelayanan_prima, komunikasi_efektif, manajemen_waktu, in waves.",
+    "org_rating": "One predikat per unit and year, repeated for each quarter of the year.",
+}
+
+
 def readme(study, imperfections) -> str:
-    """Placeholder-free README text; filled in below."""
-    return ""
+    """The README.md written next to a simulated data set: what the data are, how they
+    were made, a data dictionary and the planted truths (deterministic text)."""
+    from .tables import TABLES
+
+    t = study.truth
+    p = t["parameters"]
+    tr = t["treated"]
+    lines = [
+        "# Tanjung Selor synthetic data set",
+        "",
+        "**These data are synthetic.** Every person, NIP, rating, survey answer and "
+        "training record was invented by `evalkit.simulate`; no real employee or citizen "
+        "is described. Unit names are real organisation units and places of Kabupaten "
+        "Bulungan (Kalimantan Utara); their staff, scores and survey results are not.",
+        "",
+        "The folder is exactly what this command writes (a test regenerates it and "
+        "compares the bytes):",
+        "",
+        "```",
+        f"evalkit simulate --out DIR --seed {p['seed']} --employees {p['employees']} "
+        f"--periods {p['periods'][0]}:{p['periods'][-1]} "
+        f"--divergent-units {p['divergent_units']} --training-effect {p['training_effect']:g}",
+        "```",
+        "",
+        "## Contents",
+        "",
+        "| file | rows | one row per |",
+        "| --- | ---: | --- |",
+    ]
+    for name, df in study.tables().items():
+        lines.append(f"| `{name}.csv` | {len(df):,} | {TABLES[name].description or name} |")
+    lines += [
+        "| `truth.json` | | the planted truths (below) |",
+        "",
+        f"{p['employees']:,} employees in {len(study.units)} units, quarters "
+        f"{p['periods'][0]} to {p['periods'][-1]}. CSV files are UTF-8, comma-separated, "
+        "with a header; dates are `YYYY-MM-DD`; an empty field is a missing value; rows "
+        "are sorted by the table's key.",
+        "",
+        "## How the data were made",
+        "",
+        "Each employee *i* of unit *u* has a persistent true level θ_i = a_u + η_i "
+        f"(SD of a_u {t['theta_sd']['unit']:g}, SD of η_i {t['theta_sd']['individual']:.3f}, "
+        "in points of the 1–5 behaviour scale); true performance rises by "
+        f"{t['time_trend_per_quarter']:g} points a quarter for everyone.",
+        "",
+        "- **Behaviour (360°).** Latent score = base + θ_i + trend + value effect + the "
+        "rater's leniency + a persistent rater–ratee impression + a per-quarter halo "
+        "shared by the seven values + value-level noise; for the supervisor also the "
+        "divergence bump (divergent units) and the training effect (treated quarters). "
+        "Mean leniency by role: atasan 0, rekan +0.05, bawahan +0.10, diri +0.25 points "
+        "(self-ratings are the most lenient). Rater noise is scaled by a unit multiplier, so "
+        "single-rater reliability is about .50 for supervisors, .37 for peers and .30 for "
+        "subordinates and varies between units. The score is the latent score clipped to "
+        "1–5 and stochastically rounded (floor(x + U), U uniform), which keeps expected "
+        "values: E[score] = clip(latent, 1, 5).",
+        "- **Citizens (SKM u1–u9, 1–4).** Driven by unit quality and the trend; u6 "
+        "(kompetensi pelaksana) and u7 (perilaku pelaksana) also by the level of the officer "
+        "who served the citizen (θ mapped to the 1–4 scale at equal percent of maximum "
+        "possible, POMP = (x − min)/(max − min) × 100).",
+        "- **Supervisors versus citizens.** Supervisor ratings of berorientasi_pelayanan and "
+        "kompeten are aligned with citizens' u6 and u7 on the POMP scale. Supervisors are "
+        f"higher by {t['source_offset_pomp']:g} POMP points in every unit (the mean, over "
+        "non-divergent units with citizen responses, of the expected unit gap), and by "
+        f"a further {t['divergent_gap_pomp']:g} points in the divergent units "
+        f"({', '.join(t['divergent_units']) or 'none'}).",
+        "- **Training.** Employees with a lower persistent level are more likely to be sent "
+        "(no selection on transitory shocks). A first course ends in a quarter drawn "
+        "uniformly over the window; the employee is treated from the next quarter on, and "
+        f"the supervisor's value scores rise by {t['training_effect']:g} points on average "
+        f"(the average effect on the treated). {tr['employees_trained']:,} employees were "
+        f"trained, {tr['employees_never_trained']:,} never; "
+        f"{tr['trained_in_last_period_not_yet_treated']:,} finished only in the last quarter "
+        "and are not yet treated. Because of the trend, a before/after comparison of the "
+        "trained overstates the effect; because of the selection, a trained/untrained "
+        "comparison understates it; a difference-in-differences recovers it. The effect is "
+        "planted in supervisor ratings only.",
+        "- **Indicators.** Sector catalogues for teachers (classroom-management observation, "
+        "student achievement, …), health staff (immunisation coverage, waiting time, …) and "
+        "administration (processing time, documents completed, …), some lower-is-better. "
+        "Achievement rises with θ. Vague indicators are clustered in "
+        f"{', '.join(t['unclear_indicator_units'])}.",
+        "- **Organisational predikat.** Mostly baik; higher for units of higher quality.",
+        "",
+        "The base level, the divergence bump and the training shift are solved numerically "
+        "on the expected scores so that the planted offset, divergent gap and training "
+        "effect hold exactly in this data set (not only on the latent scale).",
+        "",
+        "## Imperfections on purpose",
+        "",
+        "The files carry a few harmless imperfections that the loader normalises (the "
+        "in-memory tables of `evalkit.simulate` are clean). Nothing needs quarantine.",
+        "",
+    ]
+    for table, col, share, kind in imperfections:
+        lines.append(f"- `{table}.{col}`: {kind} in about {share:.0%} of the rows.")
+    lines += ["", "## Data dictionary", ""]
+    for name, table in TABLES.items():
+        lines += [f"### {name}", "", _TABLE_NOTES.get(name, ""), "",
+                  "| column | type | required | meaning |", "| --- | --- | --- | --- |"]
+        for c in table.columns:
+            kind = c.dtype + (f" ({c.codes})" if c.codes else "")
+            if c.low is not None or c.high is not None:
+                kind += f" {c.low:g}–{c.high:g}" if c.high is not None else f" ≥ {c.low:g}"
+            meaning = c.description or ""
+            if c.references:
+                meaning = (meaning + "; " if meaning else "") + f"refers to {c.references}"
+            lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | "
+                         f"{meaning} |")
+        lines.append("")
+    lines += [
+        "## truth.json",
+        "",
+        "- `divergent_units`: unit_ids whose supervisors rate well above what citizens see.",
+        "- `divergent_gap_pomp`: their extra supervisor-minus-citizen gap (POMP points).",
+        "- `source_offset_pomp`: the common supervisor-minus-citizen gap (POMP points).",
+        "- `unit_gap_pomp`: per unit with citizen responses, the expected gap (expected "
+        "supervisor POMP of the aligned values minus expected citizen POMP of u6, u7).",
+        "- `aligned`: the supervisor values and citizen items that are compared.",
+        "- `training_effect`: average effect on the treated, points of the mean supervisor "
+        "behaviour score; `time_trend_per_quarter`; `treated`: counts, treatment rule and "
+        "selection.",
+        "- `leniency`: per role (atasan, rekan, bawahan, diri), per rater employee_id, the "
+        "rater's additive shift in points; `leniency_role_mean`.",
+        "- `reliability`: per unit and role, the planted single-rater reliability "
+        "(`reliability_definition` gives the formula); `unit_noise_multiplier`; "
+        "`variance_components`.",
+        "- `unclear_indicator_units`, `unclear_indicators`: where the vague indicators are.",
+        "- `calibration`: the solved base level, divergence shift and training shift.",
+        "- `parameters`: the arguments of the run.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -64,6 +64,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -98,7 +99,7 @@ VALUE_EFFECT = dict(
     zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True)
 )
 #: Citizen item means ν_k on the 1–4 scale (u4, cost, is high: most services are free).
-ITEM_MEAN = dict(zip(SKM_ITEMS, (3.05, 2.95, 2.80, 3.65, 3.00, 3.00, 3.10, 2.75, 2.90),
+ITEM_MEAN = dict(zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.85, 2.95, 2.80, 3.00),
                      strict=True))
 CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
 REF_DATE = date(2024, 1, 1)
@@ -426,6 +427,8 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
             title = "S.Tr.Keb." if jf_kind == "ahli" else "A.Md.Keb."
         if sma:
             title = ""
+        elif not title:
+            title = job.titles[-1]
         if pppk:
             sy = int(rng.choice([2021, 2022, 2023]))
             start[i] = date(sy, int(rng.integers(1, 13)), 1)
@@ -435,8 +438,8 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
                 g = "IX"
             elif jf_kind == "terampil":
                 g = "VII"
-            elif sma:
-                g = "V"
+            else:
+                g = "V" if sma else "IX"
             grade[i] = g
             if jf_kind:
                 jf[i] = "ahli_pertama" if g == "IX" else "terampil"
@@ -592,7 +595,8 @@ def _build_results(emp: pd.DataFrame, ind: pd.DataFrame, lines: pd.DataFrame,
     # one target per SKP line and year
     u = rng.random((L, len(uyears)))
     tgt = (lo + u[np.repeat(np.arange(L), T), yidx] * (hi - lo))
-    tgt = np.where(dec == 1, np.round(tgt, 1), np.round(tgt))
+    days = ind["unit_of_measure"].to_numpy(object)[iidx] == "hari"
+    tgt = np.where(days, np.round(tgt, 1), np.round(tgt))
     z = (theta[eidx] + trend * t) / np.sqrt(VAR_ETA + SD_UNIT**2) + rng.normal(0, 0.8, L * T)
     ratio = np.exp(0.03 + 0.06 * z)
     real = np.where(lower, tgt / ratio, tgt * ratio)
@@ -716,6 +720,17 @@ def _solve(f, target: float, lo: float, hi: float, what: str) -> float:
     return 0.5 * (lo + hi)
 
 
+def _shift_for_increase(base: np.ndarray, increase: float, what: str) -> float:
+    """The constant ``c`` with ``mean(clip(base + c, 1, 5)) - mean(clip(base, 1, 5))``
+    equal to ``increase`` (points of the 1–5 scale)."""
+    c0 = float(np.clip(base, 1, 5).mean())
+
+    def gain(c: float) -> float:
+        return float(np.clip(base + c, 1, 5).mean()) - c0
+
+    return _solve(gain, increase, -4.0, 4.0, what)
+
+
 # --------------------------------------------------------------------------------------
 # the simulator
 
@@ -729,7 +744,7 @@ def simulate(
     divergent_units: int = 4,
     training_effect: float = 0.3,
     source_offset_pomp: float = 8.0,
-    divergent_gap_pomp: float = 18.0,
+    divergent_gap_pomp: float = 20.0,
     time_trend: float = 0.05,
 ) -> SimulatedStudy:
     """Simulate a Tanjung Selor study with planted truth, and optionally write it.
@@ -819,6 +834,8 @@ def simulate(
     theta = a_unit[uidx] + eta
     noise_mult = np.exp(r.normal(0.0, 0.45, U))
     item_unit = r.normal(0.0, 0.15, (U, len(SKM_ITEMS)))
+    # u6/u7 judge the officer: their unit level comes through the officers' θ only
+    item_unit[:, [SKM_ITEMS.index(k) for k in ALIGNED_ITEMS]] = 0.0
 
     # divergent units among units with citizen services and enough staff and officers
     front = emp["front"].to_numpy(bool)
@@ -1089,21 +1106,20 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
         cnt = np.bincount(sa_unit, minlength=U)
         return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan) - cit_mean
 
+    def offset_at(v: float, cdiv: float, ctr: float) -> float:
+        return float(np.mean(unit_gaps(latent(v, cdiv, ctr))[ref_units]))
+
+    # Gauss-Seidel over the three constants (weakly coupled through clipping)
     s, cdiv, ctr = 0.0, 0.0, tau
     for _ in range(4):
         if ref_units.any():
-            s = _solve(lambda v: np.mean(unit_gaps(latent(v, cdiv, ctr))[ref_units]),
-                       offset, -4.0, 4.0, "source_offset_pomp")
-        if is_div.any() and div_cell.any():
-            base = latent(s, 0.0, ctr)[div_cell & aligned]
-            p0 = _pomp(np.clip(base, 1, 5), 1, 5).mean()
-            cdiv = _solve(lambda v: _pomp(np.clip(base + v, 1, 5), 1, 5).mean() - p0,
-                          div_gap, 0.0, 4.0, "divergent_gap_pomp")
+            s = _solve(partial(offset_at, cdiv=cdiv, ctr=ctr), offset, -4.0, 4.0,
+                       "source_offset_pomp")
+        if div_cell.any():
+            cdiv = _shift_for_increase(latent(s, 0.0, ctr)[div_cell & aligned],
+                                       div_gap / 25.0, "divergent_gap_pomp")
         if treat_cell.any():
-            base = latent(s, cdiv, 0.0)[treat_cell]
-            c0 = np.clip(base, 1, 5).mean()
-            ctr = _solve(lambda v: np.clip(base + v, 1, 5).mean() - c0, tau, -3.0, 3.0,
-                         "training_effect")
+            ctr = _shift_for_increase(latent(s, cdiv, 0.0)[treat_cell], tau, "training_effect")
     L = x + s + cdiv * div_cell + ctr * treat_cell
     # non-supervisor roles get the common base shift only (x + s): already in L
     score = np.floor(np.clip(L, 1, 5) + unif).clip(1, 5).astype(int)
