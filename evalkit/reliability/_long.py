@@ -147,14 +147,16 @@ def check_unique_cells(
     columns
         The columns that define the cell (named in the message, with the first duplicate).
     """
-    if cell.size == 0:
+    if cell.size < 2:
         return
-    counts = np.bincount(cell)
-    if (counts > 1).any():
-        dup = np.flatnonzero(counts[cell] > 1)
-        first = data.iloc[dup[0]][list(columns)].to_dict()
+    order = np.argsort(cell, kind="stable")  # O(N log N) time, O(N) memory
+    sorted_ = cell[order]
+    same = sorted_[1:] == sorted_[:-1]
+    if same.any():
+        n_cells = int(np.count_nonzero(same & ~np.r_[False, same[:-1]]))
+        first = data.iloc[int(order[np.argmax(same)])][list(columns)].to_dict()
         raise ValueError(
-            f"{func}: {int((counts > 1).sum())} cell(s) of {list(columns)} hold more than one "
+            f"{func}: {n_cells} cell(s) of {list(columns)} hold more than one "
             f"rating, e.g. {first}; keep one rating per cell (average them first if they are "
             f"repeated measurements)"
         )
