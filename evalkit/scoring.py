@@ -884,30 +884,36 @@ def indicator_clarity(
     *,
     by: str = "unit_id",
     alpha: float = 0.05,
+    test_on: str | None = None,
 ) -> pd.DataFrame:
     """Audit of indicator clarity per unit: how many indicators staff are judged on
     lack a measurable target, a unit of measure or a direction, and where such unclear
     indicators cluster.
 
     The seed's complaint — staff cannot be judged fairly without clear indicators —
-    made measurable. An indicator is **unclear** when any of these holds:
+    made measurable. An indicator is **unclear** in a unit when any of these holds:
 
     - no target: its ``target_kind`` is empty, or (with ``results``) a result on it in
       the unit has an empty target;
     - no unit of measure: ``unit_of_measure`` empty or blank;
-    - no direction: ``direction`` empty (higher or lower is better is unknown).
+    - no direction: ``direction`` empty (whether higher or lower is better is unknown).
 
-    The population audited per unit: with ``results`` carrying the ``by`` column (e.g.
+    The indicators audited per unit: with ``results`` carrying the ``by`` column (e.g.
     results joined to the employees' ``unit_id``), the distinct indicators used in the
     unit's results; otherwise the indicators owned by the unit (``indicators[by]``;
-    catalogue indicators without an owner are left out).
+    catalogue indicators without an owner are left out). With ``results`` the audit
+    also counts the **results** (SKP lines) resting on an unclear indicator or lacking
+    a target — the judgements that cannot be fair.
 
-    **Clusters**: a unit is flagged when its share of unclear indicators is higher than
-    in the other units beyond chance: a one-sided Fisher exact test of the unit against
-    all other units (hypergeometric upper tail,
-    ``P(X ≥ k)`` with ``X ~ Hypergeom(M = all unit-indicator pairs,
-    n = all unclear pairs, N = the unit's pairs)``), Benjamini–Hochberg adjusted over
-    units, flagged when ``q_val < alpha``.
+    **Clusters**: a unit is flagged when its share of unclear items is higher than in
+    the other units beyond chance: a one-sided Fisher exact test of the unit against
+    all other units (the hypergeometric upper tail ``P(X ≥ k)``,
+    ``X ~ Hypergeom(M = all items, n = all unclear items, N = the unit's items)``),
+    Benjamini–Hochberg adjusted over units, flagged when ``q_val < alpha``. The items
+    are results when ``results`` are given (``test_on="results"``, the default then:
+    more power, as each unclear indicator is used by several staff; results of one
+    employee are not independent, so read the p-value as a screening measure), else
+    unit–indicator pairs (``test_on="indicators"``).
 
     Parameters
     ----------
@@ -920,14 +926,17 @@ def indicator_clarity(
         The unit column.
     alpha
         False discovery rate for the cluster flag.
+    test_on
+        ``"results"`` or ``"indicators"``; ``None``: results when given.
 
     Returns
     -------
     pandas.DataFrame
         One row per unit (sorted): the ``by`` column, ``n_indicators``, ``n_unclear``,
         ``share_no_target``, ``share_no_unit``, ``share_no_direction``,
-        ``share_unclear``, ``p_val`` (one-sided Fisher), ``q_val`` (BH), ``cluster``
-        (bool).
+        ``share_unclear`` (over the unit's indicators); with ``results`` also
+        ``n_results``, ``n_results_unclear``, ``share_results_unclear``; then
+        ``p_val`` (one-sided Fisher), ``q_val`` (BH) and ``cluster`` (bool).
 
     Examples
     --------
@@ -944,6 +953,12 @@ def indicator_clarity(
              "indicators")
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
+    with_results = results is not None
+    if test_on is None:
+        test_on = "results" if with_results else "indicators"
+    if test_on not in ("results", "indicators") or (test_on == "results" and not with_results):
+        raise ValueError("test_on must be 'indicators', or 'results' when results are given; "
+                         f"got {test_on!r}")
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
     flags = pd.DataFrame({
         "no_target": _blank(ind["target_kind"]),
@@ -951,7 +966,10 @@ def indicator_clarity(
         "no_direction": _blank(ind["direction"]),
     }, index=ind.index)
 
-    if results is not None and by in results.columns:
+    if with_results:
+        if by not in results.columns:
+            raise KeyError(f"results has no column {by!r}; join the unit to results first "
+                           f"(e.g. from employees) or pass results=None")
         _require(results, ["indicator_id", "target", by], "results")
         unknown = ~results["indicator_id"].isin(ind.index)
         if unknown.any():
@@ -960,17 +978,17 @@ def indicator_clarity(
                 f"{sorted(results.loc[unknown, 'indicator_id'].astype(str).unique())[:5]}"
             )
         r = results[results[by].notna()]
-        pairs = pd.DataFrame({
+        rows = pd.DataFrame({
             by: r[by].astype(object).to_numpy(),
             "indicator_id": r["indicator_id"].astype(object).to_numpy(),
             "missing_target": r["target"].isna().to_numpy(),
-        }).groupby([by, "indicator_id"], sort=True)["missing_target"].any().reset_index()
-        pairs = pairs.join(flags, on="indicator_id")
+        }).join(flags, on="indicator_id")
+        rows["unclear"] = rows[["no_target", "no_unit", "no_direction",
+                                "missing_target"]].any(axis=1)
+        pairs = rows.groupby([by, "indicator_id"], sort=True)[
+            ["no_target", "no_unit", "no_direction", "missing_target"]].any().reset_index()
         pairs["no_target"] = pairs["no_target"] | pairs["missing_target"]
     else:
-        if results is not None:
-            raise KeyError(f"results has no column {by!r}; join the unit to results first "
-                           f"(e.g. from employees) or pass results=None")
         _require(indicators, [by], "indicators")
         pairs = flags.join(ind[by]).reset_index()
         pairs = pairs[pairs[by].notna()]
@@ -985,9 +1003,17 @@ def indicator_clarity(
         "share_no_unit": g["no_unit"].mean(),
         "share_no_direction": g["no_direction"].mean(),
         "share_unclear": g["unclear"].mean(),
-    }).reset_index()
-    total, total_unclear = int(out["n_indicators"].sum()), int(out["n_unclear"].sum())
-    p = stats.hypergeom.sf(out["n_unclear"] - 1, total, total_unclear, out["n_indicators"])
+    })
+    if with_results:
+        gr = rows.groupby(by, sort=True)["unclear"]
+        out["n_results"] = gr.size().astype("int64")
+        out["n_results_unclear"] = gr.sum().astype("int64")
+        out["share_results_unclear"] = gr.mean()
+    out = out.reset_index()
+    n_col, k_col = (("n_results", "n_results_unclear") if test_on == "results"
+                    else ("n_indicators", "n_unclear"))
+    total, total_unclear = int(out[n_col].sum()), int(out[k_col].sum())
+    p = stats.hypergeom.sf(out[k_col] - 1, total, total_unclear, out[n_col])
     out["p_val"] = np.asarray(p, dtype=float)
     out["q_val"] = _bh(out["p_val"].to_numpy())
     out["cluster"] = (out["q_val"] < alpha).to_numpy(dtype=bool)
