@@ -441,3 +441,30 @@ def test_pkg_score_conversion_and_bk_teachers():
     assert bk["category"].tolist() == ["amat_baik", "baik"]
     with pytest.raises(ValueError, match="between 0 and max_score=56"):
         ek.pkg_score([60])
+
+
+def test_indicator_clarity_counts_results_and_tests_either_level():
+    ind = pd.DataFrame({"indicator_id": ["ok1", "ok2", "vague"],
+                        "unit_of_measure": ["x", "x", None], "direction": "higher",
+                        "target_kind": "kuantitatif"})
+    # unit a: 6 results, 4 on the vague indicator; unit b: 6 results, a missing target
+    res = pd.DataFrame({
+        "unit_id": ["a"] * 6 + ["b"] * 6,
+        "indicator_id": ["vague"] * 4 + ["ok1", "ok2"] + ["ok1"] * 3 + ["ok2"] * 3,
+        "target": [1.0] * 11 + [None],
+    })
+    out = ek.indicator_clarity(ind, res).set_index("unit_id")
+    assert out["n_indicators"].tolist() == [3, 2]
+    assert out["n_unclear"].tolist() == [1, 1]  # b: ok2 has a result without target
+    assert out["n_results"].tolist() == [6, 6]
+    assert out["n_results_unclear"].tolist() == [4, 1]
+    # result level: P(X >= 4), X ~ Hypergeom(M=12, n=5, N=6) = (C(5,4)C(7,2) + C(5,5)C(7,1))
+    # / C(12,6) = (105 + 7) / 924
+    assert out.loc["a", "p_val"] == pytest.approx(112 / 924)
+    by_ind = ek.indicator_clarity(ind, res, test_on="indicators").set_index("unit_id")
+    # indicator level: M=5 pairs, n=2 unclear, unit a N=3 -> P(X >= 1) = 1 - C(3,3)/C(5,3)
+    assert by_ind.loc["a", "p_val"] == pytest.approx(1 - 1 / 10)
+    with pytest.raises(ValueError, match="test_on must be"):
+        ek.indicator_clarity(ind, test_on="results")
+    with pytest.raises(ValueError, match="not in indicators: \\['zzz'\\]"):
+        ek.indicator_clarity(ind, res.assign(indicator_id="zzz"))
