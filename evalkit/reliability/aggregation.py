@@ -260,7 +260,7 @@ def icc_aggregation(
         JJ = np.where(valid, J, np.nan)
         df1, df2 = JJ - 1, N - JJ
         msb, msw = ssb / df1, ssw / df2
-        k = N / JJ
+        k = N / J
         icc1 = (msb - msw) / (msb + (k - 1) * msw)
         icc2 = (msb - msw) / msb
         f = msb / msw
