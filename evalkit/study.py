@@ -1,0 +1,589 @@
+"""Run the period study: papermill → HTML without code → checked, atomic report folder.
+
+``evalkit study --period 2025Q4`` (and :func:`run_study`) does, per period:
+
+1. execute ``notebooks/study.ipynb`` with papermill on the kernel ``evalkit`` (installed
+   into this environment when missing, so there is never a "No such kernel"), with the
+   parameters ``period, data_dir, language, min_cell, rules, output_dir``. The
+   notebook builds :class:`evalkit.report.PeriodReport` once, displays its sections
+   and writes ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/``
+   into ``output_dir`` (:meth:`~evalkit.report.PeriodReport.write_outputs`);
+2. render the executed notebook to ``study.html`` with nbconvert: no code, no prompts,
+   no parameter cells, figures as embedded PNG, no script or stylesheet fetched from the
+   network;
+3. write ``manifest.json``: inputs with SHA-256, parameters, Python, evalkit and
+   dependency versions, run time and where it went;
+4. scan every shared output for every name, NIP and employee id of the input
+   (:func:`evalkit.privacy.scan_for_identifiers`) and refuse to publish on a hit;
+5. move the folder into place.
+
+Everything is built in ``OUT/.tmp-<period>-<random>/`` and moved to ``OUT/<period>/``
+only when complete; an existing report is replaced only then. A failed period removes
+its temporary folder and leaves every other report as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from .labels import LANGUAGES, Labels
+from .report import DEFAULT_RULES, resolve_data_dir, resolve_periods
+
+__all__ = [
+    "KERNEL_NAME",
+    "SHARED_OUTPUTS",
+    "PeriodFailure",
+    "PrivacyError",
+    "StudyError",
+    "ensure_kernel",
+    "notebook_path",
+    "notebook_to_html",
+    "run_study",
+    "study_command",
+]
+
+#: Name of the Jupyter kernel the study runs on (this environment's Python).
+KERNEL_NAME = "evalkit"
+#: Files of a report folder that are meant to be shared, and scanned before that.
+SHARED_OUTPUTS = (
+    "study.html",
+    "study.ipynb",
+    "tables.xlsx",
+    "results.json",
+    "quarantine.csv",
+    "manifest.json",
+)
+#: Files the notebook must have written into ``output_dir``.
+_NOTEBOOK_OUTPUTS = ("results.json", "tables.xlsx", "quarantine.csv")
+_DEPENDENCIES = (
+    "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
+    "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "openpyxl", "pyarrow",
+)
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+class PrivacyError(RuntimeError):
+    """A shared output contains a name, NIP or employee id of the input."""
+
+
+@dataclass
+class PeriodFailure:
+    """Why one period's report was not written."""
+
+    period: str
+    error: BaseException
+
+    def describe(self) -> str:
+        """A message for people: for a failing notebook cell, the exception, the
+        cell's source and the end of the traceback."""
+        from papermill.exceptions import PapermillExecutionError
+
+        e = self.error
+        if isinstance(e, PapermillExecutionError):
+            tb = [_ANSI.sub("", line) for line in (e.traceback or [])]
+            tail = "\n".join("\n".join(tb).splitlines()[-15:])
+            return (
+                f"period {self.period}: the study notebook failed in cell {e.exec_count} "
+                f"(index {e.cell_index}):\n  {e.ename}: {e.evalue}\n"
+                f"--- cell source ---\n{e.source}\n--- traceback (end) ---\n{tail}"
+            )
+        return f"period {self.period}: {type(e).__name__}: {e}"
+
+
+class StudyError(RuntimeError):
+    """One or more periods failed; the others were written.
+
+    Attributes
+    ----------
+    failures : list of PeriodFailure
+    written : list of Path
+        Report folders that were written.
+    """
+
+    def __init__(self, failures: list[PeriodFailure], written: list[Path]):
+        self.failures = failures
+        self.written = written
+        super().__init__("\n\n".join(f.describe() for f in failures))
+
+
+# ----------------------------------------------------------------------------------------
+# kernel and notebook
+# ----------------------------------------------------------------------------------------
+def ensure_kernel(name: str = KERNEL_NAME, *, prefix: str | None = None, manager=None) -> str:
+    """Make sure the Jupyter kernel ``name`` exists; install it into this environment if not.
+
+    Parameters
+    ----------
+    name : str, default "evalkit"
+        Kernel name (the study notebook's ``kernelspec``).
+    prefix : str, optional
+        Installation prefix; default ``sys.prefix`` (the kernel then runs this Python).
+    manager : jupyter_client KernelSpecManager, optional
+        Where to look (for tests); default a new ``KernelSpecManager()``.
+
+    Returns
+    -------
+    str
+        The kernel name.
+
+    Raises
+    ------
+    RuntimeError
+        If a kernel of that name exists but its Python no longer does.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    manager = manager or KernelSpecManager()
+    specs = manager.find_kernel_specs()
+    if name in specs:
+        spec = manager.get_kernel_spec(name)
+        exe = spec.argv[0] if spec.argv else ""
+        if os.path.isabs(exe) and not os.path.exists(exe):
+            raise RuntimeError(
+                f"the Jupyter kernel {name!r} ({specs[name]}) runs {exe}, which does not "
+                f"exist any more; reinstall it with: {sys.executable} -m ipykernel install "
+                f"--sys-prefix --name {name}"
+            )
+        return name
+    from ipykernel.kernelspec import install
+
+    install(prefix=prefix or sys.prefix, kernel_name=name, display_name="Python (evalkit)")
+    return name
+
+
+def notebook_path() -> Path:
+    """The study notebook: ``notebooks/study.ipynb`` of the repository (editable install),
+    else the copy shipped inside the package (``evalkit/notebooks/study.ipynb``)."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "notebooks" / "study.ipynb", here / "notebooks" / "study.ipynb"):
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError(
+        f"the study notebook is missing: looked for {here.parent / 'notebooks' / 'study.ipynb'} "
+        f"and {here / 'notebooks' / 'study.ipynb'}; reinstall evalkit"
+    )
+
+
+_REMOTE = re.compile(
+    r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>",
+    re.IGNORECASE,
+)
+
+
+def notebook_to_html(nb: Any, *, title: str, language: str) -> str:
+    """Render an executed notebook as a stakeholder HTML page.
+
+    No code, no prompts, no stderr output (warnings stay in the executed notebook); cells
+    tagged ``parameters``, ``injected-parameters`` (papermill)
+    or ``remove-cell`` are dropped; figures stay as the embedded PNG of the outputs;
+    ``<script>`` and ``<link>`` elements that would fetch from the network (require.js,
+    MathJax) are removed, so the page reads the same offline.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook.
+    title : str
+        Page title.
+    language : str
+        ``lang`` attribute of the page.
+
+    Returns
+    -------
+    str
+        The HTML document.
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import TagRemovePreprocessor
+    from traitlets.config import Config
+
+    config = Config()
+    config.TagRemovePreprocessor.enabled = True
+    config.TagRemovePreprocessor.remove_cell_tags = {
+        "parameters",
+        "injected-parameters",
+        "remove-cell",
+        "papermill-error-cell-tag",
+    }
+    config.HTMLExporter.exclude_input = True
+    config.HTMLExporter.exclude_input_prompt = True
+    config.HTMLExporter.exclude_output_prompt = True
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:  # warnings and logs are for the analyst, not the reader
+        if cell.get("outputs"):
+            cell.outputs = [
+                o for o in cell.outputs
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
+    exporter = HTMLExporter(config=config, template_name="lab")
+    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
+    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
+    body = _REMOTE.sub("", body)
+    body = re.sub(r"<html\b[^>]*>", f'<html lang="{language}">', body, count=1)
+    return body
+
+
+# ----------------------------------------------------------------------------------------
+# the run
+# ----------------------------------------------------------------------------------------
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _versions() -> dict[str, str]:
+    out = {}
+    for name in _DEPENDENCIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def _cell_timing(nb: Any) -> dict[str, Any]:
+    """Kernel start and per-cell seconds from papermill's metadata."""
+
+    def parse(s: str | None) -> datetime | None:
+        return datetime.fromisoformat(s.replace("Z", "+00:00")) if s else None
+
+    start = parse(nb.metadata.get("papermill", {}).get("start_time"))
+    cells: dict[str, float] = {}
+    first = None
+    for cell in nb.cells:
+        meta = cell.metadata.get("papermill", {})
+        if cell.cell_type != "code" or meta.get("duration") is None:
+            continue
+        cs = parse(meta.get("start_time"))
+        if first is None and cs is not None:
+            first = cs
+        match = re.match(r"#papermill_description=(\S+)", cell.source)
+        label = match.group(1) if match else "other"
+        cells[label] = round(cells.get(label, 0.0) + float(meta["duration"]), 3)
+    kernel = (first - start).total_seconds() if start and first else None
+    return {"kernel_start": None if kernel is None else round(kernel, 3), "cells": cells}
+
+
+def _input_files(study: Any, data_dir: Path) -> list[Path]:
+    files = [Path(f) for f in (getattr(study, "files", None) or [])]
+    if not files:
+        files = [p for p in sorted(data_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+    return sorted({f.resolve() for f in files})
+
+
+def _place(tmp: Path, final: Path) -> None:
+    """Move the finished folder ``tmp`` to ``final``, replacing an old report only now."""
+    if not final.exists():
+        os.replace(tmp, final)
+        return
+    old = final.with_name(f".old-{final.name}-{secrets.token_hex(4)}")
+    os.replace(final, old)
+    try:
+        os.replace(tmp, final)
+    except BaseException:
+        os.replace(old, final)
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest(
+    *,
+    study: Any,
+    data_dir: Path,
+    parameters: dict[str, Any],
+    results: dict[str, Any],
+    folder: Path,
+    started: datetime,
+    timing: dict[str, Any],
+) -> dict[str, Any]:
+    """Inputs with SHA-256, parameters, versions, counts, outputs and timing."""
+    params = {k: v for k, v in parameters.items() if k != "output_dir"}
+    return {
+        "evalkit": metadata.version("evalkit"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "dependencies": _versions(),
+        "parameters": params,
+        "inputs": [
+            {
+                "file": str(f.relative_to(data_dir)) if f.is_relative_to(data_dir) else str(f),
+                "sha256": _sha256(f),
+                "bytes": f.stat().st_size,
+            }
+            for f in _input_files(study, data_dir)
+        ],
+        "counts": {
+            k: results.get("data", {}).get(k)
+            for k in ("rows_read", "rows_kept", "rows_quarantined")
+        },
+        "sections_unavailable": results.get("sections_unavailable", []),
+        "outputs": [
+            {"file": name, "sha256": _sha256(folder / name)}
+            for name in SHARED_OUTPUTS
+            if name != "manifest.json" and (folder / name).is_file()
+        ],
+        "started": started.isoformat(timespec="seconds"),
+        "timing": timing,
+    }
+
+
+def _refuse_on_hits(hits: list[Any], period: str) -> None:
+    """Raise :class:`PrivacyError` when any scan found an identifier (the message names
+    files and kinds, never the identifiers)."""
+    import pandas as pd
+
+    found = pd.concat(hits, ignore_index=True)
+    if found.empty:
+        return
+    summary = (
+        found.assign(source=found["source"].map(lambda s: Path(s).name))
+        .groupby(["source", "kind"])["count"]
+        .sum()
+    )
+    listing = "; ".join(f"{s}: {n} {k}" for (s, k), n in summary.items())
+    raise PrivacyError(
+        f"refusing to publish the report for {period}: shared outputs contain personal "
+        f"identifiers ({listing}). Nothing was written; run "
+        "evalkit.privacy.scan_for_identifiers on the notebook's outputs to see them."
+    )
+
+
+def _run_period(
+    period: str,
+    *,
+    study: Any,
+    data_dir: Path,
+    out_dir: Path,
+    language: str,
+    min_cell: int,
+    rules: str,
+    progress: bool,
+    load_seconds: float,
+) -> Path:
+    import papermill as pm
+
+    from .privacy import scan_for_identifiers
+
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    tmp = out_dir / f".tmp-{period}-{secrets.token_hex(4)}"
+    tmp.mkdir(parents=True)
+    try:
+        parameters = {
+            "period": period,
+            "data_dir": str(data_dir),
+            "language": language,
+            "min_cell": int(min_cell),
+            "rules": rules,
+            "output_dir": str(tmp),
+        }
+        t = time.perf_counter()
+        nb = pm.execute_notebook(
+            str(notebook_path()),
+            str(tmp / "study.ipynb"),
+            parameters=parameters,
+            kernel_name=ensure_kernel(),
+            progress_bar=progress,
+        )
+        execute_seconds = time.perf_counter() - t
+        missing = [name for name in _NOTEBOOK_OUTPUTS if not (tmp / name).is_file()]
+        if missing:
+            raise RuntimeError(
+                f"the study notebook ran but did not write {', '.join(missing)}; its last "
+                "cell must call report.write_outputs(output_dir)"
+            )
+        t = time.perf_counter()
+        labels = Labels(language)
+        html = notebook_to_html(
+            nb, title=labels("text.title", period=period), language=language
+        )
+        (tmp / "study.html").write_text(html, encoding="utf-8")
+        render_seconds = time.perf_counter() - t
+
+        t = time.perf_counter()
+        shared = [tmp / name for name in SHARED_OUTPUTS if name != "manifest.json"]
+        hits = [scan_for_identifiers([p for p in shared if p.is_file()], study)]
+        scan_seconds = time.perf_counter() - t
+        results = json.loads((tmp / "results.json").read_text(encoding="utf-8"))
+        manifest = _manifest(
+            study=study, data_dir=data_dir, parameters=parameters, results=results,
+            folder=tmp, started=started,
+            timing={
+                "load_seconds": round(load_seconds, 3),
+                "execute_seconds": round(execute_seconds, 3),
+                **_cell_timing(nb),
+                "render_seconds": round(render_seconds, 3),
+                "scan_seconds": round(scan_seconds, 3),
+                "total_seconds": round(time.perf_counter() - t0 + load_seconds, 3),
+            },
+        )
+        (tmp / "manifest.json").write_text(
+            json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        hits.append(scan_for_identifiers([tmp / "manifest.json"], study))
+        _refuse_on_hits(hits, period)
+        final = out_dir / period
+        _place(tmp, final)
+        return final
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def run_study(
+    period: str = "latest",
+    data_dir: str | Path = "data/tanjungselor",
+    out_dir: str | Path = "reports",
+    *,
+    language: str = "id",
+    min_cell: int = 5,
+    rules: str = DEFAULT_RULES,
+    progress: bool = True,
+) -> list[Path]:
+    """Run the period study and write ``out_dir/<period>/`` for each period asked for.
+
+    Parameters
+    ----------
+    period : str, default "latest"
+        A quarter (``"2025Q4"``), a year (``"2025"``, one report covering its quarters),
+        ``"latest"`` (newest quarter in the data) or ``"all"`` (every quarter).
+    data_dir : str or Path, default "data/tanjungselor"
+        The data folder (relative paths are looked up from the working directory up).
+    out_dir : str or Path, default "reports"
+        Where report folders go.
+    language : {"id", "en"}, default "id"
+        Report language; ``results.json`` does not depend on it.
+    min_cell : int, default 5
+        Cells built from fewer respondents or rated employees are suppressed.
+    rules : str, default "permenpanrb_6_2022"
+        Scoring rule set.
+    progress : bool, default True
+        Show progress bars over periods and notebook cells.
+
+    Returns
+    -------
+    list of Path
+        The report folders written, one per period.
+
+    Raises
+    ------
+    evalkit.io.InputError
+        If the data cannot be used at all (nothing is written).
+    ValueError
+        If a parameter is invalid or the period has no data (nothing is written).
+    StudyError
+        If one or more periods failed: their temporary folders are removed, every other
+        period is written, and existing reports of the failed periods are untouched.
+
+    Examples
+    --------
+    >>> run_study("2025Q4", "data/tanjungselor", "reports", language="en")  # doctest: +SKIP
+    [PosixPath('reports/2025Q4')]
+    """
+    from tqdm.auto import tqdm
+
+    from .io import load_study
+
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
+    if isinstance(min_cell, bool) or not isinstance(min_cell, int) or min_cell < 1:
+        raise ValueError(f"min_cell must be a whole number of at least 1; got {min_cell!r}")
+    data = resolve_data_dir(data_dir)
+    out = Path(out_dir).resolve()
+    _check_key_outside(out)
+    ensure_kernel()
+    t = time.perf_counter()
+    study = load_study(data)
+    load_seconds = time.perf_counter() - t
+    periods = resolve_periods(study, period)
+    out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    failures: list[PeriodFailure] = []
+    bar = tqdm(periods, desc="periods", unit="period", disable=not progress or len(periods) < 2)
+    for p in bar:
+        bar.set_postfix_str(p)
+        try:
+            written.append(
+                _run_period(
+                    p, study=study, data_dir=data, out_dir=out, language=language,
+                    min_cell=min_cell, rules=rules, progress=progress,
+                    load_seconds=load_seconds,
+                )
+            )
+        except Exception as exc:  # recorded and re-raised below as StudyError
+            failures.append(PeriodFailure(p, exc))
+    if failures:
+        raise StudyError(failures, written)
+    return written
+
+
+def _check_key_outside(out: Path) -> None:
+    """Refuse to run when the pseudonym key file would sit inside the output folder."""
+    from .privacy import KEY_ENV, KEY_FILE_ENV, default_key_file
+
+    if os.environ.get(KEY_ENV) is not None:
+        return
+    key_file = Path(os.environ.get(KEY_FILE_ENV) or default_key_file()).expanduser().resolve()
+    if key_file.is_relative_to(out):
+        raise ValueError(
+            f"the pseudonym key file {key_file} is inside the output folder {out}; keep it "
+            f"outside (set {KEY_FILE_ENV}) so that it is never shared with the reports"
+        )
+
+
+def study_command(
+    *,
+    period: str,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    language: str = "id",
+    min_cell: int = 5,
+    rules: str = DEFAULT_RULES,
+) -> int:
+    """The ``evalkit study`` command: run :func:`run_study` and report for people.
+
+    Returns
+    -------
+    int
+        0 every period written; 1 a period failed (the failing cell's error is printed;
+        other periods are written); 2 the input or a parameter is unusable.
+    """
+    from .io import InputError
+
+    try:
+        folders = run_study(
+            period, data_dir, out_dir, language=language, min_cell=min_cell, rules=rules
+        )
+    except InputError as exc:
+        print(f"evalkit study: the data cannot be used: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"evalkit study: {exc}", file=sys.stderr)
+        return 2
+    except StudyError as exc:
+        for folder in exc.written:
+            print(f"report written: {folder / 'study.html'}")
+        print(f"evalkit study: {len(exc.failures)} period(s) failed; their previous reports "
+              "(if any) are unchanged.\n", file=sys.stderr)
+        print(str(exc), file=sys.stderr)
+        return 1
+    for folder in folders:
+        print(f"report written: {folder / 'study.html'}")
+    return 0
