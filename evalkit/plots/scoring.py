@@ -8,6 +8,7 @@ strings from :mod:`evalkit.labels`), so the computation never depends on the lan
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import matplotlib.pyplot as plt
@@ -36,6 +37,7 @@ _DEFAULT_LABELS: dict[str, str] = {
     "insufficient": "sample below Krejcie–Morgan size",
     "clarity_title": "Indicators without target, unit or direction",
     "clarity_xlabel": "Share of unclear indicators",
+    "clarity_xlabel_results": "Share of results on unclear indicators or without target",
     "cluster": "unclear indicators cluster",
     "overall": "all units",
     "unit": "Unit",
@@ -45,21 +47,30 @@ _PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKA
                              strict=True))
 
 
+#: Legends go under the axes so that long unit names keep their room.
+_LEGEND = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06), "ncol": 3,
+           "frameon": False}
+
+
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     out = dict(_DEFAULT_LABELS)
     out.update(labels or {})
     return out
 
 
-def _axes(ax, n_rows: int):
+def _axes(ax, ticks: list[str]):
+    """The given Axes, or a new figure tall enough for one bar per (wrapped) tick label."""
     if ax is not None:
         return ax.figure, ax
-    fig, ax = plt.subplots(figsize=(8, max(2.5, 0.32 * n_rows + 1.2)), layout="constrained")
+    lines = max((t.count("\n") + 1 for t in ticks), default=1)
+    height = max(3.0, len(ticks) * (0.12 + 0.17 * max(lines, 1.5)) + 2.0)
+    fig, ax = plt.subplots(figsize=(10, height), layout="constrained")
     return fig, ax
 
 
 def _unit_names(df: pd.DataFrame, unit: str, names: Mapping[str, str] | None) -> list[str]:
-    return [str((names or {}).get(u, u)) for u in df[unit]]
+    """Display names, wrapped so that long official names do not crowd the bars."""
+    return [textwrap.fill(str((names or {}).get(u, u)), 45) for u in df[unit]]
 
 
 def plot_predikat_distribution(
@@ -102,7 +113,8 @@ def plot_predikat_distribution(
     """
     text = _labels(labels)
     df = distribution.sort_values(unit, ascending=False).reset_index(drop=True)
-    fig, ax = _axes(ax, len(df))
+    ticks = _unit_names(df, unit, names)
+    fig, ax = _axes(ax, ticks)
     y = np.arange(len(df))
     left = np.zeros(len(df))
     for p in PREDIKAT:
@@ -110,7 +122,7 @@ def plot_predikat_distribution(
         ax.barh(y, share, left=left, color=_PREDIKAT_COLOURS[p], label=text[p],
                 edgecolor="white", linewidth=0.5)
         left += share
-    ax.set_yticks(y, _unit_names(df, unit, names))
+    ax.set_yticks(y, ticks)
     violating = df["ok"].eq(False).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(violating):
         ax.get_yticklabels()[i].set_color("firebrick")
@@ -122,7 +134,7 @@ def plot_predikat_distribution(
     if violating.any():
         handles.append(Patch(facecolor="none", edgecolor="firebrick",
                              label=f"! {text['violation']}"))
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.legend(handles=handles, **_LEGEND)
     return fig
 
 
@@ -161,7 +173,8 @@ def plot_skm(
     """
     text = _labels(labels)
     df = skm.sort_values(unit, ascending=False).reset_index(drop=True)
-    fig, ax = _axes(ax, len(df))
+    ticks = _unit_names(df, unit, names)
+    fig, ax = _axes(ax, ticks)
     edges = [100.0] + [low for low, _, _ in MUTU_TABLE]
     shades = sns.color_palette("RdYlGn", len(MUTU_TABLE))[::-1]
     for (high, low, (_, mutu, _), colour) in zip(edges[:-1], edges[1:], MUTU_TABLE, shades,
@@ -182,14 +195,14 @@ def plot_skm(
     for i, (v, m) in enumerate(zip(value, df["mutu"], strict=True)):
         if np.isfinite(v):
             ax.text(v + 0.5, y[i], f"{v:.2f} {m}", va="center", fontsize=8)
-    ax.set_yticks(y, _unit_names(df, unit, names))
+    ax.set_yticks(y, ticks)
     ax.set_xlim(25, 105)
     ax.set_xlabel(text["skm_xlabel"])
     ax.set_title(text["skm_title"], pad=16)
     if insufficient.any():
         ax.legend(handles=[Patch(facecolor="#a6bddb", hatch="///",
                                  label=text["insufficient"])],
-                  loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+                  **_LEGEND)
     return fig
 
 
@@ -206,16 +219,18 @@ def plot_indicator_clarity(
     Parameters
     ----------
     clarity
-        :func:`evalkit.scoring.indicator_clarity`'s table (``share_unclear``,
-        ``n_indicators``, ``n_unclear``, ``cluster``).
+        :func:`evalkit.scoring.indicator_clarity`'s table (``cluster`` and
+        ``share_results_unclear``, ``n_results``, ``n_results_unclear`` when the audit
+        counted results, else ``share_unclear``, ``n_indicators``, ``n_unclear``).
     unit, names, labels, ax
         As for :func:`plot_predikat_distribution`; label keys ``clarity_title``,
-        ``clarity_xlabel``, ``cluster``, ``overall``.
+        ``clarity_xlabel``, ``clarity_xlabel_results``, ``cluster``, ``overall``.
 
     Returns
     -------
     matplotlib.figure.Figure
-        One bar per unit; clusters in red; a dashed line at the share over all units.
+        One bar per unit (the share the cluster test used); clusters in red; a dashed
+        line at the share over all units.
 
     Examples
     --------
@@ -228,20 +243,27 @@ def plot_indicator_clarity(
     """
     text = _labels(labels)
     df = clarity.sort_values(unit, ascending=False).reset_index(drop=True)
-    fig, ax = _axes(ax, len(df))
+    ticks = _unit_names(df, unit, names)
+    fig, ax = _axes(ax, ticks)
     y = np.arange(len(df))
     cluster = df["cluster"].fillna(False).to_numpy(dtype=bool)
     colours = np.where(cluster, "firebrick", "#8c8c8c")
-    ax.barh(y, df["share_unclear"].to_numpy(dtype=float), color=colours, height=0.6)
-    total = df["n_indicators"].sum()
+    # the share the cluster test was run on: results when the audit counted them
+    on_results = "share_results_unclear" in df.columns
+    share, n, k, xlabel = (
+        ("share_results_unclear", "n_results", "n_results_unclear", "clarity_xlabel_results")
+        if on_results else ("share_unclear", "n_indicators", "n_unclear", "clarity_xlabel"))
+    values = df[share].to_numpy(dtype=float)
+    ax.barh(y, values, color=colours, height=0.6)
+    total = df[n].sum()
     if total > 0:
-        overall = df["n_unclear"].sum() / total
-        ax.axvline(overall, color="black", linestyle="--", linewidth=1)
-    ax.set_yticks(y, _unit_names(df, unit, names))
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(text["clarity_xlabel"])
+        ax.axvline(df[k].sum() / total, color="black", linestyle="--", linewidth=1)
+    ax.set_yticks(y, ticks)
+    top = np.nanmax(values) if np.isfinite(values).any() else 0.0
+    ax.set_xlim(0, min(1.0, max(0.1, 1.15 * top)))
+    ax.set_xlabel(text[xlabel])
     ax.set_title(text["clarity_title"])
     handles = [Patch(color="firebrick", label=text["cluster"]),
                plt.Line2D([], [], color="black", linestyle="--", label=text["overall"])]
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1), frameon=False)
+    ax.legend(handles=handles, **_LEGEND)
     return fig
