@@ -6,6 +6,8 @@ names or comments), not read back from the tables under test.
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import math
 from fractions import Fraction
 
@@ -185,7 +187,7 @@ def test_pp46_kuantitas_kualitas_s23():
         (12, 12, 76.0),                # on time: efficiency 0 -> (1.76·12 − 12)/12·100
         (13, 12, (21.12 - 13) / 12 * 100),  # late: 67.67
         (9.12, 12, 100.0),             # efficiency exactly 24%: first branch, 176 − 76
-        (9, 12, 75.0),                 # efficiency 25% > 24: 76 − (((21.12 − 9)/12·100) − 100)
+        (9, 12, 75.0),                 # efficiency 25%: 76 − (((21.12 − 9)/12·100) − 100)
         (6, 12, 50.0),
     ],
 )
@@ -327,3 +329,12 @@ def test_pkg_conversion_bands_s38(nk, category, percent):
 
 def test_pkg_max_scores_s37():
     assert rules.PKG_MAX_SCORE == {"guru_kelas": 56, "guru_bk": 68}
+
+
+@pytest.mark.parametrize("module", ["evalkit.rules", "evalkit.rules.permenpanrb_6_2022",
+                                    "evalkit.rules.pp_46_2011", "evalkit.rules.pp_30_2019",
+                                    "evalkit.rules.permenpanrb_14_2017",
+                                    "evalkit.rules.angka_kredit"])
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0

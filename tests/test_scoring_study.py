@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import doctest
+import importlib
 import json
 
 import matplotlib
@@ -168,3 +170,10 @@ def test_parameters_are_recorded_and_change_the_check(study, result):
     assert strict_all.parameters["min_n"] == 1
     assert (strict_all.distribution["not_applicable"] == "").all()
     assert strict_all.summary()["n_units_violating"] > result.summary()["n_units_violating"]
+
+
+@pytest.mark.parametrize("module", ["evalkit.scoring", "evalkit.plots.scoring"])
+def test_docstring_examples(module):
+    result = doctest.testmod(importlib.import_module(module))
+    plt.close("all")
+    assert result.attempted > 0 and result.failed == 0
