@@ -423,7 +423,7 @@ def period_quarters(period: str) -> list[str]:
     if re.fullmatch(r"\d{4}", text):
         return [f"{text}Q{q}" for q in range(1, 5)]
     values, reasons = parse_periods(pd.Series([text]), text_only=True)
-    if values.iloc[0] is None:
+    if pd.isna(values.iloc[0]):
         raise ValueError(
             f"period {period!r}: expected a quarter (2025Q3) or a year (2025); "
             f"{reasons.iloc[0]}"
@@ -455,7 +455,7 @@ def parse_categories(s: pd.Series, text_only: bool, codes: str) -> tuple[pd.Seri
 def parse_strings(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
     """Stripped text, ``None`` for empty cells; never a reason."""
     text = cell_text(s, text_only)
-    return text.where(text.ne(""), None).astype(object), _reasons(s.index)
+    return text.where(text.ne("")), _reasons(s.index)
 
 
 # --------------------------------------------------------------------------------------

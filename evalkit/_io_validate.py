@@ -1,8 +1,8 @@
 """Validate one raw table against the data model (private to :mod:`evalkit.io`).
 
 The stages, in order; a row that fails a stage is quarantined and not judged by the
-later stages (so each quarantined row is reported for its first kind of problem,
-with one record per failing cell at the parsing stage):
+later stages (so a quarantined row is reported for the problems of its first failing
+stage, one record per problem):
 
 1. cells: every model column is parsed (:mod:`evalkit._io_parse`); a required
    column's empty cell is a missing value;
@@ -114,60 +114,91 @@ def _fmt(x: float) -> str:
     return f"{x:g}"
 
 
+def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | None]:
+    """The distinct cells of ``s`` and each cell's position among them, when that
+    saves work (fewer than half the cells are distinct); else ``(s, None)``.
+
+    Parsing the distinct values only keeps low-cardinality columns (periods, codes,
+    scores, dates) fast on large files; the result is expanded with ``take``.
+    """
+    n = len(s)
+    if n < 64 or (s.dtype != object and pd.api.types.is_numeric_dtype(s.dtype)):
+        return s, None
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if len(uniques) * 2 > n:
+        return s, None
+    empty = "" if text_only else None
+    values = [*np.asarray(uniques, dtype=object).tolist(), empty]
+    codes = np.where(codes < 0, len(values) - 1, codes)
+    dtype = "str" if text_only else object
+    return pd.Series(values, dtype=dtype), codes
+
+
+def _expand(v: pd.Series, codes: np.ndarray | None, index: pd.Index) -> pd.Series:
+    if codes is None:
+        return v.set_axis(index)
+    return pd.Series(v.to_numpy()[codes], index=index, dtype=v.dtype)
+
+
 def _parse_cells(
     table: Table, raw: RawTable, positions: dict[str, int]
 ) -> tuple[pd.DataFrame, dict[str, pd.Series]]:
     """Parsed values of every model column and the per-cell reasons."""
     frame = raw.frame
-    n = len(frame)
-    index = pd.RangeIndex(n)
-    values: dict[str, pd.Series] = {}
-    reasons: dict[str, pd.Series] = {}
+    text_only = raw.text_only
+    index = pd.RangeIndex(len(frame))
+    distinct = {
+        c.name: _distinct(frame[positions[c.name]], text_only)
+        for c in table.columns
+        if c.name in positions
+    }
+    # numbers first: the decimal mark is decided by all number cells of the file
     numeric = [c for c in table.columns if c.dtype in ("int", "float") and c.name in positions]
     texts: dict[str, pd.Series] = {}
     classes: dict[str, pd.Series] = {}
     natives: dict[str, tuple[pd.Series | None, pd.Series]] = {}
     for c in numeric:
-        s = frame[positions[c.name]]
+        s = distinct[c.name][0]
         if s.dtype != object and pd.api.types.is_numeric_dtype(s.dtype):
             natives[c.name] = (s.astype("float64"), s.notna())
             continue
-        nat_values, nat_mask = P.native_numbers(s, raw.text_only)
-        natives[c.name] = (nat_values, nat_mask)
-        text = P.cell_text(s, raw.text_only)
-        texts[c.name] = text
+        natives[c.name] = P.native_numbers(s, text_only)
+        text = P.cell_text(s, text_only)
         cls = P.classify_numbers(text)
-        cls[nat_mask.to_numpy()] = "native"
-        classes[c.name] = cls
+        cls[natives[c.name][1].to_numpy()] = "native"
+        texts[c.name], classes[c.name] = text, cls
     decimal = P.decimal_mark(list(classes.values()))
+
+    values: dict[str, pd.Series] = {}
+    reasons: dict[str, pd.Series] = {}
     for c in table.columns:
         if c.name not in positions:
             values[c.name] = pd.Series(None, index=index, dtype=object)
             reasons[c.name] = pd.Series(None, index=index, dtype=object)
             continue
-        s = frame[positions[c.name]]
+        s, codes = distinct[c.name]
         if c.dtype in ("int", "float"):
             nat_values, nat_mask = natives[c.name]
             if c.name in texts:
                 v, r = P.parse_numbers(texts[c.name], classes[c.name], c.dtype, decimal)
             else:
-                v = pd.Series(np.nan, index=index)
-                r = pd.Series(None, index=index, dtype=object)
+                v = pd.Series(np.nan, index=s.index)
+                r = pd.Series(None, index=s.index, dtype=object)
             if nat_values is not None:
                 m = nat_mask.to_numpy()
                 v[m] = nat_values[m].to_numpy()
             v, r = P.finish_numbers(v, r, c.dtype)
         elif c.dtype == "date":
-            v, r = P.parse_dates(s, raw.text_only)
+            v, r = P.parse_dates(s, text_only)
         elif c.dtype == "period":
-            v, r = P.parse_periods(s, raw.text_only)
+            v, r = P.parse_periods(s, text_only)
         elif c.dtype == "category":
-            v, r = P.parse_categories(s, raw.text_only, c.codes)
+            v, r = P.parse_categories(s, text_only, c.codes)
         elif c.dtype == "nip":
-            v, r = P.parse_nips(s, raw.text_only)
+            v, r = P.parse_nips(s, text_only)
         else:
-            v, r = P.parse_strings(s, raw.text_only)
-        v.index, r.index = index, index
+            v, r = P.parse_strings(s, text_only)
+        v, r = _expand(v, codes, index), _expand(r, codes, index)
         if c.required:
             missing = v.isna().to_numpy() & r.isna().to_numpy()
             if missing.any():
@@ -287,9 +318,10 @@ def _duplicates(
 
 
 def _references(
-    table: Table, typed: pd.DataFrame, parents: dict[str, Checked]
+    table: Table, typed: pd.DataFrame, parents: dict[str, Checked], own_ids: pd.Index
 ) -> list[tuple[np.ndarray, str, pd.Series]]:
-    """Rows whose references do not resolve (see the module docstring)."""
+    """Rows whose references do not resolve (see the module docstring); ``own_ids``
+    are the ids of every row of this file (for references within the table)."""
     out = []
     for c in table.columns:
         if c.references is None:
@@ -298,7 +330,7 @@ def _references(
         values = typed[c.name]
         filled = values.notna().to_numpy()
         if parent_table == table.name:
-            all_ids = pd.Index(typed[parent_col].dropna().unique())
+            all_ids = own_ids
             parent = None
             parent_label = "this file"
         else:
@@ -390,20 +422,21 @@ def validate_table(
         lambda t: [(rows, col, r, None) for rows, col, r in _row_rules(table, t)],
         lambda t: [(rows, col, r, (col.split(", ") if col else None))
                    for rows, col, r in _duplicates(table, t, lines)],
-        lambda t: [(rows, col, r, None) for rows, col, r in _references(table, t, parents)],
+        lambda t: [(rows, col, r, None)
+                   for rows, col, r in _references(table, t, parents, own_ids)],
     )
     typed_full = coerce_dtypes(typed_all, table.name)
+    own_ids = pd.Index(typed_all[table.key[0]].dropna().unique())
     for stage in stages:
         typed = typed_full.iloc[np.flatnonzero(~bad)]
+        # every problem a stage finds is reported (a row may fail on several cells)
         for rows, column, reason, value_cols in stage(typed):
-            # a row is reported once per stage (its first problem there)
             rows = np.asarray(rows, dtype=np.int64)
-            fresh = ~bad[rows]
             if isinstance(reason, pd.Series):
                 reason = reason.to_numpy(dtype=object)
             elif not isinstance(reason, np.ndarray):
                 reason = np.full(len(rows), reason, dtype=object)
-            add(rows[fresh], column, reason[fresh], value_cols)
+            add(rows, column, reason, value_cols)
 
     kept_rows = np.flatnonzero(~bad)
     kept = typed_full.iloc[kept_rows].reset_index(drop=True)
