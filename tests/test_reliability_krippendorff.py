@@ -223,13 +223,48 @@ def test_bad_input_errors_for_people():
         alpha(df, "nominal", n_boot=-1)
 
 
-def test_memory_stays_linear_for_continuous_values():
-    # 20,000 distinct interval values: a values x values table would need 3.2 GB
+def _peak_bytes(units: int, level: str) -> int:
     rng = np.random.default_rng(5)
-    m = rng.normal(size=5000)[None, :] + rng.normal(scale=0.5, size=(4, 5000))
+    m = np.abs(rng.normal(3, 1, size=units)[None, :] + rng.normal(scale=0.5, size=(4, units)))
     df = long_from_matrix(m)
+    alpha(long_from_matrix(m[:, :10]), level)  # warm up: lazy imports allocate too
     tracemalloc.start()
-    alpha(df, "interval")
+    alpha(df, level)
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
-    assert peak < 15e6  # about 30 arrays of 20,000 values
+    return peak
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_memory_stays_linear_for_continuous_values(level):
+    # 4 coders x 4,000 units of distinct continuous values: a values x values table would
+    # take 2 GB; four times the ratings must take about four times the memory
+    small, large = _peak_bytes(1_000, level), _peak_bytes(4_000, level)
+    assert large < 6 * small
+    assert large < 16_000 * 400  # at most 400 bytes per rating (a V x V table: 2 GB)
+
+
+def test_ratio_quadrature_equals_exact_pair_sum(monkeypatch):
+    # many distinct values use the quadrature: compare it with the exact pair sum, for
+    # groups on very different scales, with zeros, ties and missing values
+    rng = np.random.default_rng(12)
+    parts = []
+    for name, units, scale, zeros in [
+        ("a", 300, 1.0, 0.0),
+        ("b", 200, 1e-3, 0.05),
+        ("c", 250, 1e4, 0.0),
+        ("d", 40, 1.0, 0.3),
+    ]:
+        m = np.abs(rng.normal(3, 1, units)[None, :] + rng.normal(0, 0.5, (4, units))) * scale
+        m = np.round(m, 1) if name == "c" else m
+        m[rng.random(m.shape) < zeros] = 0.0
+        m[rng.random(m.shape) < 0.1] = NA
+        parts.append(
+            long_from_matrix(m).assign(opd=name, unit=lambda d, n=name: n + d["unit"].astype(str))
+        )
+    df = pd.concat(parts, ignore_index=True)
+    monkeypatch.setattr(kmod, "_EXACT_MAX", 10**9)
+    exact = alpha(df, "ratio", groups="opd")
+    monkeypatch.setattr(kmod, "_EXACT_MAX", 0)
+    quadrature = alpha(df, "ratio", groups="opd")
+    assert_allclose(quadrature["estimate"], exact["estimate"], rtol=1e-11)

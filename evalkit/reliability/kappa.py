@@ -165,7 +165,7 @@ def _check_one_rating_per_cell(
     sub: pd.DataFrame, target: np.ndarray, rater: np.ndarray, n_rater: int, func: str, cols: list
 ) -> None:
     cell = target.astype(np.int64) * n_rater + rater
-    if n_rater * (int(target.max()) + 1) <= 8 * len(cell) + 1_000_000:
+    if n_rater * (int(target.max()) + 1) <= 4 * len(cell) + 65_536:
         check_unique_cells(sub, cell, func, cols)  # dense bincount: fast and small here
         return
     dup = pd.Series(cell).duplicated(keep=False).to_numpy()
