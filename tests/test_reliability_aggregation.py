@@ -215,3 +215,29 @@ def test_raters_needed_matches_methods_md():
     # Spearman–Brown back: k raters give ICC(2) = .70
     k = raters_needed(0.12)
     assert k * 0.12 / (1 + (k - 1) * 0.12) == pytest.approx(0.70)
+
+
+def test_rwg_bootstrap_equals_explicit_replicates(agg):
+    """Raters resampled within units: the vectorised replicates equal rwg/rwg.j computed
+    on each resampled data set (the same draws, from bootstrap_counts with the seed)."""
+    from evalkit.reliability._long import bootstrap_counts
+
+    used = agg.dropna().reset_index(drop=True)  # rwg(j) is listwise over the items
+    codes_, _ = pd.factorize(used["grp"], sort=True)
+    n_boot = 30
+    counts = bootstrap_counts(codes_.astype(np.intp), n_boot, np.random.default_rng(6))
+    for ratings in ("a", ["a", "b", "c"]):
+        res = ek.rwg(used, "grp", ratings, scale=(1, 4), n_boot=n_boot, seed=6)
+        reps = [
+            ek.rwg(
+                used.loc[np.repeat(used.index, counts[b].astype(int))], "grp", ratings, scale=(1, 4)
+            )["estimate"].to_numpy()
+            for b in range(n_boot)
+        ]
+        reps = np.array(reps)
+        lo, hi = np.nanquantile(reps, [0.025, 0.975], axis=0)
+        np.testing.assert_allclose(res["ci_low"], lo, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(res["ci_high"], hi, rtol=1e-10, atol=1e-12)
+        np.testing.assert_allclose(res["se"], np.nanstd(reps, axis=0, ddof=1), rtol=1e-10)
+    with pytest.raises(ValueError, match="n_boot"):
+        ek.rwg(used, "grp", "a", items="b", n_boot=10)

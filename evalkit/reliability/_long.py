@@ -17,6 +17,9 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "bootstrap_counts",
+    "percentile_interval",
+    "rowwise_group_sum",
     "CrossedDesign",
     "crossed_design",
     "as_numeric",
@@ -256,3 +259,54 @@ def crossed_design(
         n_all=group_sum(t_group, None, n_groups),
         labels=labels,
     )
+
+
+def bootstrap_counts(unit_group: np.ndarray, n_boot: int, rng: np.random.Generator) -> np.ndarray:
+    """How often each unit is drawn in each bootstrap replicate, resampling within groups.
+
+    Every group of ``n_g`` units gets ``n_g`` draws with replacement from its own units
+    in every replicate (a stratified nonparametric bootstrap).
+
+    Parameters
+    ----------
+    unit_group
+        Group code of each resampled unit (e.g. the group of each rater).
+    n_boot
+        Number of replicates.
+    rng
+        The random generator (seeded by the caller).
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(n_boot, n_units)``, float64 counts; each replicate's counts sum to the
+        group sizes.
+    """
+    n_units = len(unit_group)
+    order = np.argsort(unit_group, kind="stable")
+    size = np.bincount(unit_group, minlength=int(unit_group.max()) + 1 if n_units else 0)
+    start = np.concatenate([[0], np.cumsum(size)[:-1]])
+    slot_group = unit_group[order]  # one draw per unit slot, in group order
+    u = rng.random((n_boot, n_units))
+    pick = order[start[slot_group] + np.floor(u * size[slot_group]).astype(np.intp)]
+    key = (np.arange(n_boot)[:, None] * n_units + pick).ravel()
+    return np.bincount(key, minlength=n_boot * n_units).reshape(n_boot, n_units).astype(float)
+
+
+def rowwise_group_sum(values: np.ndarray, codes_: np.ndarray, n: int) -> np.ndarray:
+    """Per-code sums of each row of a 2-D array: ``(B, N)`` values → ``(B, n)`` sums."""
+    B = values.shape[0]
+    key = (np.arange(B)[:, None] * n + codes_[None, :]).ravel()
+    return np.bincount(key, weights=values.ravel(), minlength=B * n).reshape(B, n)
+
+
+def percentile_interval(boot: np.ndarray, confidence: float) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile bounds over axis 0, ignoring NaN replicates (all-NaN columns give NaN)."""
+    q = [(1 - confidence) / 2, 1 - (1 - confidence) / 2]
+    ok = np.isfinite(boot).any(axis=0)
+    lo = np.full(boot.shape[1], np.nan)
+    hi = np.full(boot.shape[1], np.nan)
+    if ok.any():
+        bounds = np.nanquantile(boot[:, ok], q, axis=0)
+        lo[ok], hi[ok] = bounds
+    return lo, hi

@@ -9,7 +9,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._long import as_numeric, check_columns, codes, group_codes, group_sum, nested_codes
+from ._long import (
+    as_numeric,
+    bootstrap_counts,
+    check_columns,
+    codes,
+    group_codes,
+    group_sum,
+    nested_codes,
+    percentile_interval,
+    rowwise_group_sum,
+)
 from ._schema import result_frame
 
 __all__ = ["icc_aggregation", "rwg"]
@@ -22,6 +32,9 @@ def rwg(
     *,
     scale: tuple[int, int] = (1, 5),
     items: Hashable | None = None,
+    n_boot: int = 0,
+    confidence: float = 0.95,
+    seed: int | np.random.Generator = 0,
 ) -> pd.DataFrame:
     """Within-group agreement rwg (one item) or rwg(j) (J parallel items), per group.
 
@@ -40,6 +53,17 @@ def rwg(
     items : str, optional
         Long form for rwg(j): ``ratings`` is one score column and ``items`` names the
         column of the item code (one row per rater and item).
+    n_boot : int, default 0
+        Bootstrap replicates for percentile confidence intervals (0: no interval).
+        Raters are resampled with replacement within their group (stratified
+        nonparametric bootstrap). Not available with ``items=`` (long form has no
+        rater id to resample).
+    confidence : float, default 0.95
+        Level of the bootstrap intervals.
+    seed : int or numpy.random.Generator, default 0
+        Seed of the bootstrap: the same seed gives the same intervals. A grouped call
+        and per-group calls draw different resamples, so their bounds agree only within
+        Monte-Carlo error.
 
     Returns
     -------
@@ -50,8 +74,10 @@ def rwg(
         - ``group``: the group label.
         - ``statistic``: ``rwg``, ``rwg_j`` or ``rwg_j_lindell``.
         - ``estimate``: the index; NaN for a group with fewer than two raters.
-        - ``se``, ``ci_low``, ``ci_high``, ``p_val``: NaN (rwg is a descriptive index;
-          its significance needs a simulated null, R ``multilevel::rwg.sim``).
+        - ``se``: bootstrap standard error (NaN without ``n_boot``).
+        - ``ci_low``, ``ci_high``: bootstrap percentile interval (NaN without ``n_boot``).
+        - ``p_val``: NaN (rwg is a descriptive index; its significance needs a simulated
+          null, R ``multilevel::rwg.sim``).
         - ``n_targets``: 1 (the group is the one rated target).
         - ``n_raters``: raters used in the group.
         - ``n_items``: J (1 for ``rwg``).
@@ -96,6 +122,12 @@ def rwg(
     check_columns(data, func, groups=groups, ratings=cols, items=items)
     if wide and items is not None:
         raise ValueError(f"{func}: pass either a list of item columns or items=, not both")
+    if n_boot and items is not None:
+        raise ValueError(f"{func}: n_boot needs one row per rater (wide item columns), not items=")
+    if n_boot < 0 or int(n_boot) != n_boot:
+        raise ValueError(f"{func}: n_boot must be a non-negative integer, got {n_boot!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"{func}: confidence must be between 0 and 1, got {confidence!r}")
     low, high = _check_scale(scale, func)
     a_opts = high - low + 1
     null_var = (a_opts**2 - 1) / 12.0
@@ -126,6 +158,7 @@ def rwg(
         n_raters = np.zeros(G)
         np.maximum.at(n_raters, cell_group, cnt)
         multi = True
+        use = g = None
     else:
         use = ~np.isnan(X).any(axis=1)
         g = g_all[use]
@@ -135,21 +168,71 @@ def rwg(
         mean_var = var.mean(axis=1)
         multi = wide
 
+    ratio = np.where(n_raters < 2, np.nan, mean_var / null_var)
+    est = _rwg_from_ratio(ratio, n_items, multi)
+    se = lo = hi = [np.full(G, np.nan) for _ in est]
+    if n_boot:
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        boot = _rwg_bootstrap(X[use], g, G, int(n_boot), rng, null_var, n_items, multi)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # groups of one: all NaN
+            se = [np.nanstd(b, axis=0, ddof=1) for b in boot]
+        bounds = [percentile_interval(b, confidence) for b in boot]
+        lo = [b[0] for b in bounds]
+        hi = [b[1] for b in bounds]
+    stats_ = ["rwg_j", "rwg_j_lindell"] if multi else ["rwg"]
+    m = len(stats_)
+    out = _rows(
+        np.tile(np.array(stats_, dtype=object), G),
+        np.column_stack(est).ravel(),
+        np.repeat(n_raters, m),
+        np.repeat(n_items, m),
+        np.repeat(labels.to_numpy(dtype=object), m),
+    )
+    out["se"] = np.column_stack(se).ravel()
+    out["ci_low"] = np.column_stack(lo).ravel()
+    out["ci_high"] = np.column_stack(hi).ravel()
+    return out
+
+
+def _rwg_from_ratio(ratio: np.ndarray, n_items: np.ndarray, multi: bool) -> list[np.ndarray]:
+    """rwg (one item) or [rwg(j), r*wg(j)] from s̄²/σ²_EU; truncated at 0 when ratio ≥ 1."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = mean_var / null_var
-        ratio[n_raters < 2] = np.nan
         if multi:
             jj = n_items
             est = jj * (1 - ratio) / (jj * (1 - ratio) + ratio)
             est = np.where(ratio >= 1, 0.0, est)
-            est[np.isnan(ratio)] = np.nan
-            stat = np.tile(np.array(["rwg_j", "rwg_j_lindell"], dtype=object), G)
-            both = np.column_stack([est, 1 - ratio]).ravel()
-            lab = np.repeat(labels.to_numpy(dtype=object), 2)
-            return _rows(stat, both, np.repeat(n_raters, 2), np.repeat(n_items, 2), lab)
+            est = np.where(np.isnan(ratio), np.nan, est)
+            return [est, 1 - ratio]
         est = np.where(ratio >= 1, 0.0, 1 - ratio)
-        est[np.isnan(ratio)] = np.nan
-    return _rows("rwg", est, n_raters, n_items, labels.to_numpy(dtype=object))
+        return [np.where(np.isnan(ratio), np.nan, est)]
+
+
+def _rwg_bootstrap(X, g, G, n_boot, rng, null_var, n_items, multi, chunk_cells=2_000_000):
+    """Bootstrap replicates of the rwg statistics, shape (n_boot, G) each.
+
+    Raters (rows of ``X``) are resampled within groups; item variances come from
+    per-replicate weighted sums of deviations from the observed group means (computed in
+    chunks of replicates, so memory stays linear in the number of ratings).
+    """
+    n, J = X.shape
+    cnt = group_sum(g, None, G)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        means = np.column_stack([group_sum(g, X[:, j], G) for j in range(J)]) / cnt[:, None]
+    dev = X - means[g]
+    step = max(1, chunk_cells // max(n, 1))
+    parts: list[list[np.ndarray]] = []
+    for b0 in range(0, n_boot, step):
+        w = bootstrap_counts(g, min(step, n_boot - b0), rng)
+        var = np.zeros((w.shape[0], G))
+        for j in range(J):  # a loop over the items, never over groups
+            s1 = rowwise_group_sum(w * dev[:, j], g, G)
+            s2 = rowwise_group_sum(w * dev[:, j] ** 2, g, G)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                var += (s2 - s1**2 / cnt) / (cnt - 1)
+        ratio = np.where(cnt < 2, np.nan, var / J / null_var)
+        parts.append(_rwg_from_ratio(ratio, n_items, multi))
+    return [np.concatenate([p[i] for p in parts]) for i in range(len(parts[0]))]
 
 
 def icc_aggregation(

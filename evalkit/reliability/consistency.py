@@ -11,6 +11,7 @@ from scipy import stats
 
 from ._long import (
     as_numeric,
+    bootstrap_counts,
     check_columns,
     check_unique_cells,
     codes,
@@ -18,6 +19,8 @@ from ._long import (
     group_codes,
     group_sum,
     nested_codes,
+    percentile_interval,
+    rowwise_group_sum,
 )
 from ._schema import result_frame
 
@@ -32,6 +35,9 @@ def kendall_w(
     *,
     groups: Hashable | None = None,
     correct_ties: bool = True,
+    n_boot: int = 0,
+    confidence: float = 0.95,
+    seed: int | np.random.Generator = 0,
 ) -> pd.DataFrame:
     """Kendall's coefficient of concordance W: do the raters put the targets in the same order?
 
@@ -53,6 +59,15 @@ def kendall_w(
     correct_ties : bool, default True
         Apply the tie correction (Kendall & Babington Smith 1939), as
         ``irr::kendall(correct=TRUE)`` and pingouin.
+    n_boot : int, default 0
+        Bootstrap replicates for a percentile confidence interval (0: none; W has no
+        analytic interval). The targets are resampled with replacement within their
+        group and every rater ranks the resample (copies of a target tie).
+    confidence : float, default 0.95
+        Level of the bootstrap interval.
+    seed : int or numpy.random.Generator, default 0
+        Seed of the bootstrap: the same seed gives the same interval. A grouped call and
+        per-group calls draw different resamples (bounds agree within Monte-Carlo error).
 
     Returns
     -------
@@ -62,7 +77,8 @@ def kendall_w(
         - ``group``: the group label (only with ``groups=``).
         - ``statistic``: ``kendall_w``.
         - ``estimate``: W.
-        - ``se``, ``ci_low``, ``ci_high``: NaN (no analytic interval).
+        - ``se``, ``ci_low``, ``ci_high``: bootstrap standard error and percentile
+          interval (NaN without ``n_boot``).
         - ``p_val``: p-value of Friedman's χ² = m(n−1)W on n−1 df.
         - ``n_targets``: n, targets ranked (after listwise deletion); ``n_raters``: m.
         - ``chi2``, ``df``: the χ² test.
@@ -98,6 +114,10 @@ def kendall_w(
     0.7777777777777778
     """
     func = "kendall_w"
+    if n_boot < 0 or int(n_boot) != n_boot:
+        raise ValueError(f"{func}: n_boot must be a non-negative integer, got {n_boot!r}")
+    if not 0 < confidence < 1:
+        raise ValueError(f"{func}: confidence must be between 0 and 1, got {confidence!r}")
     d = crossed_design(data, targets, raters, ratings, groups, func)
     n, m, G = d.n, d.k, d.n_groups
     n_t = len(d.t_group)
@@ -112,11 +132,13 @@ def kendall_w(
     dev = rsum - (m * (n + 1) / 2)[d.t_group]
     s = group_sum(d.t_group[d.complete], dev[d.complete] ** 2, G)
 
-    tie = np.zeros(G)
+    n_r = len(d.r_group)
+    tie_r = np.zeros(n_r)  # Σ (t³ − t) over the tied sets of each rater
     if correct_ties and d.x.size:
         cell, cell_rater = nested_codes(d.r, pd.factorize(d.x)[0].astype(np.intp))
         t_sizes = group_sum(cell, None, len(cell_rater))
-        tie = group_sum(d.r_group[cell_rater], t_sizes**3 - t_sizes, G)
+        tie_r = group_sum(cell_rater, t_sizes**3 - t_sizes, n_r)
+    tie = group_sum(d.r_group, tie_r, G)
 
     valid = (n >= 2) & (m >= 2)
     _warn_or_raise(
@@ -139,6 +161,13 @@ def kendall_w(
         "n_targets": n,
         "n_raters": m,
     }
+    if n_boot and d.x.size:
+        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        boot = _kendall_bootstrap(d, int(n_boot), rng, np.where(valid, n, np.nan), correct_ties)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            rows["se"] = np.nanstd(boot, axis=0, ddof=1)
+        rows["ci_low"], rows["ci_high"] = percentile_interval(boot, confidence)
     if d.labels is not None:
         rows["group"] = d.labels.to_numpy(dtype=object)
     out = result_frame(pd.DataFrame(rows), group="group" if d.labels is not None else None)
@@ -314,6 +343,40 @@ def cronbach_alpha(
     if labels is not None:
         rows["group"] = labels.to_numpy(dtype=object)
     return result_frame(pd.DataFrame(rows), group="group" if labels is not None else None)
+
+
+def _kendall_bootstrap(d, n_boot, rng, n, correct_ties, chunk_cells=2_000_000):
+    """Replicates of W (shape (n_boot, groups)), resampling targets within groups.
+
+    A replicate draws n targets with replacement per group; every rater then ranks the
+    drawn copies (copies of one target tie). With the copies' counts as weights, the
+    ranks follow from per-rater cumulative sums over the rater's sorted distinct values,
+    so no replicate is ranked one by one.
+    """
+    G = d.n_groups
+    n_t, n_r = len(d.t_group), len(d.r_group)
+    m = d.k
+    vcode = pd.factorize(d.x, sort=True)[0].astype(np.intp)
+    cell, cell_rater = nested_codes(d.r, vcode)  # cells sorted by (rater, value)
+    n_c = len(cell_rater)
+    first = np.searchsorted(cell_rater, np.arange(n_r))[cell_rater]  # rater's first cell
+    target_ok = np.flatnonzero(d.complete)
+    centre = (m * (n + 1) / 2)[d.t_group]
+    step = max(1, chunk_cells // max(len(d.x), n_c, 1))
+    out = []
+    for b0 in range(0, n_boot, step):
+        nb = min(step, n_boot - b0)
+        w_t = np.zeros((nb, n_t))
+        w_t[:, target_ok] = bootstrap_counts(d.t_group[target_ok], nb, rng)
+        c = rowwise_group_sum(w_t[:, d.t], cell, n_c)  # copies per (rater, value)
+        before = np.cumsum(c, axis=1) - c
+        rank_cell = before - before[:, first] + (c + 1) / 2
+        rsum = rowwise_group_sum(rank_cell[:, cell], d.t, n_t)  # one copy's rank sum
+        s = rowwise_group_sum(w_t * (rsum - centre) ** 2, d.t_group, G)
+        tie = rowwise_group_sum(c**3 - c, d.r_group[cell_rater], G) if correct_ties else 0.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out.append(12 * s / (m**2 * (n**3 - n) - m * tie))
+    return np.concatenate(out)
 
 
 def _warn_or_raise(valid, labels, func, what, found):
