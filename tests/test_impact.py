@@ -467,3 +467,82 @@ def test_matches_diff_diff_package():
 
 
 # --------------------------------------------------------------------------- simulate()
+
+
+_SIMS: dict[tuple[int, float, int], object] = {}
+
+
+def _sim(seed: int, effect: float, employees: int = 800):
+    """simulate() is deterministic; cache it across the tests of this module."""
+    from evalkit.simulate import simulate
+
+    key = (seed, effect, employees)
+    if key not in _SIMS:
+        _SIMS[key] = simulate(seed=seed, employees=employees, training_effect=effect)
+    return _SIMS[key]
+
+
+def test_simulate_timing_matches_planted_cohorts():
+    s = _sim(1, 0.3)
+    panel = training_panel(s.behaviour, s.training, s.employees)
+    first = panel.drop_duplicates("employee_id")
+    planted = s.truth["treated"]["first_treated_period"]
+    counts = first["cohort"].value_counts()
+    assert {p: int(counts.get(p, 0)) for p in planted} == planted
+    res = training_impact(s, n_boot=99)
+    assert res.summary["n_already_treated"] == 0
+    assert res.headline["n_treated"] == s.truth["treated"]["employees_treated_in_window"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("effect", [0.0, 0.3])
+def test_simulate_ci_covers_planted_effect(seed, effect):
+    """The 95 % CI covers simulate()'s training_effect, zero included (no false effect);
+    the naive before/after is biased upward by time_trend × the mean pre/post distance,
+    and trained-versus-untrained downward by the planted selection."""
+    s = _sim(seed, effect)
+    res = training_impact(s, n_boot=299, seed=seed)
+    h = res.headline
+    truth = s.truth["training_effect"]
+    assert h["ci_low"] <= truth <= h["ci_high"]
+    assert h["ci_high"] - h["ci_low"] < 0.2
+    naive = res.naive.set_index("comparison")
+    ba = naive.loc["before_after"]
+    expected = truth + s.truth["time_trend_per_quarter"] * ba["mean_gap_periods"]
+    assert ba["estimate"] == pytest.approx(expected, abs=0.04)
+    assert ba["ci_low"] > h["ci_high"]
+    assert naive.loc["treated_vs_untrained", "estimate"] < truth - 0.15
+
+
+def test_simulate_citizen_outcome_shows_no_effect():
+    """simulate() plants the training effect on supervisor ratings only: citizens' u6/u7
+    about the named officer carry none, and their CI covers 0."""
+    s = _sim(2, 0.3)
+    res = training_impact(s, outcome="citizen_officer", n_boot=299)
+    h = res.headline
+    assert h["ci_low"] <= 0 <= h["ci_high"]
+    assert res.to_json()["outcome"] == "citizen_officer"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("effect", [0.0, 0.15, 0.3])
+def test_simulate_coverage_many_seeds(effect):
+    """20 seeds × 2,000 employees per effect size. Measured (16 seeds each, in
+    development): mean CS estimate − truth = +0.011 ± 0.003 (effect 0.3) and +0.009 ±
+    0.003 (effect 0); coverage 14/16 for both; the leads drift down to about −0.01 at
+    rel_time −7: the ceiling of the 1–5 scale flattens the common trend for the
+    higher-rated untrained, so trends are not exactly parallel in the observed scores."""
+    from evalkit.simulate import simulate
+
+    est, cover = [], []
+    for seed in range(200, 220):
+        try:
+            s = simulate(seed=seed, employees=2000, training_effect=effect)
+        except ValueError:  # the simulator cannot calibrate some seeds
+            continue
+        h = training_impact(s, n_boot=299, seed=seed).headline
+        est.append(h["estimate"])
+        cover.append(h["ci_low"] <= effect <= h["ci_high"])
+    assert len(est) >= 15
+    assert np.mean(cover) >= 0.75
+    assert np.mean(est) - effect == pytest.approx(0.0, abs=0.02)
