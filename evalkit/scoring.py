@@ -1195,8 +1195,9 @@ class ScoringResult:
     distribution
         :func:`check_distribution` per unit against its organisational predikat.
     skm
-        :func:`skm_index` per unit, with the Krejcie–Morgan check where the unit's
-        ``service_population`` is known.
+        :func:`skm_index` per unit with respondents, always with ``population``,
+        ``n_required`` and ``n_sufficient`` (missing where the unit's
+        ``service_population`` is unknown); no rows when the period has no responses.
     clarity
         :func:`indicator_clarity` per unit (indicators used in the unit's results).
     parameters
@@ -1397,9 +1398,11 @@ def score_study(
     if "service_population" in study.units.columns:
         sp = study.units.dropna(subset=["service_population"])
         population = sp.set_index(sp["unit_id"].astype(object))["service_population"]
-    skm = skm_index(citizen, "unit_id", population=population) if not citizen.empty else \
-        skm_index(pd.DataFrame({"unit_id": pd.Series(dtype=object),
-                                **{u: pd.Series(dtype=float) for u in SKM_ITEMS}}), "unit_id")
+    if citizen.empty:  # same columns, no rows
+        citizen = pd.DataFrame({"unit_id": pd.Series(dtype=object),
+                                **{u: pd.Series(dtype=float) for u in SKM_ITEMS}})
+    skm = skm_index(citizen, "unit_id",
+                    population=population if population is not None else {})
 
     # indicator clarity on the indicators the units' staff are judged on
     res_units = results.assign(

@@ -17,6 +17,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import evalkit as ek
+from evalkit.io import Study
 from evalkit.plots import scoring as splots
 from evalkit.scoring import ScoringResult, score_study
 
@@ -123,6 +124,14 @@ def test_year_pools_its_quarters(study):
     one = q.employees.set_index("employee_id")["n_results"]
     common = one.index.intersection(both.index)
     assert (both[common] == 4 * one[common]).all()  # the same SKP lines in 4 quarters
+
+
+def test_skm_table_keeps_its_columns_without_responses(study):
+    empty = Study(**{**study.tables(), "citizen": study.citizen.iloc[:0]})
+    res = score_study(empty, "2025Q3")
+    assert len(res.skm) == 0
+    assert {"ikm_converted", "mutu", "n_required", "n_sufficient"} <= set(res.skm.columns)
+    assert res.summary()["skm_mutu_counts"] == {"A": 0, "B": 0, "C": 0, "D": 0}
 
 
 def test_score_study_errors_for_people(study):
