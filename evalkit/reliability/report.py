@@ -135,7 +135,8 @@ class ReliabilityResult:
         ICC2 (absolute agreement) is the headline; ICC3 − ICC2 shows a systematic
         offset between sources.
     citizen_agreement : pandas.DataFrame
-        Per unit: ``unit_id``, ``rwg_j``, ``rwg_j_lindell``, ``n_citizens``,
+        Per unit: ``unit_id``, ``rwg_j`` with its bootstrap interval ``rwg_j_ci_low``,
+        ``rwg_j_ci_high`` (citizens resampled), ``rwg_j_lindell``, ``n_citizens``,
         ``mean_reliability`` (reliability of the unit's citizen mean,
         n·ICC(1)/(1 + (n − 1)·ICC(1))) and ``code`` (``agreement`` when rwg(j) ≥ .70,
         ``no_agreement``, ``not_estimable``).
@@ -201,6 +202,7 @@ def assess_reliability(
     *,
     sources: tuple[str, ...] = DEFAULT_SOURCES,
     confidence: float = 0.95,
+    n_boot: int = 1000,
 ) -> ReliabilityResult:
     """Reliability of the 360° behaviour ratings and of the citizen ratings in one period.
 
@@ -217,6 +219,9 @@ def assess_reliability(
         employees with subordinates.
     confidence : float, default 0.95
         Level of the intervals.
+    n_boot : int, default 1000
+        Bootstrap replicates of the rwg(j) intervals (seed 0: the same data give the
+        same intervals); 0 leaves them out.
 
     Returns
     -------
@@ -269,7 +274,7 @@ def assess_reliability(
         warnings.simplefilter("ignore", RuntimeWarning)
         rater_rel = _rater_reliability(study.behaviour, unit_of, confidence)
         source_agr = _source_agreement(study.behaviour, unit_of, sources, confidence)
-        cit_agr, cit_agg, verdict = _citizen(study.citizen, confidence)
+        cit_agr, cit_agg, verdict = _citizen(study.citizen, confidence, n_boot)
         alpha = _skm_alpha(study.citizen, confidence)
     return ReliabilityResult(
         period=str(label),
@@ -392,8 +397,17 @@ def _source_agreement(behaviour: pd.DataFrame, unit_of: pd.Series, sources, conf
 _ITEMS = list(SKM_ITEMS)
 
 
-def _citizen(citizen: pd.DataFrame, confidence: float):
-    cols_agr = ["unit_id", "rwg_j", "rwg_j_lindell", "n_citizens", "mean_reliability", "code"]
+def _citizen(citizen: pd.DataFrame, confidence: float, n_boot: int):
+    cols_agr = [
+        "unit_id",
+        "rwg_j",
+        "rwg_j_ci_low",
+        "rwg_j_ci_high",
+        "rwg_j_lindell",
+        "n_citizens",
+        "mean_reliability",
+        "code",
+    ]
     cols_agg = [
         "statistic",
         "estimate",
@@ -416,15 +430,17 @@ def _citizen(citizen: pd.DataFrame, confidence: float):
     c = c[c[_ITEMS].notna().any(axis=1)]
     if c.empty:
         return pd.DataFrame(columns=cols_agr), pd.DataFrame(columns=cols_agg), verdict
-    r = rwg(c, "unit_id", _ITEMS, scale=(1, 4))
-    wide = r.pivot(index="group", columns="statistic", values="estimate")
-    n_cit = r[r["statistic"] == "rwg_j"].set_index("group")["n_raters"]
+    r = rwg(c, "unit_id", _ITEMS, scale=(1, 4), n_boot=n_boot, confidence=confidence, seed=0)
+    main = r[r["statistic"] == "rwg_j"].set_index("group")
+    lindell = r[r["statistic"] == "rwg_j_lindell"].set_index("group")["estimate"]
     agr = pd.DataFrame(
         {
-            "unit_id": wide.index.to_numpy(dtype=object),
-            "rwg_j": wide["rwg_j"].to_numpy(float),
-            "rwg_j_lindell": wide["rwg_j_lindell"].to_numpy(float),
-            "n_citizens": n_cit.reindex(wide.index).to_numpy(),
+            "unit_id": main.index.to_numpy(dtype=object),
+            "rwg_j": main["estimate"].to_numpy(float),
+            "rwg_j_ci_low": main["ci_low"].to_numpy(float),
+            "rwg_j_ci_high": main["ci_high"].to_numpy(float),
+            "rwg_j_lindell": lindell.reindex(main.index).to_numpy(float),
+            "n_citizens": main["n_raters"].to_numpy(),
         }
     )
 
