@@ -671,20 +671,23 @@ def check_distribution(
     cap_how, min_how = _ROUNDING[rounding]
     n_arr = n.to_numpy()
     big = n_arr >= int(min_n)
-    most_other = counts.to_numpy()
+    count_arr = counts[list(PREDIKAT)].to_numpy()
+    org_arr = org.to_numpy(dtype=object)
     violated: list[list[str]] = [[] for _ in range(len(unit_values))]
     skipped: list[list[str]] = [[] for _ in range(len(unit_values))]
     for code, rules_ in _r6.DISTRIBUTION_PATTERN.items():
-        in_pattern = (org == code).to_numpy() & (n_arr > 0)
+        in_pattern = (org_arr == code) & (n_arr > 0)
+        if not in_pattern.any():
+            continue
         for rule in rules_:
-            count = counts[list(rule.predikat)].sum(axis=1).to_numpy()
+            cols = [PREDIKAT.index(p) for p in rule.predikat]
+            count = count_arr[:, cols].sum(axis=1)
             if rule.kind == "max":
                 bad = count > _bound(rule.percent, n_arr, cap_how)
             elif rule.kind == "min":
                 bad = count < _bound(rule.percent, n_arr, min_how)
             elif rule.kind == "majority":
-                others = np.delete(most_other, [PREDIKAT.index(p) for p in rule.predikat],
-                                   axis=1).max(axis=1)
+                others = np.delete(count_arr, cols, axis=1).max(axis=1)
                 bad = count < others if majority == "plurality" else 2 * count <= n_arr
             elif rule.kind == "exists":
                 bad = count == 0

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 
@@ -468,3 +471,30 @@ def test_indicator_clarity_counts_results_and_tests_either_level():
         ek.indicator_clarity(ind, test_on="results")
     with pytest.raises(ValueError, match="not in indicators: \\['zzz'\\]"):
         ek.indicator_clarity(ind, res.assign(indicator_id="zzz"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(counts=st.lists(st.integers(0, 30), min_size=5, max_size=5).filter(lambda c: sum(c) > 0),
+       org=st.sampled_from(ek.rules.ORG_PREDIKAT))
+def test_strict_rounding_is_exact_share_comparison(counts, org):
+    """Property: floor caps and ceil minima (the default) accept a unit exactly when the
+    shares, as exact fractions, satisfy the percentages of the pattern."""
+    d = _unit(dict(zip(ek.rules.PREDIKAT, counts, strict=True)))
+    got = ek.check_distribution(d, org_predikat=org, min_n=1)
+    n = sum(counts)
+    share = {p: Fraction(k, n) for p, k in zip(ek.rules.PREDIKAT, counts, strict=True)}
+    expected = []
+    for rule in ek.rules.DISTRIBUTION_PATTERN[org]:
+        s = sum(share[p] for p in rule.predikat)
+        others = max(v for p, v in share.items() if p not in rule.predikat)
+        if rule.kind == "max":
+            bad = s > Fraction(rule.percent, 100)
+        elif rule.kind == "min":
+            bad = s < Fraction(rule.percent, 100)
+        elif rule.kind == "majority":
+            bad = s < others
+        else:
+            bad = s == 0 if rule.kind == "exists" else s > 0
+        if bad:
+            expected.append(rule.code)
+    assert got.loc[0, "violations"] == "; ".join(expected)
