@@ -235,8 +235,8 @@ def suppress_small_cells(
     secondary : bool, default True
         Apply secondary suppression.
     marker : str, default "suppressed"
-        Name of the added column: ``"small_cell"`` (primary), ``"complementary"``
-        (secondary) or missing.
+        Name of the added column (object dtype): ``"small_cell"`` (primary),
+        ``"complementary"`` (secondary) or None.
 
     Returns
     -------
@@ -293,7 +293,7 @@ def suppress_small_cells(
         if pd.api.types.is_bool_dtype(column):
             column = column.astype("boolean")  # nullable, so a masked flag is <NA>
         out[c] = column.where(~masked)  # integers become float, text keeps its dtype
-    out[marker] = pd.Series(flag, index=out.index, dtype=object).astype("str").where(masked, None)
+    out[marker] = pd.Series(flag, index=out.index, dtype=object)  # None where shown
     return out
 
 

@@ -551,6 +551,7 @@ def section_data(ctx: ReportContext) -> Section:
     if clarity is not None:
         section.paragraphs.extend(clarity["paragraphs"])
         section.tables.extend(clarity["tables"])
+        section.figures.extend(clarity["figures"])
         section.findings.extend(clarity["findings"])
         section.results["indicator_clarity"] = clarity["results"]
     else:
@@ -586,8 +587,18 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
     paragraphs.append(finding)
     if clusters:
         paragraphs.append(labels("text.data.clarity_clusters", units=", ".join(clusters)))
+    figures = []
+    plots = _optional_plots("plots.scoring", "plot_indicator_clarity")
+    if plots is not None and len(clarity):
+        fig = plots.plot_indicator_clarity(
+            clarity,
+            names=dict(zip(table["unit_id"], table["unit_name"], strict=False)),
+            labels=labels.prefixed("plot.scoring"),
+        )
+        figures.append(SectionFigure("clarity", _figure_png(fig)))
     return {
         "paragraphs": paragraphs,
+        "figures": figures,
         "tables": [SectionTable("clarity_units", table)],
         "findings": [finding],
         "results": {
@@ -894,7 +905,7 @@ def section_scoring(ctx: ReportContext) -> Section:
     )
     overall["share"] = overall["employees"] / total if total else np.nan
     overall = suppress_small_cells(overall, "employees", ctx.min_cell, values=["share"])
-    overall["employees"] = overall["employees"].where(overall["suppressed"].isna())
+    overall["employees"] = overall["employees"].astype("Int64").where(overall["suppressed"].isna())
     section.tables.append(SectionTable("scoring_predikat", overall, digits=3))
 
     # per unit: shares and the distribution pattern

@@ -178,9 +178,15 @@ def notebook_path() -> Path:
     )
 
 
-_REMOTE = re.compile(
-    r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>|<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>",
-    re.IGNORECASE,
+# <script>/<link> elements that would reach the network: a remote src/href, or an inline
+# script that imports from a URL (nbconvert's mermaid loader); and the MathJax
+# configuration, inert without MathJax
+_REMOTE = (
+    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>", re.I),
+    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.I),
+    re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>",
+               re.I | re.S),
+    re.compile(r"<script\b[^>]*text/x-mathjax-config[^>]*>.*?</script>", re.I | re.S),
 )
 
 
@@ -232,7 +238,8 @@ def notebook_to_html(nb: Any, *, title: str, language: str) -> str:
     exporter = HTMLExporter(config=config, template_name="lab")
     exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
     body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    body = _REMOTE.sub("", body)
+    for pattern in _REMOTE:
+        body = pattern.sub("", body)
     body = re.sub(r"<html\b[^>]*>", f'<html lang="{language}">', body, count=1)
     return body
 
