@@ -354,8 +354,8 @@ def adjust_casemix(
     pandas.DataFrame
         ``aligned`` with ``score`` adjusted on the ``source`` rows and the unadjusted
         score kept in ``score_raw``. ``.attrs["casemix"]`` holds the coefficients
-        (``term``, ``coef`` in POMP points) and ``.attrs["casemix_covariates"]`` the
-        columns used.
+        (a dict term → coefficient in POMP points) and ``.attrs["casemix_covariates"]``
+        the columns used.
 
     Notes
     -----
@@ -371,7 +371,7 @@ def adjust_casemix(
     Examples
     --------
     >>> adjusted = adjust_casemix(aligned)  # doctest: +SKIP
-    >>> adjusted.attrs["casemix"]  # doctest: +SKIP
+    >>> adjusted.attrs["casemix"]  # {"respondent_gender=p": 2.1, ...}  # doctest: +SKIP
     """
     _check_aligned(aligned, "adjust_casemix", source)
     covariates = tuple(covariates)
@@ -404,7 +404,7 @@ def adjust_casemix(
             used.append(col)
     out.attrs["casemix_covariates"] = used
     if not parts:
-        out.attrs["casemix"] = pd.DataFrame({"term": [], "coef": []})
+        out.attrs["casemix"] = {}
         return out
     X = pd.concat(parts, axis=1)
     y = sub["score"].astype(float)
@@ -414,31 +414,59 @@ def adjust_casemix(
     beta, *_ = np.linalg.lstsq(Xw.to_numpy(), yw.to_numpy(), rcond=None)
     shift = (X - X.mean()).to_numpy() @ beta
     out.loc[rows, "score"] = y.to_numpy() - shift
-    out.attrs["casemix"] = pd.DataFrame({"term": list(X.columns), "coef": beta})
+    out.attrs["casemix"] = {str(k): float(b) for k, b in zip(X.columns, beta, strict=True)}
     return out
 
 
 # --------------------------------------------------------------------------- per-ratee sums
 
 
+def _units_of_observation(aligned: pd.DataFrame, source: str) -> pd.DataFrame:
+    """The independent observations of ``source``: ``ratee``, ``unit_id``, ``score``.
+
+    At unit level a behaviour source's ratings of one employee (over raters, values and
+    periods) share that employee's level and the rater's persistent impression, so they
+    are averaged per employee first: the employee is the observation, and ``n`` counts
+    rated employees. Citizen responses (and officer-level rows) are observations as
+    they are.
+    """
+    d = aligned.loc[aligned["source"] == source]
+    level = str(d["level"].iloc[0]) if "level" in d.columns and len(d) else "unit"
+    if (
+        level == "unit"
+        and source != "citizen"
+        and "employee_id" in d.columns
+        and d["employee_id"].notna().all()
+    ):
+        d = (
+            d.groupby(["ratee", "employee_id"], sort=True, observed=True)
+            .agg(unit_id=("unit_id", "first"), score=("score", "mean"))
+            .reset_index()
+        )
+    return d[["ratee", "unit_id", "score"]]
+
+
 def _ratee_table(aligned: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
-    """Per ratee: n, mean, variance (n − 1) of each source; ratees holding both."""
-    d = aligned[aligned["source"].isin([x, y])]
-    g = d.groupby(["ratee", "source"], sort=True, observed=True)["score"]
-    s = g.agg(["count", "mean", "var"]).unstack("source")
-    s.columns = [f"{stat}_{'x' if src == x else 'y'}" for stat, src in s.columns]
-    s = s.reindex(columns=[f"{a}_{b}" for b in "xy" for a in ("count", "mean", "var")])
-    s = s.rename(columns={"count_x": "n_x", "count_y": "n_y"})
-    s[["n_x", "n_y"]] = s[["n_x", "n_y"]].fillna(0).astype("int64")
-    s = s[(s["n_x"] > 0) & (s["n_y"] > 0)]
-    s["unit_id"] = d.groupby("ratee", sort=True)["unit_id"].first().reindex(s.index)
+    """Per ratee: n, mean, variance (n − 1) of each source over its independent
+    observations (:func:`_units_of_observation`); ratees holding both sources."""
+    parts = []
+    for src, tag in ((x, "x"), (y, "y")):
+        o = _units_of_observation(aligned, src)
+        a = o.groupby("ratee", sort=True, observed=True)["score"].agg(["count", "mean", "var"])
+        parts.append(a.rename(columns={"count": f"n_{tag}", "mean": f"mean_{tag}",
+                                       "var": f"var_{tag}"}))
+    s = parts[0].join(parts[1], how="inner")
+    s[["n_x", "n_y"]] = s[["n_x", "n_y"]].astype("int64")
+    units = aligned.groupby("ratee", sort=True, observed=True)["unit_id"].first()
+    s["unit_id"] = units.reindex(s.index)
     return s
 
 
 def _mean_reliability(aligned: pd.DataFrame, source: str, ratees: pd.Index) -> float:
     """Bliese (2000) ICC(2) = (MSB − MSW)/MSB of the ratee means of ``source``:
     the reliability of a ratee's mean over its observations."""
-    d = aligned[(aligned["source"] == source) & aligned["ratee"].isin(ratees)]
+    d = _units_of_observation(aligned, source)
+    d = d[d["ratee"].isin(ratees)]
     g = d.groupby("ratee", observed=True)["score"].agg(["count", "mean", "var"])
     n, big_n, j = g["count"], g["count"].sum(), len(g)
     if j < 2 or big_n - j < 1:
@@ -1152,7 +1180,8 @@ def compare_sources(
     casemix_table = pd.DataFrame({"term": [], "coef": []})
     if casemix:
         aligned = adjust_casemix(aligned, covariates=casemix)
-        casemix_table = aligned.attrs["casemix"]
+        coefs = aligned.attrs["casemix"]
+        casemix_table = pd.DataFrame({"term": list(coefs), "coef": list(coefs.values())})
         if officers_aligned is not None:
             officers_aligned = adjust_casemix(officers_aligned, covariates=casemix)
 
