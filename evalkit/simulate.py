@@ -23,7 +23,7 @@ ratee *i* in quarter *t* with the latent score::
 
 ``δ_v`` is a small value effect (0 for the aligned values berorientasi_pelayanan and
 kompeten), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10, +0.25
-for atasan, rekan, bawahan, diri; rater SD 0.15, 0.20, 0.20, 0.30), ``h`` a persistent
+for atasan, rekan, bawahan, diri; rater SD 0.10, 0.20, 0.20, 0.30), ``h`` a persistent
 rater–ratee impression, ``g`` a per-quarter halo shared by the seven values and ``e``
 value-level noise. The variances of ``h``, ``g`` and ``e`` are role-specific and scaled by a
 unit noise multiplier ``m_u`` (log-normal), so that the single-rater reliability is about
@@ -85,21 +85,21 @@ ROLES = CODES["rater_role"]  # atasan, rekan, bawahan, diri
 ALIGNED_VALUES = ("berorientasi_pelayanan", "kompeten")
 ALIGNED_ITEMS = ("u6", "u7")
 
-SD_UNIT = 0.25  # SD of unit quality a_u
-VAR_ETA = 0.30  # variance of the individual level η_i
+SD_UNIT = 0.20  # SD of unit quality a_u
+VAR_ETA = 0.20  # variance of the individual level η_i
 ROUNDING_VAR = 1.0 / 6.0  # variance added by stochastic rounding (uniform fractional part)
 #: Role parameters: mean leniency, SD of rater leniency, variances of h, g, e at m_u = 1.
 ROLE_PARAMS: dict[str, dict[str, float]] = {
-    "atasan": {"mean": 0.00, "sd": 0.15, "h": 0.040, "g": 0.050, "e": 0.045},
-    "rekan": {"mean": 0.05, "sd": 0.20, "h": 0.090, "g": 0.100, "e": 0.150},
-    "bawahan": {"mean": 0.10, "sd": 0.20, "h": 0.140, "g": 0.140, "e": 0.220},
-    "diri": {"mean": 0.25, "sd": 0.30, "h": 0.140, "g": 0.120, "e": 0.200},
+    "atasan": {"mean": 0.00, "sd": 0.10, "h": 0.012, "g": 0.013, "e": 0.010},
+    "rekan": {"mean": 0.05, "sd": 0.15, "h": 0.050, "g": 0.055, "e": 0.070},
+    "bawahan": {"mean": 0.10, "sd": 0.15, "h": 0.080, "g": 0.090, "e": 0.130},
+    "diri": {"mean": 0.20, "sd": 0.25, "h": 0.080, "g": 0.080, "e": 0.120},
 }
 VALUE_EFFECT = dict(
     zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True)
 )
 #: Citizen item means ν_k on the 1–4 scale (u4, cost, is high: most services are free).
-ITEM_MEAN = dict(zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.85, 2.95, 2.80, 3.00),
+ITEM_MEAN = dict(zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.55, 2.65, 2.80, 3.00),
                      strict=True))
 CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
 REF_DATE = date(2024, 1, 1)
@@ -699,6 +699,20 @@ def _rater_pairs(emp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return pairs.sort_values(["ratee", "rater"], kind="stable").reset_index(drop=True)
 
 
+def _bounded_score(mean: np.ndarray, noise: np.ndarray, unif: np.ndarray, lo: int, hi: int
+                   ) -> np.ndarray:
+    """Integer scores on ``lo..hi`` whose expectation is exactly ``clip(mean, lo, hi)``.
+
+    The symmetric ``noise`` is clipped symmetrically to the distance from the clipped
+    mean to the nearer bound (so it keeps a zero mean and the value stays in range), then
+    the value is rounded stochastically, ``floor(y + U)`` with ``U`` uniform on [0, 1).
+    """
+    m = np.clip(mean, lo, hi)
+    d = np.minimum(m - lo, hi - m)
+    y = m + np.clip(noise, -d, d)
+    return np.minimum(np.floor(y + unif), hi)
+
+
 def _pomp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return (x - lo) / (hi - lo) * 100.0
 
@@ -961,8 +975,11 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
         for t in range(T):
             k = max(8, int(rng.poisson(mean_n)))
             s = rng.choice(len(services), k, p=_service_p(len(services)))
-            off = pool[rng.integers(0, len(pool), k)]
             named = (s == 0) & (rng.random(k) < named_share) & (len(officers[u]) > 0)
+            # a named officer is front-line staff; an unnamed response was served by
+            # anyone of the unit's staff
+            off = np.where(named, pool[rng.integers(0, len(pool), k)],
+                           staff[u][rng.integers(0, len(staff[u]), k)])
             for name in services:
                 if name not in svc_index:
                     svc_index[name] = len(svc_names)
@@ -979,11 +996,11 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     coff = np.concatenate(rows_off)
     N = len(cu)
     nu = np.array([ITEM_MEAN[k] for k in SKM_ITEMS])
-    lat = (nu[None, :] + CITIZEN_SCALE * (a_unit[cu] + trend * ct)[:, None] + item_unit[cu]
-           + rng.normal(0.0, 0.30, N)[:, None] + rng.normal(0.0, 0.45, (N, 9)))
+    lat = nu[None, :] + CITIZEN_SCALE * (a_unit[cu] + trend * ct)[:, None] + item_unit[cu]
     for k in ALIGNED_ITEMS:
         lat[:, SKM_ITEMS.index(k)] += CITIZEN_SCALE * eta[coff]
-    answers = np.floor(np.clip(lat, 1, 4) + rng.random((N, 9))).clip(1, 4)
+    noise = rng.normal(0.0, 0.30, N)[:, None] + rng.normal(0.0, 0.45, (N, 9))
+    answers = _bounded_score(lat, noise, rng.random((N, 9)), 1, 4)
     observed = rng.random((N, 9)) >= 0.015
     answers = np.where(observed, answers, np.nan)
 
@@ -1075,8 +1092,8 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
     rrole = role[rp]
     e = rng.normal(0.0, 1.0, Q * V) * np.sqrt(var["e"][rrole] * m[rp])
     delta = np.array([VALUE_EFFECT[v] for v in BERAKHLAK])
-    x = (3.9 + theta[ratee[rp]] + trend * rt + delta[rv] + lam[rp] + h[rp]
-         + np.repeat(g, V) + e)
+    x = 3.9 + theta[ratee[rp]] + trend * rt + delta[rv] + lam[rp]
+    noise = h[rp] + np.repeat(g, V) + e
     unif = rng.random(Q * V)
 
     sup = rrole == 0
@@ -1122,7 +1139,7 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
             ctr = _shift_for_increase(latent(s, cdiv, 0.0)[treat_cell], tau, "training_effect")
     L = x + s + cdiv * div_cell + ctr * treat_cell
     # non-supervisor roles get the common base shift only (x + s): already in L
-    score = np.floor(np.clip(L, 1, 5) + unif).clip(1, 5).astype(int)
+    score = _bounded_score(L, noise, unif, 1, 5).astype(int)
 
     gaps = unit_gaps(L)
     beh = pd.DataFrame({
