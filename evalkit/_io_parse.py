@@ -93,10 +93,15 @@ def _all_text(s: pd.Series) -> bool:
 
 
 def cell_text(s: pd.Series, text_only: bool) -> pd.Series:
-    """Cells as stripped text, ``""`` for empty cells (``str`` dtype, same index)."""
-    if text_only or _all_text(s):
-        if not text_only:
-            s = s.fillna("")
+    """Cells as stripped text, ``""`` for empty cells (``str`` dtype, same index).
+
+    ``text_only`` cells (a CSV file's, see :func:`evalkit._io_read.read_source`) are
+    stripped already and returned as they are.
+    """
+    if text_only:
+        return s
+    if _all_text(s):
+        s = s.fillna("")
         t = s.astype("str")
         return t.str.replace("\u00a0", " ", regex=False).str.strip().fillna("")
     if pd.api.types.is_bool_dtype(s.dtype):
@@ -316,11 +321,20 @@ def parse_dates(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
             s[native].map(pd.Timestamp).tolist()
         ).normalize()
     text = cell_text(s, text_only)
-    todo = text.ne("").to_numpy()
+    todo = text.ne("").to_numpy().copy()
     if native is not None:
         todo = todo & ~native.to_numpy()
     if not todo.any():
         return values, reasons
+    # the usual spelling first, in one call; the other spellings on what is left
+    iso = pd.to_datetime(text[todo], format="%Y-%m-%d", errors="coerce")
+    iso_ok = iso.notna().to_numpy()
+    if iso_ok.any():
+        todo_idx = np.flatnonzero(todo)
+        values.iloc[todo_idx[iso_ok]] = iso[iso_ok].to_numpy()
+        todo[todo_idx[iso_ok]] = False
+        if not todo.any():
+            return values, reasons
     t = text[todo]
     y = pd.Series(np.nan, index=t.index)
     m, d = y.copy(), y.copy()
@@ -348,11 +362,6 @@ def parse_dates(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
     todo_idx = np.flatnonzero(todo)
     reasons.iloc[todo_idx[bad & ~numeric]] = REASON_NOT_A_DATE
     reasons.iloc[todo_idx[bad & numeric]] = REASON_NUMBER_NOT_DATE
-    if native is not None:
-        number = _native_mask(s, text_only, (int, float, np.integer, np.floating))
-        if number is not None:
-            reasons[number.to_numpy()] = REASON_NUMBER_NOT_DATE
-            values[number.to_numpy()] = pd.NaT
     return values, reasons
 
 

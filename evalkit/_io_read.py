@@ -53,7 +53,7 @@ class RawTable:
     ``frame`` holds the data rows (blank rows removed) with normalised column names;
     ``lines`` the spreadsheet line of each row; ``rejected`` quarantine records of rows
     that could not be split into the header's cells; ``text_only`` says every cell is a
-    ``str`` (CSV), otherwise cells may be numbers or timestamps (XLSX, Parquet).
+    stripped ``str`` (CSV), otherwise cells may be numbers or timestamps (XLSX, Parquet).
     """
 
     source: Source
@@ -323,6 +323,17 @@ def read_parquet(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, l
     return header, frame, lines, []
 
 
+def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells with no-break spaces made plain and surrounding spaces removed."""
+    return pd.DataFrame(
+        {
+            col: frame[col].astype("str").str.replace("\u00a0", " ", regex=False).str.strip()
+            for col in frame.columns
+        },
+        index=frame.index,
+    )
+
+
 def _blank_mask(frame: pd.DataFrame, text_only: bool) -> np.ndarray:
     if frame.empty:
         return np.zeros(len(frame), dtype=bool)
@@ -330,7 +341,7 @@ def _blank_mask(frame: pd.DataFrame, text_only: bool) -> np.ndarray:
     for col in frame.columns:
         s = frame[col]
         if text_only:
-            cell_blank = s.str.strip().eq("").to_numpy()
+            cell_blank = s.eq("").to_numpy()
         elif s.dtype == object:
             cell_blank = s.map(lambda v: v == "" or (isinstance(v, str) and not v.strip()))
             cell_blank = (cell_blank | s.isna()).to_numpy(dtype=bool)
@@ -357,6 +368,7 @@ def read_source(source: Source) -> tuple[list[str], RawTable]:
         text_only = False
     else:
         header, body, lines, rejected = read_csv(source)
+        body = _strip_cells(body)
         text_only = True
     blank = _blank_mask(body, text_only)
     blank_rows = int(blank.sum())

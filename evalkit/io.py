@@ -182,12 +182,7 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
     if period is not None:
         _quarters(period)  # a bad argument fails before any file is read
     raws, layouts, files = _read_all(path)
-    checked: dict[str, Checked] = {}
-    for name in TABLES:  # data-model order: parents before children
-        if name not in raws:
-            continue
-        positions, notes = layouts[name]
-        checked[name] = validate_table(raws[name], positions, notes, checked)
+    checked = _validate_all(raws, layouts)
     study = Study(
         **{name: c.frame for name, c in checked.items()},
         quarantine=_combine_quarantine(checked),
@@ -197,6 +192,15 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
         files=files,
     )
     return select_period(study, period) if period is not None else study
+
+
+def _validate_all(raws: dict, layouts: dict) -> dict[str, Checked]:
+    checked: dict[str, Checked] = {}
+    for name in TABLES:  # data-model order: parents before children
+        if name in raws:
+            positions, notes = layouts[name]
+            checked[name] = validate_table(raws[name], positions, notes, checked)
+    return checked
 
 
 def _combine_quarantine(checked: dict[str, Checked]) -> pd.DataFrame:

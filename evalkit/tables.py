@@ -13,6 +13,7 @@ the column names from here.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -496,6 +497,7 @@ def normalise_header(name: object) -> str:
     return normalise_label("" if name is None else str(name))
 
 
+@functools.cache
 def pandera_schema(table: str):
     """A :class:`pandera.pandas.DataFrameSchema` of ``table``'s checks.
 
