@@ -723,6 +723,13 @@ def source_offset(
     d = aligned.loc[aligned["source"].isin([x, y]), ["source", "ratee", "unit_id", "score"]].copy()
     d["source"] = pd.Categorical(d["source"], categories=[y, x])
     d["ratee"] = d["ratee"].astype(str)
+    both = d.groupby("ratee", observed=True)["source"].nunique()
+    if (both == 2).sum() < 2 or len(d) < len(both) + 3:
+        raise ValueError(
+            f"source_offset: {int((both == 2).sum())} ratee(s) observed by both {x} and {y} "
+            f"in {len(d)} observations; the mixed model needs at least 2 such ratees and "
+            "more observations than ratees"
+        )
     formula = f"score ~ C(source, Treatment({y!r}))"
     term = f"C(source, Treatment({y!r}))[T.{x}]"
     level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
@@ -998,6 +1005,51 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
+#: English templates of :meth:`ComparisonResult.summary` (override via ``labels``).
+SUMMARY_TEXTS: dict[str, str] = {
+    "offset_higher": (
+        "On average supervisors rate {abs:.1f} points (of 100) higher than citizens do "
+        "(95% CI {lo:.1f} to {hi:.1f}). This common offset shows in most units; it reflects "
+        "different vantage points and use of the scales, not a fault of any unit."
+    ),
+    "offset_lower": (
+        "On average supervisors rate {abs:.1f} points (of 100) lower than citizens do "
+        "(95% CI {lo:.1f} to {hi:.1f}). This common offset shows in most units; it reflects "
+        "different vantage points and use of the scales, not a fault of any unit."
+    ),
+    "consistent": (
+        "Units that citizens rate higher tend to be rated higher by supervisors too "
+        "(rank correlation {rho:.2f}, 95% CI {lo:.2f} to {hi:.2f}, {n} units)."
+    ),
+    "not_consistent": (
+        "Across units, citizens' and supervisors' ratings are not clearly related (rank "
+        "correlation {rho:.2f}, 95% CI {lo:.2f} to {hi:.2f}, {n} units)."
+    ),
+    "low_correlation_normal": (
+        "Different rating sources usually agree only modestly (correlations of about .2 to "
+        ".35 in the research literature), because each sees different work and one rater is "
+        "only about half reliable: a low correlation is not evidence of bias."
+    ),
+    "flagged": (
+        "{k} of {n} units show a gap between supervisors and citizens beyond the common "
+        "offset and beyond ordinary differences between units (false discovery rate "
+        "{q:g}): {units}."
+    ),
+    "none_flagged": (
+        "None of the {n} units shows a gap between supervisors and citizens beyond the "
+        "common offset and ordinary differences between units."
+    ),
+    "review_not_verdict": (
+        "A flag is a reason to review the unit's ratings together with its staff and "
+        "service users; it is not a verdict on the unit or on any person."
+    ),
+    "thin": (
+        "{m} units had fewer than {min} citizen responses and were not assessed."
+    ),
+}
+
+_OFFSET_COLUMNS = ("term", "estimate", "se", "ci_low", "ci_high", "p_val", "n_obs", "n_ratees",
+                   "n_units", "var_ratee", "var_unit", "var_residual", "converged", "method")
 _UNIT_JSON = ("unit_id", "n_citizen", "n_supervisor", "gap", "ci_low", "ci_high", "q_value", "flagged")
 
 
@@ -1024,6 +1076,9 @@ class ComparisonResult:
         Case-mix coefficients of the citizen scores (``term``, ``coef``), empty if none.
     params
         The parameters used.
+    notes
+        What could not be computed for this period, and why (thin data are used as
+        given, never pooled with other periods).
     """
 
     period: str | None
@@ -1034,6 +1089,7 @@ class ComparisonResult:
     aligned: pd.DataFrame = field(repr=False)
     casemix: pd.DataFrame = field(default_factory=pd.DataFrame)
     params: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def flagged(self) -> pd.DataFrame:
@@ -1075,31 +1131,69 @@ class ComparisonResult:
             "centre": self.units.attrs.get("centre"),
             "tau2": self.units.attrs.get("tau2"),
             "params": {k: v for k, v in self.params.items() if k != "reliability"},
+            "notes": list(self.notes),
         })
+
+    def summary(self, labels: dict[str, str] | None = None) -> list[str]:
+        """Plain-language key points for a head of OPD, one sentence each.
+
+        Parameters
+        ----------
+        labels : dict, optional
+            Sentence templates replacing the English defaults (:data:`SUMMARY_TEXTS`;
+            same keys and ``{placeholders}``), e.g. the Indonesian texts of the study.
+
+        Returns
+        -------
+        list of str
+            Where the sources agree (common offset, consistency), where they do not
+            (units to review), and what that does and does not mean. Unit ids only.
+        """
+        t = {**SUMMARY_TEXTS, **(labels or {})}
+        out: list[str] = []
+        off = self.offset[self.offset["level"] == "unit"]
+        if len(off):
+            o = off.iloc[0]
+            key = "offset_higher" if o["estimate"] >= 0 else "offset_lower"
+            out.append(t[key].format(abs=abs(o["estimate"]), lo=o["ci_low"], hi=o["ci_high"]))
+        ag = self.agreement[self.agreement["level"] == "unit"].set_index("statistic")
+        if "spearman_rho" in ag.index:
+            r = ag.loc["spearman_rho"]
+            key = "consistent" if r["ci_low"] > 0 else "not_consistent"
+            out.append(t[key].format(rho=r["estimate"], lo=r["ci_low"], hi=r["ci_high"],
+                                     n=int(r["n_targets"])))
+            out.append(t["low_correlation_normal"])
+        u = self.units
+        flagged = sorted(u.loc[u["flagged"], "unit_id"].astype(str))
+        n_el = int(u["eligible"].sum())
+        if flagged:
+            out.append(t["flagged"].format(k=len(flagged), n=n_el, units=", ".join(flagged),
+                                           q=self.params.get("q")))
+        else:
+            out.append(t["none_flagged"].format(n=n_el))
+        out.append(t["review_not_verdict"])
+        thin = len(u) - n_el
+        if thin:
+            out.append(t["thin"].format(m=thin, min=self.params.get("min_citizen")))
+        return out
 
     def _repr_html_(self) -> str:
         u = self.units
-        n_el = int(u["eligible"].sum())
-        off = self.offset[self.offset["level"] == "unit"]
-        head = (
-            f"<b>Citizens versus supervisors</b>, period {html.escape(str(self.period))}: "
-            f"{len(u)} units compared, {n_el} with enough responses, "
-            f"{int(u['flagged'].sum())} to review (BH q ≤ {self.params.get('q')})."
-        )
-        if len(off):
-            o = off.iloc[0]
-            head += (
-                f"<br>Source offset (supervisor − citizen): {o['estimate']:.1f} POMP points "
-                f"[{o['ci_low']:.1f}, {o['ci_high']:.1f}]."
-            )
-        cols = ["unit_id", "n_citizen", "n_supervisor", "gap", "ci_low", "ci_high", "q_value"]
+        x = self.params.get("x", "supervisor")
+        points = "".join(f"<li>{html.escape(s)}</li>" for s in self.summary())
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        cols = ["unit_id", "n_citizen", f"n_{x}", "gap", "ci_low", "ci_high", "q_value"]
         body = self.flagged[cols].round(3).to_html(index=False) if len(self.flagged) else ""
         ag = self.agreement[self.agreement["level"] == "unit"][
             ["statistic", "estimate", "ci_low", "ci_high", "p_val"]
         ].round(3).to_html(index=False)
         return (
-            f"<div>{head}<details><summary>units to review</summary>{body}</details>"
-            f"<details><summary>agreement</summary>{ag}</details></div>"
+            f"<div><b>Citizens versus supervisors</b>, period "
+            f"{html.escape(str(self.period))}: {len(u)} units<ul>{points}</ul>"
+            f"<details><summary>units to review</summary>{body}</details>"
+            f"<details><summary>agreement</summary>{ag}</details>"
+            + (f"<details><summary>notes</summary><ul>{notes}</ul></details>" if notes else "")
+            + "</div>"
         )
 
 
@@ -1185,27 +1279,46 @@ def compare_sources(
         if officers_aligned is not None:
             officers_aligned = adjust_casemix(officers_aligned, covariates=casemix)
 
+    notes: list[str] = []
+
+    def attempt(level: str, what: str, func, *args, **kw_) -> pd.DataFrame | None:
+        # thin periods are used as given: a statistic that cannot be computed is reported
+        # as a note with its reason instead of stopping the study
+        try:
+            return func(*args, **kw_).assign(level=level)
+        except (ValueError, np.linalg.LinAlgError) as err:
+            notes.append(f"{level} {what} not computed: {err}")
+            return None
+
     units = flag_units(aligned, x=x, min_citizen=min_citizen, min_supervisor=min_supervisor,
                        q=q, alternative=alternative, robust=robust, confidence=confidence)
-    ag = [source_agreement(aligned, x=x, min_n=min_citizen, confidence=confidence,
-                           margin=margin, reliability=reliability).assign(level="unit")]
-    off = [source_offset(aligned, x=x, confidence=confidence).assign(level="unit")]
+    if units.attrs["n_eligible"] < 3:
+        notes.append(
+            f"only {units.attrs['n_eligible']} unit(s) have at least {min_citizen} citizen "
+            f"responses and {min_supervisor} supervisor-rated employee(s): no unit is flagged"
+        )
+    ag = [attempt("unit", "agreement", source_agreement, aligned, x=x, min_n=min_citizen,
+                  confidence=confidence, margin=margin, reliability=reliability)]
+    off = [attempt("unit", "source offset", source_offset, aligned, x=x, confidence=confidence)]
     officers = pd.DataFrame()
-    if officers_aligned is not None and x in set(officers_aligned["source"]):
+    if officers_aligned is None:
+        notes.append("no citizen response names an officer rated by supervisors in this period")
+    else:
         officers = flag_units(officers_aligned, x=x, min_citizen=min_citizen,
                               min_supervisor=min_supervisor, q=q, alternative=alternative,
                               robust=robust, confidence=confidence)
-        pairs = _ratee_table(officers_aligned, x, "citizen")
-        if len(pairs) >= 3:
-            ag.append(source_agreement(officers_aligned, x=x, confidence=confidence,
-                                       margin=margin, reliability=reliability)
-                      .assign(level="officer"))
-            off.append(source_offset(officers_aligned, x=x, confidence=confidence)
-                       .assign(level="officer"))
-    agreement = pd.concat(ag, ignore_index=True)
-    agreement = agreement[["level", *[c for c in agreement.columns if c != "level"]]]
-    offset = pd.concat(off, ignore_index=True)
-    offset = offset[["level", *[c for c in offset.columns if c != "level"]]]
+        ag.append(attempt("officer", "agreement", source_agreement, officers_aligned, x=x,
+                          confidence=confidence, margin=margin, reliability=reliability))
+        off.append(attempt("officer", "source offset", source_offset, officers_aligned, x=x,
+                           confidence=confidence))
+
+    def stack(frames: list[pd.DataFrame | None], template: pd.DataFrame) -> pd.DataFrame:
+        kept = [f for f in frames if f is not None]
+        out = pd.concat(kept, ignore_index=True) if kept else template.assign(level="")
+        return out[["level", *[c for c in out.columns if c != "level"]]]
+
+    agreement = stack(ag, result_frame([]).assign(detail=pd.Series(dtype=str)))
+    offset = stack(off, pd.DataFrame(columns=list(_OFFSET_COLUMNS)))
     params = dict(
         period=period, supervisor_values=list(_as_tuple(supervisor_values, "")),
         citizen_items=list(_as_tuple(citizen_items, "")), roles=list(roles), x=x,
@@ -1217,5 +1330,5 @@ def compare_sources(
     return ComparisonResult(
         period=None if period is None else (period if isinstance(period, str) else ",".join(period)),
         units=units, agreement=agreement, offset=offset, officers=officers, aligned=aligned,
-        casemix=casemix_table, params=params,
+        casemix=casemix_table, params=params, notes=notes,
     )

@@ -490,24 +490,39 @@ def test_compare_sources_result_and_json_without_personal_data():
     assert "employee_id" in res.officers.columns  # restricted table
     assert res.params["casemix"] == ["respondent_gender", "respondent_age"]
     html = res._repr_html_()
-    assert "U03" in html and "Source offset" in html
+    assert "U03" in html and "On average supervisors rate" in html
     # unit json equals the units table
     u3 = res.units.set_index("unit_id").loc["U03"]
     j3 = next(u for u in js["units"] if u["unit_id"] == "U03")
     assert j3["gap"] == pytest.approx(u3["gap"]) and j3["n_citizen"] == 25
 
 
-def test_compare_sources_uses_the_period_as_given():
+def test_compare_sources_uses_the_period_as_given_and_reports_what_it_could_not_do():
     study = _tiny_study()
-    # 2025Q2 has one citizen response and one supervisor rating: used as given, n says so
-    with pytest.raises(ValueError, match="at least 3 are needed"):
-        ek.compare_sources(study, "2025Q2")
-    res_err = None
-    try:
-        ek.compare_sources(study, "2025Q1", min_citizen=1)
-    except ValueError as err:  # two units only: too few for agreement statistics
-        res_err = err
-    assert res_err is not None and "2 ratee(s)" in str(res_err)
+    # 2025Q2: one unit with one response and one rated employee; not pooled with 2025Q1
+    res = ek.compare_sources(study, "2025Q2")
+    assert res.units[["unit_id", "n_citizen", "n_supervisor"]].values.tolist() == [["B", 1, 1]]
+    assert not res.units["eligible"].any() and not res.units["flagged"].any()
+    assert res.agreement.empty and res.offset.empty
+    assert any("at least 3 are needed" in n for n in res.notes)
+    assert any("the mixed model needs at least 2 such ratees" in n for n in res.notes)
+    assert any("no unit is flagged" in n for n in res.notes)
+    js = res.to_json()
+    json.dumps(js, allow_nan=False)
+    assert js["agreement"] == {} and js["notes"] == res.notes
+    assert "1 units had fewer than 10" in " ".join(res.summary())
+
+
+def test_summary_speaks_plainly_and_takes_translated_templates():
+    res = ek.compare_sources(_study_from(), "2025Q4")
+    text = res.summary()
+    off = res.offset.set_index("level").loc["unit", "estimate"]
+    assert text[0].startswith(f"On average supervisors rate {abs(off):.1f} points")
+    assert any("U03" in s for s in text)
+    assert any("not a verdict" in s for s in text)
+    assert any("not evidence of bias" in s for s in text)
+    ind = res.summary(labels={"review_not_verdict": "Tanda ini bukan vonis."})
+    assert "Tanda ini bukan vonis." in ind
 
 
 # --------------------------------------------------------------------------- simulate
