@@ -298,11 +298,9 @@ def training_panel(
     g_code = np.full(len(panel), np.nan)
     if trained.any():
         g_code[trained] = _first_treated_code(panel.loc[trained, "first_training_end"], freq)
-    panel["cohort"] = pd.Series(
-        [_period_label(int(g), freq) if g == g else None for g in g_code],
-        index=panel.index,
-        dtype=object,
-    )
+    names = {c: _period_label(int(c), freq) for c in np.unique(g_code[trained])}
+    panel["cohort"] = pd.Series(g_code, index=panel.index).map(names).astype(object)
+    panel["cohort"] = panel["cohort"].where(trained, None)
     rel = t_code - g_code
     panel["rel_time"] = pd.array(np.where(trained, rel, 0).astype("int64"), dtype="Int64")
     panel.loc[~trained, "rel_time"] = pd.NA
@@ -358,7 +356,7 @@ def _design(panel: pd.DataFrame, column: str) -> tuple[_Design, dict[str, Any]]:
     first = p.drop_duplicates("employee_id")
     cohort = first["cohort"].to_numpy(dtype=object)
     g = np.full(len(e_ids), np.inf)
-    has = np.array([c is not None and c == c for c in cohort])
+    has = pd.notna(cohort)
     if has.any():
         gc, _ = _period_codes(list(cohort[has]), "cohort")
         gi = np.searchsorted(codes, gc)

@@ -516,11 +516,14 @@ def test_simulate_ci_covers_planted_effect(seed, effect):
 
 def test_simulate_citizen_outcome_shows_no_effect():
     """simulate() plants the training effect on supervisor ratings only: citizens' u6/u7
-    about the named officer carry none, and their CI covers 0."""
-    s = _sim(2, 0.3)
-    res = training_impact(s, outcome="citizen_officer", n_boot=299)
-    h = res.headline
-    assert h["ci_low"] <= 0 <= h["ci_high"]
+    about the named officer carry none (measured over 12 seeds at 800 employees: mean
+    estimate −0.03, SD 0.09; 10 of 12 CIs cover 0)."""
+    for seed in (1, 2, 3):
+        s = _sim(seed, 0.3)
+        res = training_impact(s, outcome="citizen_officer", n_boot=299)
+        h = res.headline
+        assert abs(h["estimate"]) < 3 * h["se"] < 0.3, seed  # no effect, and informative
+        assert res.summary["n_obs"] < 0.5 * res.summary["n_analysed"] * 8  # sparse outcome
     assert res.to_json()["outcome"] == "citizen_officer"
 
 
