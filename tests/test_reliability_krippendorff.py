@@ -159,8 +159,14 @@ def test_group_with_one_coder_or_no_variation_is_nan():
     flat = parts[2].assign(opd="Flat", value=parts[2]["value"].where(parts[2]["value"].isna(), 3))
     res = alpha(pd.concat([parts[0], solo, flat]), "interval", groups="opd", n_boot=20)
     by = res.set_index("group")
-    assert np.isnan(by.loc[["Solo", "Flat"], ["estimate", "se", "ci_low", "ci_high"]]).all().all()
-    assert np.isfinite(by.loc["Dinas Kesehatan", ["estimate", "se", "ci_low", "ci_high"]]).all()
+    assert (
+        np.isnan(by.loc[["Solo", "Flat"], ["estimate", "se", "ci_low", "ci_high"]].astype(float))
+        .all()
+        .all()
+    )
+    assert np.isfinite(
+        by.loc["Dinas Kesehatan", ["estimate", "se", "ci_low", "ci_high"]].astype(float)
+    ).all()
     with pytest.raises(ValueError, match="at least 2 coders; found 1"):
         alpha(solo, "nominal")
     assert np.isnan(alpha(flat, "nominal")["estimate"].iloc[0])
