@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import evalkit as ek
 
@@ -307,3 +311,49 @@ def test_docstring_examples_run(name):
     for t in tests:
         runner.run(t)
     assert runner.summarize(verbose=False).failed == 0
+
+
+@st.composite
+def _designs(draw):
+    """Random groups of targets x raters with integer scores and some missing cells."""
+    frames = []
+    for gi in range(draw(st.integers(1, 4))):
+        n, k = draw(st.integers(2, 7)), draw(st.integers(2, 4))
+        scores = draw(st.lists(st.integers(1, 5), min_size=n * k, max_size=n * k))
+        wide = np.array(scores, dtype=float).reshape(n, k)
+        holes = draw(st.lists(st.integers(0, n * k - 1), max_size=2))
+        wide.ravel()[holes] = np.nan
+        frames.append(long_from_wide(wide).assign(unit=f"u{gi}"))
+    return pd.concat(frames, ignore_index=True)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(df=_designs())
+def test_property_grouped_equals_per_group(df):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        grouped = ek.icc(df, "target", "judge", "score", groups="unit")
+    for unit, sub in df.groupby("unit"):
+        mine = grouped[grouped["group"] == unit].drop(columns="group").reset_index(drop=True)
+        try:
+            alone = ek.icc(sub, "target", "judge", "score")
+        except ValueError:  # not estimable alone: NaN in the grouped result
+            assert mine["estimate"].isna().all()
+            continue
+        pd.testing.assert_frame_equal(mine, alone, check_exact=False, rtol=1e-9, atol=1e-12)
+        # average-measure forms are the Spearman-Brown step-up of the single forms, and
+        # ICC1 and ICC3 are bounded below by -1/(k-1) (ICC2 is not: its MSC term)
+        est = alone.set_index("statistic")["estimate"]
+        k = alone["n_raters"].iloc[0]
+        for single, average in (("ICC1", "ICC1k"), ("ICC2", "ICC2k"), ("ICC3", "ICC3k")):
+            r = est[single]
+            if np.isfinite(r):
+                with np.errstate(divide="ignore"):  # r = -1/(k-1) steps up to -inf
+                    stepped_up = k * r / (1 + (k - 1) * r)
+                assert est[average] == pytest.approx(stepped_up, rel=1e-9)
+                if single != "ICC2":
+                    assert r >= -1 / (k - 1) - 1e-12
+        f_based = alone.set_index("statistic").loc[["ICC1", "ICC3", "ICC1k", "ICC3k"]]
+        f_based = f_based[np.isfinite(f_based["ci_low"]) & np.isfinite(f_based["ci_high"])]
+        assert (f_based["ci_low"] <= f_based["estimate"] + 1e-12).all()
+        assert (f_based["estimate"] <= f_based["ci_high"] + 1e-12).all()
