@@ -719,6 +719,12 @@ class ImpactResult:
         ``se``, ``ci_low``, ``ci_high``, ``n_treated``, ``n_control``,
         ``mean_gap_periods`` (before/after: mean distance in periods between the
         post and the pre observations of an employee), ``bias_source``.
+    panel_summary : pandas.DataFrame
+        One row per period of the estimation sample: ``period``, ``n_obs`` (employees
+        with an outcome), ``n_treated`` (trained before the period), ``n_not_yet_treated``
+        (trained later within the window), ``n_never_treated``, and the mean outcome of
+        each group, ``mean_treated``, ``mean_not_yet_treated``, ``mean_never_treated``
+        (NaN when the group is empty): the raw trends behind the estimates.
     summary : dict
         Panel summary: periods, employee counts (trained, never trained, already
         trained before the panel and excluded, without outcome), clusters, cohorts.
@@ -739,6 +745,7 @@ class ImpactResult:
     event_study: pd.DataFrame
     pretrend: pd.DataFrame
     naive: pd.DataFrame
+    panel_summary: pd.DataFrame
     summary: dict[str, Any]
     notes: tuple[str, ...] = field(default_factory=tuple)
 
@@ -1238,9 +1245,30 @@ def training_impact(
         event_study=event_study,
         pretrend=pretrend,
         naive=naive,
+        panel_summary=_panel_summary(d),
         summary=summary,
         notes=tuple(notes),
     )
+
+
+def _panel_summary(d: _Design) -> pd.DataFrame:
+    tt = np.arange(d.y.shape[1])[None, :]
+    obs = np.isfinite(d.y)
+    yz = np.where(obs, d.y, 0.0)
+    groups = {
+        "treated": tt >= d.g[:, None],
+        "not_yet_treated": np.isfinite(d.g)[:, None] & (tt < d.g[:, None]),
+        "never_treated": np.isinf(d.g)[:, None] & np.ones_like(tt, dtype=bool),
+    }
+    out = pd.DataFrame({"period": d.periods, "n_obs": obs.sum(0)})
+    for name, m in groups.items():
+        m = m & obs
+        out[f"n_{name}"] = m.sum(0)
+    for name, m in groups.items():
+        m = m & obs
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[f"mean_{name}"] = np.where(m.sum(0) > 0, (yz * m).sum(0) / m.sum(0), np.nan)
+    return out
 
 
 def _cutoff(period: str, data_periods: pd.Series) -> int:

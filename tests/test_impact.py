@@ -211,6 +211,12 @@ def test_single_cohort_equals_hand_computed_2x2():
     assert res.twfe.loc[0, "estimate"] == pytest.approx(twfe_hand)  # 0.7
     assert res.twfe.loc[0, "n_obs"] == 12 and res.twfe.loc[0, "n_clusters"] == 2
     assert res.summary["n_never_treated"] == 2 and res.summary["cohorts"] == ["2024Q3"]
+    ps = res.panel_summary.set_index("period")
+    assert ps["n_treated"].tolist() == [0, 0, 2] and ps["n_never_treated"].tolist() == [2, 2, 2]
+    assert ps.loc["2024Q2", "n_not_yet_treated"] == 2
+    assert ps.loc["2024Q3", "mean_treated"] == pytest.approx(3.8)
+    assert ps.loc["2024Q1", "mean_never_treated"] == pytest.approx(3.7)
+    assert np.isnan(ps.loc["2024Q1", "mean_treated"])
 
 
 def test_twfe_matches_statsmodels_dummies_and_hand_cluster_se():
