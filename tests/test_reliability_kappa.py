@@ -466,6 +466,9 @@ def test_bad_input_errors_for_people():
         ek.brennan_prediger(df, "t", "r", "y", confidence=95)
     with pytest.raises(ValueError, match="only one category"):
         ek.fleiss_kappa(df.assign(y=3), "t", "r", "y")
+    continuous = long_from_wide(np.random.default_rng(0).normal(size=(150, 2)))
+    with pytest.raises(ValueError, match="300 distinct ratings.*krippendorff_alpha"):
+        ek.cohen_kappa(continuous, "t", "r", "y")
 
 
 def test_constant_column_documented_results():

@@ -42,6 +42,7 @@ from evalkit.reliability._schema import result_frame
 __all__ = ["brennan_prediger", "cohen_kappa", "conger_kappa", "fleiss_kappa", "gwet_ac"]
 
 _WEIGHTS = (None, "linear", "quadratic")
+_MAX_CATEGORIES = 200  # counts are dense: targets x categories, groups x categories²
 
 
 # --------------------------------------------------------------------------------------
@@ -214,6 +215,12 @@ def _check_scale(coded: _Coded, func: str, weights: str | None) -> None:
             f"{func}: weights={weights!r} need the order of the categories, but the ratings "
             f"are unordered labels {coded.categories[:6].tolist()}; pass categories= with "
             "the scale in order (or use an ordered pandas Categorical)"
+        )
+    if coded.q > _MAX_CATEGORIES:
+        raise ValueError(
+            f"{func}: {coded.q:,} distinct ratings; kappa-type coefficients are for a "
+            f"categorical scale (at most {_MAX_CATEGORIES} categories). For continuous "
+            "ratings use icc or krippendorff_alpha(level='interval')"
         )
     if coded.q < 2:
         raise ValueError(
