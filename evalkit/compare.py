@@ -709,7 +709,10 @@ def source_offset(
     (``score ~ C(source, Treatment(y))``, ``groups = ratee``). β1 is the mean leniency
     of x relative to y among the same ratees (methods.md §2, multilevel). The residual
     variance is common to both sources, so the SE is approximate when the sources'
-    spreads differ much. Ratees observed by one source only inform the intercepts.
+    spreads differ much. Ratees observed by one source only inform the intercepts. At
+    unit level a behaviour source enters as one observation per rated employee (the mean
+    of the employee's ratings over raters and periods, which share the employee's level),
+    as in :func:`flag_units`.
 
     Examples
     --------
@@ -720,7 +723,10 @@ def source_offset(
     import statsmodels.formula.api as smf
 
     _check_aligned(aligned, "source_offset", x, y)
-    d = aligned.loc[aligned["source"].isin([x, y]), ["source", "ratee", "unit_id", "score"]].copy()
+    d = pd.concat(
+        [_units_of_observation(aligned, src).assign(source=src) for src in (x, y)],
+        ignore_index=True,
+    )
     d["source"] = pd.Categorical(d["source"], categories=[y, x])
     d["ratee"] = d["ratee"].astype(str)
     both = d.groupby("ratee", observed=True)["source"].nunique()
@@ -854,7 +860,8 @@ def flag_units(
         One row per unit observed by both sources, sorted by ``q_value``:
 
         - ``unit_id`` (officer level: ``employee_id`` and ``unit_id``)
-        - ``n_citizen``, ``n_supervisor``: observations of y and x (named after them)
+        - ``n_citizen``, ``n_supervisor``: observations of y and x (named after them):
+          citizen responses; at unit level rated employees, at officer level ratings
         - ``mean_supervisor``, ``mean_citizen``: POMP means
         - ``gap``: x − y; ``se``: √(s²_x/n_x + s²_y/n_y); ``ci_low``, ``ci_high``
         - ``eligible``: enough observations to be tested
@@ -871,7 +878,10 @@ def flag_units(
     Notes
     -----
     Following Spiegelhalter (2005) and methods.md §4: g_u = x̄_u − ȳ_u,
-    SE_u² = s²_x/n_x + s²_y/n_y, and z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
+    SE_u² = s²_x/n_x + s²_y/n_y, where at unit level an x observation is a rated employee
+    (the mean of the employee's ratings over raters and periods: they share the
+    employee's level and the rater's persistent impression, so counting them separately
+    would understate the SE), and z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
     common gap (the source offset, which is therefore never flagged) and τ̂² the
     variance of true gaps between units that is still ordinary (overdispersion).
     With ``robust=True``, ḡ = median(g_u) and τ̂² solves median_u(z_u²) = χ²₁,0.5 =
