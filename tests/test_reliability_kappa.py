@@ -10,6 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 from statsmodels.stats import inter_rater as smir
 
@@ -492,3 +494,38 @@ def test_results_stack_with_concat():
     )
     assert list(out.columns) == list(COLUMNS)
     assert out["n_targets"].dtype == "Int64"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    n=st.integers(3, 40),
+    r=st.integers(2, 6),
+    q=st.integers(2, 6),
+    weights=st.sampled_from([None, "linear", "quadratic"]),
+)
+def test_property_peers_on_random_tables(seed, n, r, q, weights):
+    rng = np.random.default_rng(seed)
+    wide = rng.integers(1, q + 1, (n, r))
+    df = long_from_wide(wide)
+    cats = list(range(1, q + 1))
+    counts, _ = smir.aggregate_raters(wide, n_cat=q + 1)
+    counts = counts[:, 1:]  # aggregate_raters counts codes 0..q
+    fk = ek.fleiss_kappa(df, "t", "r", "y", categories=cats)["estimate"].iloc[0]
+    sm = smir.fleiss_kappa(counts)
+    assert_allclose(fk, sm, rtol=1e-9, atol=1e-12) if np.isfinite(sm) else np.isnan(fk)
+    bp = ek.brennan_prediger(df, "t", "r", "y", categories=cats)["estimate"].iloc[0]
+    assert_allclose(bp, smir.fleiss_kappa(counts, method="randolph"), rtol=1e-9, atol=1e-12)
+    two = df[df["r"] < 2]
+    table = np.zeros((q, q))
+    np.add.at(table, (wide[:, 0] - 1, wide[:, 1] - 1), 1)
+    res = ek.cohen_kappa(two, "t", "r", "y", weights=weights, categories=cats).iloc[0]
+    conger = ek.conger_kappa(two, "t", "r", "y", weights=weights, categories=cats).iloc[0]
+    with np.errstate(all="ignore"):
+        ck = smir.cohens_kappa(table, wt=weights, weights=None if weights is None else np.arange(q))
+    if np.isfinite(ck.kappa):
+        se = np.sqrt(max(ck.var_kappa, 0.0))  # statsmodels: NaN for a var of -1e-17
+        assert_allclose([res.estimate, res.se], [ck.kappa, se], rtol=1e-8, atol=1e-8)
+        assert_allclose(conger.estimate, res.estimate, rtol=1e-9, atol=1e-12)
+    else:
+        assert np.isnan(res.estimate)

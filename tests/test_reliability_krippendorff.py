@@ -9,6 +9,8 @@ import krippendorff
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 import evalkit as ek
@@ -274,3 +276,30 @@ def test_ratio_quadrature_equals_exact_pair_sum(monkeypatch):
     monkeypatch.setattr(kmod, "_EXACT_MAX", 0)
     quadrature = alpha(df, "ratio", groups="opd")
     assert_allclose(quadrature["estimate"], exact["estimate"], rtol=1e-11)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    sizes=st.lists(st.integers(2, 25), min_size=1, max_size=4),
+    coders=st.integers(2, 5),
+    missing=st.floats(0.0, 0.5),
+    level=st.sampled_from(LEVELS),
+)
+def test_property_groups_equal_per_group_calls(seed, sizes, coders, missing, level):
+    rng = np.random.default_rng(seed)
+    parts = []
+    for i, units in enumerate(sizes):
+        m = rng.integers(1, 6, (coders, units)).astype(float)
+        m[rng.random(m.shape) < missing] = NA
+        d = long_from_matrix(m).dropna(subset=["value"]).assign(opd=f"g{i}")
+        if d.groupby("unit").size().max() >= 2 and d["coder"].nunique() >= 2:
+            parts.append(d)
+    if not parts:
+        return
+    grouped = alpha(pd.concat(parts, ignore_index=True), level, groups="opd")
+    for p, (_, row) in zip(parts, grouped.iterrows(), strict=True):
+        single = alpha(p, level).iloc[0]
+        assert row["group"] == p["opd"].iloc[0]
+        assert_allclose(row["estimate"], single.estimate, rtol=1e-10, atol=1e-12)
+        assert (row["n_targets"], row["n_raters"]) == (single.n_targets, single.n_raters)
