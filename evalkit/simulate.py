@@ -846,7 +846,7 @@ def simulate(
     a_unit = r.normal(0.0, SD_UNIT, U)
     eta = r.normal(0.0, np.sqrt(VAR_ETA), n)
     theta = a_unit[uidx] + eta
-    noise_mult = np.exp(r.normal(0.0, 0.45, U))
+    noise_mult = np.clip(np.exp(r.normal(0.0, 0.7, U)), 0.2, 5.0)
     item_unit = r.normal(0.0, 0.15, (U, len(SKM_ITEMS)))
     # u6/u7 judge the officer: their unit level comes through the officers' θ only
     item_unit[:, [SKM_ITEMS.index(k) for k in ALIGNED_ITEMS]] = 0.0
