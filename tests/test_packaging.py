@@ -73,6 +73,25 @@ def test_every_public_name_resolves():
         evalkit.nonexistent  # noqa: B018
 
 
+def test_importing_every_submodule_shadows_no_public_function():
+    """Importing a sub-module binds it on its package; a module named like a function
+    it exports would then replace the function (evalkit.reliability.icc once did)."""
+    import importlib
+    import pkgutil
+    import types
+
+    import evalkit.reliability
+
+    for info in pkgutil.walk_packages(evalkit.__path__, prefix="evalkit."):
+        if info.name != "evalkit.cli":
+            importlib.import_module(info.name)
+    for package in (evalkit, evalkit.reliability):
+        for name in package.__all__:
+            value = getattr(package, name)
+            if name != "rules":
+                assert not isinstance(value, types.ModuleType), f"{package.__name__}.{name}"
+
+
 def _imports(path: Path) -> list[tuple[int, str]]:
     """(level, module) of every import in a Python file; level > 0 for relative imports."""
     tree = ast.parse(path.read_text(encoding="utf-8"))

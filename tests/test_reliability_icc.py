@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 
 import evalkit as ek
 
-# Labels as R psych prints them. (Do not import evalkit.reliability.icc directly: the
-# submodule would shadow the lazily exported function ek.icc of the same name.)
+# Labels as R psych prints them.
 ICC_STATISTICS = ("ICC1", "ICC2", "ICC3", "ICC1k", "ICC2k", "ICC3k")
 
 # Shrout & Fleiss (1979), Table 2: 6 targets (rows) rated by 4 judges (columns).

@@ -7,7 +7,7 @@ results of different statistics stack with :func:`pandas.concat`.
 =====================  ================================================
 module                 statistics
 =====================  ================================================
-``icc``                Shrout & Fleiss / McGraw & Wong ICC family
+``intraclass``         Shrout & Fleiss / McGraw & Wong ICC family
 ``kappa``              Cohen, Fleiss, Conger, Brennan–Prediger, Gwet AC1/AC2
 ``krippendorff``       Krippendorff's alpha (nominal … ratio)
 ``consistency``        Cronbach's alpha, Kendall's W
@@ -22,7 +22,7 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "icc": "icc",
+    "icc": "intraclass",
     "cohen_kappa": "kappa",
     "fleiss_kappa": "kappa",
     "conger_kappa": "kappa",

@@ -360,11 +360,7 @@ _SOURCE_COLUMNS = [
 
 
 def _source_agreement(behaviour: pd.DataFrame, unit_of: pd.Series, sources, confidence):
-    # Through the package's lazy export: importing the submodule ``.icc`` by name would
-    # shadow the function ``evalkit.reliability.icc`` with the module of the same name.
-    from . import icc as icc_export
-
-    icc = getattr(icc_export, "icc", icc_export)
+    from .intraclass import icc
 
     bad = sorted(set(sources) - set(_ROLES))
     if bad or len(sources) < 2:
