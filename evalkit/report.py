@@ -1377,7 +1377,7 @@ class PeriodReport:
         buffer = io.BytesIO()
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
             for name, table in self.tables().items():
-                sheet = re.sub(r"[\[\]:*?/\\]", " ", labels[f"table.{name}"])[:31].strip()
+                sheet = _sheet_name(labels[f"table.{name}"])
                 base, i = sheet, 2
                 while sheet.lower() in used:
                     suffix = f" ({i})"
@@ -1389,6 +1389,15 @@ class PeriodReport:
                 pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
         path.write_bytes(buffer.getvalue())
         return path
+
+
+def _sheet_name(caption: str) -> str:
+    """An Excel sheet name (≤ 31 characters, no ``[]:*?/\\``) cut at a word boundary."""
+    text = re.sub(r"[\[\]:*?/\\]", " ", caption).strip()
+    if len(text) <= 31:
+        return text
+    cut = text[:30].rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 def build_report(

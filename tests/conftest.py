@@ -101,3 +101,9 @@ def report_id(tmp_path_factory, small_data) -> Path:
 def report_en(tmp_path_factory, small_data) -> Path:
     """``OUT/2025Q4`` of ``evalkit study`` in English on the small data."""
     return _report(tmp_path_factory, small_data, "en")
+
+
+@pytest.fixture(scope="session")
+def run_params() -> dict[str, object]:
+    """The parameters of the shared study runs: ``period``, ``min_cell``, ``key``."""
+    return {"period": PERIOD, "min_cell": MIN_CELL, "key": TEST_KEY}

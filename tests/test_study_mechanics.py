@@ -1,0 +1,280 @@
+"""How the period study runs: periods, unavailable sections, atomic folders, failures, kernel."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+import evalkit.study as study_mod
+from evalkit import report as rp
+from evalkit.io import Study
+from evalkit.labels import Labels
+from evalkit.study import StudyError, notebook_to_html, run_study, study_command
+
+
+# --------------------------------------------------------------------------- periods
+def _periodic(periods: list[str]) -> Study:
+    b = pd.DataFrame({"period": periods, "employee_id": "E1", "rater_id": "E2",
+                      "rater_role": "atasan", "value": "akuntabel", "score": 4})
+    return Study(behaviour=b)
+
+
+def test_periods_latest_all_year_and_quarter():
+    s = _periodic(["2024Q4", "2025Q2", "2025Q1", "2024Q3"])
+    assert rp.available_periods(s) == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+    assert rp.resolve_periods(s, "latest") == ["2025Q2"]
+    assert rp.resolve_periods(s, "all") == ["2024Q3", "2024Q4", "2025Q1", "2025Q2"]
+    assert rp.resolve_periods(s, "2024") == ["2024"]
+    assert rp.resolve_periods(s, " 2025Q1 ") == ["2025Q1"]
+    assert rp.quarters_up_to(s, "2024") == ["2024Q3", "2024Q4"]
+    assert rp.quarters_up_to(s, "2025Q1") == ["2024Q3", "2024Q4", "2025Q1"]
+    assert rp.period_quarters(s, "2025") == ["2025Q1", "2025Q2"]
+
+
+def test_period_errors_say_what_the_data_hold():
+    s = _periodic(["2025Q1", "2025Q2"])
+    with pytest.raises(ValueError, match=r"no data for period 2025Q4: the data hold 2025Q1 … "
+                                         r"2025Q2 \(2 quarters\)"):
+        rp.resolve_periods(s, "2025Q4")
+    with pytest.raises(ValueError, match="no data for the year 2023"):
+        rp.resolve_periods(s, "2023")
+    with pytest.raises(ValueError, match="give a quarter like 2025Q4"):
+        rp.resolve_periods(s, "Q1-25")
+    with pytest.raises(ValueError, match="no period at all"):
+        rp.resolve_periods(Study(), "latest")
+
+
+def test_data_dir_is_found_from_a_subfolder(tmp_path, monkeypatch):
+    (tmp_path / "data" / "x").mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    monkeypatch.chdir(tmp_path / "notebooks")
+    assert rp.resolve_data_dir("data/x") == (tmp_path / "data" / "x").resolve()
+    with pytest.raises(FileNotFoundError, match="data folder 'data/nope' not found; tried"):
+        rp.resolve_data_dir("data/nope")
+
+
+# --------------------------------------------------------------------------- sections
+def test_require_marks_only_missing_modules_unavailable(monkeypatch):
+    with pytest.raises(rp.Unavailable) as exc:
+        rp.require("not_landed_yet", "run")
+    assert exc.value.what == "evalkit.not_landed_yet"
+    with pytest.raises(rp.Unavailable, match=r"evalkit\.privacy\.no_such_function"):
+        rp.require("privacy", "pseudonymise", "no_such_function")
+    assert rp.require("privacy", "pseudonymise").__name__ == "evalkit.privacy"
+
+    def broken(name, *args):  # a landed module whose own dependency is missing
+        raise ModuleNotFoundError("No module named 'fancy_dep'", name="fancy_dep")
+
+    monkeypatch.setattr(rp.importlib, "import_module", broken)
+    with pytest.raises(ModuleNotFoundError, match="fancy_dep"):
+        rp.require("scoring", "score_study")
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_unavailable_section_says_so_and_other_errors_propagate(language):
+    ctx = rp.ReportContext(Study(), "2025Q4", Labels(language))
+
+    def not_landed(ctx):
+        rp.require("not_landed_yet", "run")
+
+    section = rp.build_section("reliability", not_landed, ctx)
+    assert not section.available and section.missing == "evalkit.not_landed_yet"
+    assert section.paragraphs == [Labels(language)["text.unavailable"]]
+    assert section.results == {"available": False}
+    assert Labels(language)["text.unavailable"] in section.to_html(Labels(language))
+    summary = rp.section_summary(ctx, [section])
+    assert summary.results == {"sections_unavailable": ["reliability"]}
+    assert Labels(language)["section.reliability.title"] in summary.findings[-1]
+
+    def buggy(ctx):
+        raise AttributeError("'NoneType' object has no attribute 'estimate'")
+
+    with pytest.raises(AttributeError, match="estimate"):
+        rp.build_section("scoring", buggy, ctx)
+
+
+def test_report_with_sections_not_landed(small_study, monkeypatch):
+    def not_landed(ctx):
+        rp.require("not_landed_yet", "run")
+
+    keep = {"summary": None, "data": rp.section_data, "methods": rp.section_methods}
+    monkeypatch.setattr(rp, "SECTIONS", {k: keep.get(k, not_landed) for k in rp.SECTIONS})
+    monkeypatch.setattr(rp, "_indicator_clarity", lambda ctx: None)
+    report = rp.build_report(small_study, "latest", language="en", min_cell=5)
+    assert report.period == "2025Q4"
+    r = report.results
+    for key in ("scoring", "reliability", "comparison", "training", "trend"):
+        assert r[key] == {"available": False}
+    assert r["sections_unavailable"] == ["scoring", "reliability", "comparison", "training",
+                                         "trend"]
+    assert r["data"]["rows_read"] == int(small_study.summary["rows_read"].sum())
+    html = report._repr_html_()
+    assert html.count("This part of the study is not available yet") == 5
+
+    def crash(ctx):
+        raise ZeroDivisionError("a real bug")
+
+    monkeypatch.setattr(rp, "SECTIONS", {**rp.SECTIONS, "trend": crash})
+    with pytest.raises(ZeroDivisionError, match="a real bug"):
+        rp.build_report(small_study, "latest")
+    with pytest.raises(ValueError, match="asks for 4 reports"):
+        rp.build_report(small_study, "all")
+    with pytest.raises(ValueError, match="min_cell must be a whole number"):
+        rp.build_report(small_study, "latest", min_cell=0)
+
+
+# --------------------------------------------------------------------------- helpers
+def test_supervisor_trend_is_the_mean_of_employee_means():
+    b = pd.DataFrame({
+        "period": ["2025Q1"] * 4 + ["2025Q2"] * 2,
+        "employee_id": ["a", "a", "b", "c", "a", "b"],
+        "rater_role": ["atasan", "atasan", "atasan", "rekan", "atasan", "atasan"],
+        "score": [5, 3, 2, 1, 4, 4],
+    })
+    out = rp.supervisor_trend(Study(behaviour=b), ["2025Q1", "2025Q2", "2025Q3"])
+    assert out["supervisor_score"].tolist()[:2] == [3.0, 4.0]  # (4 + 2) / 2; peers ignored
+    assert pd.isna(out["supervisor_score"].iloc[2])
+    assert out["n_ratees"].tolist() == [2, 2, 0]
+
+
+def test_to_jsonable_and_sheet_names():
+    import numpy as np
+
+    assert rp.to_jsonable({"a": np.int64(3), "b": np.float64("nan"), "c": (1.0 / 3,),
+                           "d": pd.NA, 4: np.bool_(True)}) == {
+        "a": 3, "b": None, "c": [0.3333333333], "d": None, "4": True}
+    assert rp._sheet_name("Penggabungan nilai warga per unit kerja") == "Penggabungan nilai warga per…"
+    assert rp._sheet_name("a/b: c") == "a b  c"
+
+
+def test_localised_table_labels_headers_codes_and_numbers():
+    t = rp.SectionTable("scoring_units", pd.DataFrame({
+        "org_predikat": ["baik", "istimewa"], "n_scored": [12, 3], "share_baik": [0.5, None],
+        "suppressed": [None, "small_cell"]}), codes={"org_predikat": "org_predikat"})
+    out = t.localised(Labels("id"), as_text=True)
+    assert list(out.columns) == ["Predikat organisasi", "Pegawai dinilai", "Baik",
+                                 "Disembunyikan"]
+    assert out.iloc[1].tolist() == ["Istimewa", "3", "–", "sel kecil"]
+    assert out.iloc[0, 2] == "0,50"
+
+
+# --------------------------------------------------------------------------- outputs
+def test_html_drops_parameter_cells_code_and_stderr():
+    nb = new_notebook(metadata={"kernelspec": {"name": "evalkit", "display_name": "x"}})
+    params = new_code_cell('period = "latest"', metadata={"tags": ["parameters"]})
+    injected = new_code_cell('period = "2025Q4"', metadata={"tags": ["injected-parameters"]})
+    shown = new_code_cell("report.show()")
+    shown.outputs = [
+        new_output("display_data", data={"text/html": "<h2>Ringkasan eksekutif</h2>"}),
+        new_output("stream", name="stderr", text="UserWarning: layout"),
+    ]
+    hidden = new_code_cell("write()", metadata={"tags": ["remove-cell"]})
+    hidden.outputs = [new_output("stream", name="stdout", text="SECRET-LOG")]
+    nb.cells = [params, injected, shown, hidden]
+    html = notebook_to_html(nb, title="Studi", language="id")
+    assert "<h2>Ringkasan eksekutif</h2>" in html
+    for absent in ('period = "', "report.show", "UserWarning", "SECRET-LOG"):
+        assert absent not in html
+    assert "<title>Studi</title>" in html and '<html lang="id">' in html
+
+
+def _tree(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_place_replaces_a_report_only_with_a_complete_one(tmp_path):
+    old = tmp_path / "2025Q4"
+    old.mkdir()
+    (old / "study.html").write_text("old")
+    new = tmp_path / ".tmp-2025Q4-x"
+    new.mkdir()
+    (new / "study.html").write_text("new")
+    study_mod._place(new, old)
+    assert (old / "study.html").read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["2025Q4"]
+
+
+def test_a_failing_period_leaves_the_previous_report_untouched(
+    report_id, small_data, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "reports"
+    shutil.copytree(report_id, out / report_id.name)
+    before = _tree(out / report_id.name)
+    failing = tmp_path / "failing.ipynb"
+    nb = new_notebook(metadata={"kernelspec": {"name": "evalkit", "display_name": "x",
+                                               "language": "python"}})
+    nb.cells = [
+        new_code_cell('period: str = "latest"  # p\noutput_dir: str = ""  # o',
+                      metadata={"tags": ["parameters"]}),
+        new_code_cell("open(output_dir + '/results.json', 'w').write('{}')"),
+        new_code_cell("raise RuntimeError('planted failure in ' + period)"),
+    ]
+    nbformat.write(nb, failing)
+    monkeypatch.setattr(study_mod, "notebook_path", lambda: failing)
+    code = study_command(period=report_id.name, data_dir=small_data, out_dir=out,
+                         language="id", min_cell=5)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "RuntimeError: planted failure in 2025Q4" in err
+    assert "raise RuntimeError('planted failure in ' + period)" in err  # the cell's source
+    assert _tree(out / report_id.name) == before  # byte-identical
+    assert [p.name for p in out.iterdir()] == [report_id.name]  # no temporary folder left
+
+
+def test_all_periods_run_one_report_each_and_failures_do_not_stop_the_others(
+    small_data, tmp_path, monkeypatch
+):
+    calls = []
+
+    def fake_run_period(period, **kwargs):
+        calls.append((period, kwargs["language"], kwargs["min_cell"]))
+        if period == "2025Q2":
+            raise RuntimeError("boom")
+        return kwargs["out_dir"] / period
+
+    monkeypatch.setattr(study_mod, "_run_period", fake_run_period)
+    with pytest.raises(StudyError) as exc:
+        run_study("all", small_data, tmp_path, language="en", min_cell=7, progress=False)
+    assert [c[0] for c in calls] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    assert calls[0][1:] == ("en", 7)
+    assert [p.name for p in exc.value.written] == ["2025Q1", "2025Q3", "2025Q4"]
+    assert [f.period for f in exc.value.failures] == ["2025Q2"]
+    assert "period 2025Q2: RuntimeError: boom" in str(exc.value)
+
+
+def test_unusable_input_and_bad_parameters_exit_2(tmp_path, small_data, capsys):
+    (tmp_path / "empty").mkdir()
+    assert study_command(period="latest", data_dir=tmp_path / "empty", out_dir=tmp_path / "o") == 2
+    assert "the data cannot be used" in capsys.readouterr().err
+    assert study_command(period="2031Q1", data_dir=small_data, out_dir=tmp_path / "o") == 2
+    assert "no data for period 2031Q1" in capsys.readouterr().err
+    assert study_command(period="latest", data_dir=small_data, out_dir=tmp_path / "o",
+                         language="fr") == 2
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+def test_the_key_file_may_not_sit_in_the_output_folder(tmp_path, monkeypatch, small_data):
+    monkeypatch.delenv("EVALKIT_PSEUDONYM_KEY")
+    monkeypatch.setenv("EVALKIT_PSEUDONYM_KEY_FILE", str(tmp_path / "reports" / "key"))
+    with pytest.raises(ValueError, match="is inside the output folder"):
+        run_study("latest", small_data, tmp_path / "reports", progress=False)
+
+
+def test_the_kernel_is_installed_when_missing(tmp_path):
+    import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    manager = KernelSpecManager(kernel_dirs=[str(tmp_path / "share" / "jupyter" / "kernels")])
+    assert "evalkit" not in manager.find_kernel_specs()
+    assert study_mod.ensure_kernel(prefix=str(tmp_path), manager=manager) == "evalkit"
+    spec = manager.get_kernel_spec("evalkit")
+    assert spec.argv[0] == sys.executable
+    assert study_mod.ensure_kernel(prefix=str(tmp_path), manager=manager) == "evalkit"
