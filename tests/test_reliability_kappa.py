@@ -529,3 +529,16 @@ def test_property_peers_on_random_tables(seed, n, r, q, weights):
         assert_allclose(conger.estimate, res.estimate, rtol=1e-9, atol=1e-12)
     else:
         assert np.isnan(res.estimate)
+
+
+def test_confidence_level_is_used():
+    df = long_from_wide(RAW4RATERS)
+    # irrCAC 0.4.4: CAC(raw_4raters(), confidence_level=0.90, digits=12): CI lower bounds
+    assert_allclose(
+        ek.gwet_ac(df, "t", "r", "y", confidence=0.90)["ci_low"], [0.518722421937], atol=1e-9
+    )
+    assert_allclose(
+        ek.fleiss_kappa(df, "t", "r", "y", confidence=0.90)["ci_low"], [0.486364410941], atol=1e-9
+    )
+    res = ek.cohen_kappa(long_from_table(TABLE10), "t", "r", "y", confidence=0.90).iloc[0]
+    assert_allclose((res.ci_high - res.estimate) / res.se, 1.6448536269514722, rtol=1e-12)
