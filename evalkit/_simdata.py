@@ -360,7 +360,8 @@ _TABLE_NOTES: dict[str, str] = {
                "set per year. Lines on vague indicators have no target.",
     "behaviour": "The supervisor (atasan) rates every quarter; peers (rekan), up to three "
                  "subordinates (bawahan) and the employee herself (diri) rate in the "
-                 "second and fourth quarter (a semester 360°).",
+                 "second and fourth quarter (a semester 360°, which also keeps the "
+                 "folder under 25 MiB).",
     "citizen": "SKM questionnaires (PermenPANRB 14/2017), about 20 to 90 per service unit "
                "and quarter. About half of the responses for the unit's main service name "
                "the officer (teacher, nurse, midwife, doctor, counter staff) in "
@@ -422,12 +423,16 @@ def readme(study, imperfections) -> str:
         "rater's leniency + a persistent rater–ratee impression + a per-quarter halo "
         "shared by the seven values + value-level noise; for the supervisor also the "
         "divergence bump (divergent units) and the training effect (treated quarters). "
-        "Mean leniency by role: atasan 0, rekan +0.05, bawahan +0.10, diri +0.25 points "
-        "(self-ratings are the most lenient). Rater noise is scaled by a unit multiplier, so "
+        "Mean leniency by role: "
+        + ", ".join(f"{k} {v:+g}" for k, v in t["leniency_role_mean"].items())
+        + " points (self-ratings are the most lenient). Rater noise is scaled by a unit "
+        "multiplier, so "
         "single-rater reliability is about .50 for supervisors, .37 for peers and .30 for "
-        "subordinates and varies between units. The score is the latent score clipped to "
-        "1–5 and stochastically rounded (floor(x + U), U uniform), which keeps expected "
-        "values: E[score] = clip(latent, 1, 5).",
+        "subordinates and varies between units. The score is the mean part clipped to 1–5, "
+        "plus the noise clipped symmetrically so that it stays within the scale, rounded "
+        "stochastically (floor(x + U), U uniform); this keeps expected values: E[score] = "
+        "clip(mean part, 1, 5). The level stays well below the ceiling so that the trend is "
+        "the same for everyone.",
         "- **Citizens (SKM u1–u9, 1–4).** Driven by unit quality and the trend; u6 "
         "(kompetensi pelaksana) and u7 (perilaku pelaksana) also by the level of the officer "
         "who served the citizen (θ mapped to the 1–4 scale at equal percent of maximum "
@@ -459,6 +464,15 @@ def readme(study, imperfections) -> str:
         "The base level, the divergence bump and the training shift are solved numerically "
         "on the expected scores so that the planted offset, divergent gap and training "
         "effect hold exactly in this data set (not only on the latent scale).",
+        "",
+        "## Simplifications",
+        "",
+        "- Nobody joins, leaves, retires or changes unit or supervisor during the window.",
+        "- The training effect is planted in supervisor ratings only (peers, subordinates "
+        "and citizens do not see it); it is constant over time after the first course.",
+        "- The organisational predikat is drawn once a year and repeated for its quarters.",
+        "- PPPK paruh waktu, non-ASN staff and the Bupati (who would rate the Sekretaris "
+        "Daerah) are not modelled.",
         "",
         "## Imperfections on purpose",
         "",

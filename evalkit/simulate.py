@@ -9,54 +9,64 @@ checked against it: ``truth`` (and ``truth.json``) records what was planted.
 
 The planted model
 -----------------
-Scores live on a latent scale in points of the 1–5 behaviour scale. Employee *i* of
+Scores are built on a latent scale in points of the 1–5 behaviour scale. Employee *i* of
 unit *u* has a persistent true level ``θ_i = a_u + η_i`` (unit quality ``a_u`` with SD
-0.25, individual level ``η_i`` with SD √0.30). Quarter ``t = 0, 1, …`` adds a common
+0.20, individual level ``η_i`` with SD √0.20). Quarter ``t = 0, 1, …`` adds a common
 time trend ``γ t`` (``time_trend``, default 0.05 a quarter) to true performance, which
 every source sees.
 
 Behaviour: a rater *r* in role ρ (atasan, rekan, bawahan, diri) rates value *v* of
-ratee *i* in quarter *t* with the latent score::
+ratee *i* in quarter *t* with mean ``M`` and noise ``N``::
 
-    L = μ + θ_i + γ t + δ_v + λ_r,ρ + h_ri + g_rit + e_rivt
+    M = μ + θ_i + γ t + δ_v + λ_r,ρ
         [+ c_div · 1{i in a divergent unit} + c_train · D_it   for ρ = atasan]
+    N = h_ri + g_rit + e_rivt
 
 ``δ_v`` is a small value effect (0 for the aligned values berorientasi_pelayanan and
-kompeten), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10, +0.25
-for atasan, rekan, bawahan, diri; rater SD 0.10, 0.20, 0.20, 0.30), ``h`` a persistent
+kompeten), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10, +0.20
+for atasan, rekan, bawahan, diri; rater SD 0.10, 0.15, 0.15, 0.25), ``h`` a persistent
 rater–ratee impression, ``g`` a per-quarter halo shared by the seven values and ``e``
-value-level noise. The variances of ``h``, ``g`` and ``e`` are role-specific and scaled by a
-unit noise multiplier ``m_u`` (log-normal), so that the single-rater reliability is about
-.50 for supervisors, .37 for peers and .30 for subordinates (Conway & Huffcutt 1997) and
-varies between units. The observed score is ``floor(clip(L, 1, 5) + U)`` with ``U``
-uniform on [0, 1): stochastic rounding, so that ``E[score | L] = clip(L, 1, 5)`` exactly.
-Supervisors rate every quarter; peers, subordinates and the employee herself rate in
-the second and fourth quarter (a semester 360°).
+value-level noise, all normal with role-specific variances (:data:`ROLE_PARAMS`) scaled
+by a unit noise multiplier ``m_u`` (log-normal, SD 0.7 on the log scale), so that the
+single-rater reliability of a value score is about .50 for supervisors, .37 for peers
+and .30 for subordinates (Conway & Huffcutt 1997) and varies between units. The observed
+score is ``floor(y + U)`` with ``y = clip(M, 1, 5) + clip(N, -d, d)``, ``d`` the distance
+from ``clip(M, 1, 5)`` to the nearer scale end and ``U`` uniform on [0, 1): symmetric
+noise clipped symmetrically keeps its zero mean and stochastic rounding keeps the mean,
+so ``E[score | M] = clip(M, 1, 5)`` exactly. The level is kept well below the ceiling,
+so that the time trend is (nearly) the same for everyone and parallel trends hold.
+Supervisors rate every quarter; peers, up to three subordinates and the employee herself
+rate in the second and fourth quarter (a semester 360°).
 
-Citizens: an SKM response in unit *u*, quarter *t*, answers item *k* with
-``floor(clip(C, 1, 4) + U)`` where ``C = ν_k + ¾ (a_u + γ t) + b_u,k + r_resp + e`` and,
-for u6 (kompetensi pelaksana) and u7 (perilaku pelaksana), ``¾ η_o`` of the officer *o*
-who served the citizen (named in ``employee_id`` for a share of the responses). The
-factor ¾ maps a point on the 1–5 scale to a point on the 1–4 scale with the same percent
-of maximum possible (POMP = (x − min) / (max − min) × 100).
+Citizens: an SKM response in unit *u*, quarter *t*, answers item *k* the same way on the
+1–4 scale with mean ``ν_k + ¾ (a_u + γ t) + b_u,k`` (``b = 0`` for u6 and u7) plus, for
+u6 (kompetensi pelaksana) and u7 (perilaku pelaksana), ``¾ η_o`` of the officer *o* who
+served the citizen, and noise shared by the response plus item noise. A share of the
+responses for the unit's main service names the officer (front-line staff: teachers,
+nurses, midwives, doctors, counter staff) in ``employee_id``; an unnamed response was
+served by any of the unit's staff. The factor ¾ maps a point on the 1–5 scale to a point
+on the 1–4 scale with the same percent of maximum possible (POMP = (x − min) / (max −
+min) × 100).
 
 Calibration: three constants are solved numerically on the expected scores
-``clip(L, ·, ·)`` so that the planted truths hold exactly in this data set:
-the supervisor base ``μ + s`` so that, over units with citizen responses that are not
+(``clip(M, ·, ·)``) so that the planted truths hold exactly in this data set: the
+supervisor base ``μ`` so that, over units with citizen responses that are not
 divergent, the mean of the unit gaps (expected supervisor POMP of the aligned values
 minus expected citizen POMP of u6 and u7) equals ``source_offset_pomp``; ``c_div`` so
 that it raises the expected supervisor POMP of the aligned values in divergent units by
-``divergent_gap_pomp``; ``c_train`` so that it raises the expected supervisor score of
-the treated employee-quarters by ``training_effect`` on average (the average effect on
-the treated, ATT, in points of the mean supervisor behaviour score).
+``divergent_gap_pomp`` (pooled over their ratings); ``c_train`` so that it raises the
+expected supervisor score of the treated employee-quarters by ``training_effect`` on
+average (the average effect on the treated, ATT, in points of the mean supervisor
+behaviour score).
 
 Training: the probability of ever being trained falls with ``θ_i`` (selection on the
 persistent level, never on transitory shocks); a trained employee finishes a first course
 in a quarter drawn uniformly over the window and is treated from the following quarter on
 (staggered adoption; those who finish in the last quarter are not yet treated). Further
-courses add nothing. A naive before/after comparison of the trained is biased upward by
-the time trend, a naive trained/untrained comparison downward by the selection; a
-difference-in-differences with employee and quarter effects recovers ``training_effect``.
+courses add nothing. The effect is planted in supervisor ratings only. A naive
+before/after comparison of the trained is biased upward by the time trend, a naive
+trained/untrained comparison downward by the selection; a difference-in-differences with
+employee and quarter effects recovers ``training_effect``.
 """
 
 from __future__ import annotations
