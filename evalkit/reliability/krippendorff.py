@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from evalkit.reliability._schema import result_frame
-from evalkit.reliability.kappa import _check_confidence, _encode
+from evalkit.reliability.kappa import _check_confidence, _Coded, _encode
 
 __all__ = ["krippendorff_alpha"]
 
@@ -57,7 +57,7 @@ def _sums_by_key(
 class _Design:
     """Pairable ratings of long data, coded for alpha (built once, reused per bootstrap)."""
 
-    def __init__(self, coded, level: str) -> None:
+    def __init__(self, coded: _Coded, level: str) -> None:
         m_all = np.bincount(coded.target, minlength=len(coded.target_group))
         keep = m_all[coded.target] >= 2
         self.unit = coded.target[keep]
@@ -267,7 +267,8 @@ def krippendorff_alpha(
         Confidence level of the bootstrap interval.
     n_boot : int
         Bootstrap replicates; 0 (default) reports no SE and no CI. Units (with their
-        ratings) are resampled with replacement within each group.
+        ratings) are resampled with replacement within each group; each replicate costs
+        about one point estimate (all groups at once).
     seed : int, numpy.random.Generator or None
         Seed of the bootstrap; the default 0 makes results reproducible.
 
