@@ -159,7 +159,7 @@ REASON_TOO_LARGE = "number too large for this column"
 def classify_numbers(text: pd.Series) -> pd.Series:
     """The shape of each number cell: one of the names in ``_NUMBER_CLASSES``,
     ``"blank"`` or ``"invalid"`` (same index as ``text``)."""
-    compact = text.str.replace(r"[\s']", "", regex=True)
+    compact = text.str.replace(r"[\s\u00a0']", "", regex=True)
     out = pd.Series("invalid", index=text.index, dtype=object)
     out[compact.eq("").to_numpy()] = "blank"
     plain = compact.str.fullmatch(_NUMBER_CLASSES[0][1]).fillna(False).to_numpy(dtype=bool)
@@ -212,7 +212,7 @@ def parse_numbers(
     values, reasons
         ``float64`` values (NaN for empty or invalid cells) and the reasons.
     """
-    compact = text.str.replace(r"[\s']", "", regex=True)
+    compact = text.str.replace(r"[\s\u00a0']", "", regex=True)
     values = pd.Series(np.nan, index=text.index, dtype="float64")
     reasons = _reasons(text.index)
     cls = classes.to_numpy()

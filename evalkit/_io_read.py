@@ -324,12 +324,9 @@ def read_parquet(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, l
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells with no-break spaces made plain and surrounding spaces removed."""
+    """Text cells with surrounding white space (no-break spaces included) removed."""
     return pd.DataFrame(
-        {
-            col: frame[col].astype("str").str.replace("\u00a0", " ", regex=False).str.strip()
-            for col in frame.columns
-        },
+        {col: frame[col].astype("str").str.strip() for col in frame.columns},
         index=frame.index,
     )
 

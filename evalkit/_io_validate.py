@@ -137,7 +137,9 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
 def _expand(v: pd.Series, codes: np.ndarray | None, index: pd.Index) -> pd.Series:
     if codes is None:
         return v.set_axis(index)
-    return pd.Series(v.to_numpy()[codes], index=index, dtype=v.dtype)
+    if v.dtype == object and pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
+        v = pd.Series(v.to_numpy(), dtype="str")  # convert the few distinct values only
+    return v.take(codes).set_axis(index)
 
 
 def _parse_cells(
@@ -281,16 +283,22 @@ def _duplicates(
     """Exact duplicates (later copies) and rows that share a key or NIP but differ."""
     out = []
     cols = table.column_names
-    exact_later = typed.duplicated(subset=cols, keep="first").to_numpy()
+    # an exact duplicate shares the key: look for those among the key's repeats only
+    key = list(table.key)
+    repeats = typed.duplicated(subset=key, keep=False).to_numpy()
+    exact_later = np.zeros(len(typed), dtype=bool)
+    if repeats.any():
+        exact_later[repeats] = typed[repeats].duplicated(subset=cols, keep="first").to_numpy()
     if exact_later.any():
-        involved = typed.duplicated(subset=cols, keep=False).to_numpy()
+        involved = np.zeros(len(typed), dtype=bool)
+        involved[repeats] = typed[repeats].duplicated(subset=cols, keep=False).to_numpy()
         sub = typed[involved]
         gid = sub.groupby(cols, dropna=False, sort=False).ngroup()
         first_line = pd.Series(lines[sub.index.to_numpy()], index=sub.index).groupby(gid).transform("min")
         later = exact_later[involved]
         reasons = "exact duplicate of line " + first_line[later].astype("int64").astype("str")
         out.append((sub.index.to_numpy()[later], "", reasons))
-    unique_sets = [list(table.key)]
+    unique_sets = [key] if repeats.any() else []
     if table.name == "employees":
         unique_sets.append(["nip"])
     rest = typed[~exact_later]
