@@ -592,7 +592,7 @@ _MULTI_DOC = """
 
         - ``group`` (only with ``groups=``): the group label;
         - ``statistic``: {names};
-        - ``estimate``: the coefficient; NaN when chance agreement is 1{nan_note};
+        - ``estimate``: the coefficient{nan_note};
         - ``se``: Gwet's (2014) linearised standard error, conditional on the raters
           (no finite-population correction), as R and Python irrCAC report it;
         - ``ci_low``, ``ci_high``: ``estimate ± t(1 - (1 - confidence)/2, n - 1) · se``,
@@ -657,7 +657,7 @@ fleiss_kappa.__doc__ = (
 """
     + _MULTI_DOC.format(
         names='``"fleiss_kappa"`` or ``"fleiss_kappa_<weights>"``',
-        nan_note=" (every rating in one category)",
+        nan_note="; NaN when chance agreement is 1 (every rating in one category)",
     )
     + """
     Notes
@@ -723,7 +723,7 @@ conger_kappa.__doc__ = (
 """
     + _MULTI_DOC.format(
         names='``"conger_kappa"`` or ``"conger_kappa_<weights>"``',
-        nan_note=" (every rating in one category)",
+        nan_note="; NaN when chance agreement is 1 (every rating in one category)",
     )
     + """
     Notes
@@ -789,7 +789,7 @@ brennan_prediger.__doc__ = (
     probability ``1/q``, so it depends on the declared scale: pass ``categories=``.
 """
     + _MULTI_DOC.format(
-        names='``"brennan_prediger"`` or ``"brennan_prediger_<weights>"``', nan_note=" (never)"
+        names='``"brennan_prediger"`` or ``"brennan_prediger_<weights>"``', nan_note=""
     )
     + """
     Notes
@@ -854,7 +854,7 @@ gwet_ac.__doc__ = (
 """
     + _MULTI_DOC.format(
         names='``"gwet_ac1"``, ``"gwet_ac2_linear"`` or ``"gwet_ac2_quadratic"``',
-        nan_note=" (never: AC1 is 1 when every rating falls in one category)",
+        nan_note="; 1 when every rating falls in one category",
     )
     + """
     Notes
