@@ -1074,7 +1074,8 @@ class ComparisonResult:
     units
         :func:`flag_units` at unit level (no personal data).
     agreement
-        :func:`source_agreement` at unit level, then at officer level; column ``level``.
+        :func:`source_agreement` at unit level, then at officer level; columns ``level``
+        and ``comparison`` (``supervisor-citizen``, and ``peer-citizen`` at unit level).
     offset
         :func:`source_offset` at unit level, then at officer level; column ``level``.
     officers
@@ -1089,6 +1090,21 @@ class ComparisonResult:
     notes
         What could not be computed for this period, and why (thin data are used as
         given, never pooled with other periods).
+
+    Methods
+    -------
+    to_json()
+        The key numbers for ``results.json["comparison"]`` (no personal data).
+    summary(labels=None)
+        Plain-language key points for a head of OPD.
+    flagged
+        The units to review (property).
+
+    Examples
+    --------
+    >>> res = compare_sources(study, "2025")  # doctest: +SKIP
+    >>> res.summary()[0]  # doctest: +SKIP
+    'On average supervisors rate 8.4 points (of 100) higher than citizens do ...'
     """
 
     period: str | None
@@ -1101,6 +1117,11 @@ class ComparisonResult:
     params: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
+    def _agreement(self, level: str = "unit", source: str | None = None) -> pd.DataFrame:
+        src = source or self.params.get("x", "supervisor")
+        a = self.agreement
+        return a[(a["level"] == level) & (a["comparison"] == f"{src}-citizen")]
+
     @property
     def flagged(self) -> pd.DataFrame:
         """Units to review (a subset of :attr:`units`)."""
@@ -1112,8 +1133,8 @@ class ComparisonResult:
         Returns ``{"period", "units": [{unit_id, n_citizen, n_supervisor, gap, ci_low,
         ci_high, q_value, flagged}], "offset": {estimate, ci_low, ci_high, method, n_obs,
         n_ratees}, "agreement": {statistic: {estimate, ci_low, ci_high, p_val,
-        n_targets}}, "centre", "tau2", "params"}`` at unit level; NaN becomes None. No
-        employee ids, names or NIPs.
+        n_targets}}, "agreement_other": {"peer": {...}}, "centre", "tau2", "params",
+        "notes"}`` at unit level; NaN becomes None. No employee ids, names or NIPs.
         """
         x = self.params.get("x", "supervisor")
         keys = [k.replace("supervisor", x) for k in _UNIT_JSON]
@@ -1127,17 +1148,20 @@ class ComparisonResult:
                                                      "n_obs", "n_ratees")}
             if len(off) else None
         )
-        ag = self.agreement[self.agreement["level"] == "unit"]
-        agreement = {
-            r["statistic"]: {k: _jsonable(r[k]) for k in ("estimate", "ci_low", "ci_high", "p_val",
-                                                           "n_targets")}
-            for r in ag.to_dict("records")
-        }
+        def stats_of(frame: pd.DataFrame) -> dict[str, Any]:
+            keys = ("estimate", "ci_low", "ci_high", "p_val", "n_targets")
+            return {r["statistic"]: {k: _jsonable(r[k]) for k in keys}
+                    for r in frame.to_dict("records")}
+
+        agreement = stats_of(self._agreement("unit"))
+        others = sorted({c.split("-")[0] for c in self.agreement["comparison"]} - {x})
+        agreement_other = {o: stats_of(self._agreement("unit", o)) for o in others}
         return _jsonable({
             "period": self.period,
             "units": units,
             "offset": offset,
             "agreement": agreement,
+            "agreement_other": agreement_other,
             "centre": self.units.attrs.get("centre"),
             "tau2": self.units.attrs.get("tau2"),
             "params": {k: v for k, v in self.params.items() if k != "reliability"},
@@ -1166,7 +1190,7 @@ class ComparisonResult:
             o = off.iloc[0]
             key = "offset_higher" if o["estimate"] >= 0 else "offset_lower"
             out.append(t[key].format(abs=abs(o["estimate"]), lo=o["ci_low"], hi=o["ci_high"]))
-        ag = self.agreement[self.agreement["level"] == "unit"].set_index("statistic")
+        ag = self._agreement("unit").set_index("statistic")
         if "spearman_rho" in ag.index:
             r = ag.loc["spearman_rho"]
             key = "consistent" if r["ci_low"] > 0 else "not_consistent"
@@ -1195,7 +1219,7 @@ class ComparisonResult:
         cols = ["unit_id", "n_citizen", f"n_{x}", "gap", "ci_low", "ci_high", "q_value"]
         body = self.flagged[cols].round(3).to_html(index=False) if len(self.flagged) else ""
         ag = self.agreement[self.agreement["level"] == "unit"][
-            ["statistic", "estimate", "ci_low", "ci_high", "p_val"]
+            ["comparison", "statistic", "estimate", "ci_low", "ci_high", "p_val"]
         ].round(3).to_html(index=False)
         return (
             f"<div><b>Citizens versus supervisors</b>, period "
@@ -1213,7 +1237,7 @@ def compare_sources(
     *,
     supervisor_values: Sequence[str] = ("berorientasi_pelayanan", "kompeten"),
     citizen_items: Sequence[str] = ("u6", "u7"),
-    roles: Sequence[str] = ("atasan",),
+    roles: Sequence[str] = ("atasan", "rekan"),
     casemix: Sequence[str] | None = CASEMIX_FIELDS,
     min_citizen: int = 10,
     min_supervisor: int = 1,
@@ -1234,7 +1258,9 @@ def compare_sources(
         Used as given (a quarter, a year, a list); other periods are never pooled in
         silently, so a thin quarter gives wide intervals and the n says so.
     supervisor_values, citizen_items, roles
-        See :func:`align_sources`; the x source is the first role's source.
+        See :func:`align_sources`. The first role's source (supervisor) is compared
+        with the citizens throughout; every further role (default ``rekan``, peers)
+        gets the unit-level agreement statistics too, when it rated in the period.
     casemix : sequence of str or None
         Respondent fields for :func:`adjust_casemix` of the citizen scores (fields
         without variation are skipped; ``None`` = no adjustment).
@@ -1309,6 +1335,11 @@ def compare_sources(
         )
     ag = [attempt("unit", "agreement", source_agreement, aligned, x=x, min_n=min_citizen,
                   confidence=confidence, margin=margin, reliability=reliability)]
+    for other in [ROLE_SOURCE[r] for r in roles[1:]]:
+        if other in set(aligned["source"]):
+            extra = attempt("unit", f"{other} agreement", source_agreement, aligned, x=other,
+                            min_n=min_citizen, confidence=confidence, margin=margin)
+            ag.append(None if extra is None else extra.assign(comparison=f"{other}-citizen"))
     off = [attempt("unit", "source offset", source_offset, aligned, x=x, confidence=confidence)]
     officers = pd.DataFrame()
     if officers_aligned is None:
@@ -1327,7 +1358,12 @@ def compare_sources(
         out = pd.concat(kept, ignore_index=True) if kept else template.assign(level="")
         return out[["level", *[c for c in out.columns if c != "level"]]]
 
-    agreement = stack(ag, result_frame([]).assign(detail=pd.Series(dtype=str)))
+    ag = [f if f is None or "comparison" in f else f.assign(comparison=f"{x}-citizen")
+          for f in ag]
+    agreement = stack(ag, result_frame([]).assign(detail=pd.Series(dtype=str),
+                                                  comparison=pd.Series(dtype=str)))
+    agreement = agreement[["level", "comparison",
+                           *[c for c in agreement.columns if c not in ("level", "comparison")]]]
     offset = stack(off, pd.DataFrame(columns=list(_OFFSET_COLUMNS)))
     params = dict(
         period=period, supervisor_values=list(_as_tuple(supervisor_values, "")),

@@ -552,6 +552,9 @@ def test_simulated_planted_divergent_units_three_seeds():
         # the mean gap of the non-divergent units), sign supervisor − citizen
         assert res.units.attrs["centre"] == pytest.approx(
             study.truth["source_offset_pomp"], abs=1.5)
+        # peers (who rate in Q2 and Q4) get the unit-level agreement statistics too
+        peer = res.to_json()["agreement_other"]["peer"]
+        assert peer["mean_gap"]["n_targets"] == res._agreement("unit", "peer")["n_targets"].iloc[0]
     assert tp / nd >= 0.8 and tp / max(fl, 1) >= 0.8
 
 
