@@ -28,6 +28,43 @@ What loading does, and what it promises:
 Headers are normalised (stripped, lower case, spaces and hyphens to underscores, a
 BOM removed); columns not in the data model are dropped and named once in the
 summary's notes.
+
+Decisions, in one place
+-----------------------
+Numbers
+    A value is read the only way its shape allows. ``1.250`` / ``1,250`` (one
+    separator, three digits) is a thousands separator in whole-number columns; in
+    decimal columns the file's other numbers decide (decimal commas elsewhere →
+    ``1.250`` = 1250), and when they do not, the cell is quarantined as ambiguous.
+    ``4.0`` in a whole-number column is 4; ``4.5`` is quarantined.
+NIP
+    Spaces, dots, dashes and Excel's leading apostrophe are removed. Quarantined: not
+    18 digits, scientific notation, a number cell, a serial ``000`` (all "stored as a
+    number by a spreadsheet … re-export the column as text"), a 9-digit NIP lama, and a
+    NIP that contradicts ``birth_date``, ``start_date`` (PNS: year and month; PPPK:
+    year), ``gender`` or ``employment`` (digit 13 is 2 only in the PPPK layout). Two
+    employees with one NIP are both quarantined.
+Duplicates
+    An exact duplicate (same values in every model column, after parsing) is kept once;
+    later copies are quarantined as "exact duplicate of line N". Rows that share a key
+    but differ elsewhere are all quarantined, each naming the other lines: nothing
+    tells which one is right, and the clerk keeps the correct one.
+References
+    Parents are validated before children. A required reference must name a kept row;
+    when the parent row is quarantined the child is too ("… quarantined in
+    employees.csv (line N); fix that row first"). An optional reference
+    (``supervisor_id``, ``parent_unit_id``, ``indicators.unit_id``,
+    ``citizen.employee_id``) may be empty; when filled it must name a row of the parent
+    file, but a quarantined parent does not take the row with it (a supervisor's bad
+    NIP does not remove their staff).
+Periods
+    Quarters only (``2025Q3`` in any usual spelling); a bare year or quarter 0 or 5 is
+    quarantined. ``period=`` then selects a quarter or a year's four quarters.
+Lines
+    As a spreadsheet shows them: header 1, first data row 2, a quoted line break stays
+    in its row, blank rows count (they are skipped, not data), Excel's hidden
+    ``sep=;`` first line does not count. Parquet rows are numbered as if opened in a
+    spreadsheet (row position + 2). A workbook sheet's ``file`` is ``book.xlsx:sheet``.
 """
 
 from __future__ import annotations

@@ -900,3 +900,33 @@ def test_simulator_output_validates_cleanly(tmp_path):
     assert (study.summary["rows_read"] == study.summary["rows_kept"]).all()
     assert len(study.employees) == 200
     assert set(study.results["period"]) == {"2025Q1", "2025Q2"}
+
+
+def test_workbook_blank_rows_keep_spreadsheet_line_numbers(tmp_path):
+    import openpyxl
+
+    folder = write_study(tmp_path / "s", skip=("org_rating",))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Org Rating"  # sheet names are normalised like headers
+    rows = rows_of("org_rating")
+    for row in (rows[0], rows[1], [], [], rows[2]):
+        ws.append(row)
+    ws["A6"], ws["B6"], ws["C6"] = "2025Q1", "U1", "Sangat Luar Biasa"
+    wb.save(folder / "ratings.xlsx")
+    study = load_study(folder)
+    assert quarantine_of(study, "ratings.xlsx:Org Rating") == [(6, "predikat",
+                                                               "Sangat Luar Biasa")]
+    row = study.summary.set_index("table").loc["org_rating"]
+    assert (row["rows_read"], row["rows_kept"]) == (3, 2)
+    assert "2 empty row(s) skipped" in row["notes"]
+
+
+def test_public_names_resolve_from_the_package():
+    assert ek.load_study is load_study
+    assert ek.select_period is select_period
+    assert ek.InputError is InputError
+    assert issubclass(ek.InputError, Exception)
+    assert ek.Study is ek.io.Study
+    assert set(ek.io.__all__) >= {"Study", "InputError", "load_study", "select_period",
+                                  "validate_command"}
