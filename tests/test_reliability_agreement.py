@@ -180,7 +180,7 @@ def test_degenerate_groups_give_nan_not_errors():
 
 
 def test_errors_for_people():
-    with pytest.raises(KeyError, match="not in data"):
+    with pytest.raises(ValueError, match="is not a column of data"):
         ek.bland_altman(PEFR, "wright", "nope")
     with pytest.raises(ValueError, match="must be numeric"):
         ek.lin_ccc(pd.DataFrame({"x": [1, 2, "tiga"], "y": [1, 2, 3]}), "x", "y")

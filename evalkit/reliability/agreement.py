@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._long import check_columns
 from ._schema import result_frame
 
 __all__ = ["bland_altman", "lin_ccc"]
@@ -27,16 +28,9 @@ def _check_confidence(confidence: float) -> None:
         raise ValueError(f"confidence must lie strictly between 0 and 1, got {confidence!r}")
 
 
-def _pairs(data: pd.DataFrame, x: str, y: str, groups: str | None) -> pd.DataFrame:
+def _pairs(data: pd.DataFrame, x: str, y: str, groups: str | None, func: str) -> pd.DataFrame:
     """Complete pairs as float columns ``x``, ``y`` (and ``g``), validated."""
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
-    wanted = [x, y] + ([groups] if groups is not None else [])
-    missing = [c for c in wanted if c not in data.columns]
-    if missing:
-        raise KeyError(
-            f"column(s) {missing} not in data; available columns: {list(data.columns)}"
-        )
+    check_columns(data, func, x=x, y=y, groups=groups)
     out = pd.DataFrame(
         {
             "x": pd.to_numeric(data[x], errors="coerce").astype(float),
@@ -48,7 +42,7 @@ def _pairs(data: pd.DataFrame, x: str, y: str, groups: str | None) -> pd.DataFra
     if bad.any():
         row = data.index[bad.to_numpy()][0]
         raise ValueError(
-            f"columns {x!r} and {y!r} must be numeric; row {row!r} holds "
+            f"{func}: columns {x!r} and {y!r} must be numeric; row {row!r} holds "
             f"{data.loc[row, x]!r} and {data.loc[row, y]!r}"
         )
     if groups is not None:
@@ -152,7 +146,7 @@ def bland_altman(
     method = str(method)
     if method not in _BA_METHODS:
         raise ValueError(f"method must be one of {_BA_METHODS}, got {method!r}")
-    s = _group_sums(_pairs(data, x, y, groups), groups)
+    s = _group_sums(_pairs(data, x, y, groups, "bland_altman"), groups)
     n = s["n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_d = s["d"] / n
@@ -267,7 +261,7 @@ def lin_ccc(
     0.4609
     """
     _check_confidence(confidence)
-    s = _group_sums(_pairs(data, x, y, groups), groups)
+    s = _group_sums(_pairs(data, x, y, groups, "lin_ccc"), groups)
     n = s["n"]
     with np.errstate(divide="ignore", invalid="ignore"):
         mx, my = s["x"] / n, s["y"] / n
