@@ -26,6 +26,7 @@ stage, one record per problem):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,19 @@ from ._io_read import RawTable
 from .tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
 
 QUARANTINE_COLUMNS = ("file", "line", "column", "value", "reason")
+
+
+class Problem(NamedTuple):
+    """Rows (positions in the file's data rows) that fail one check.
+
+    ``reasons`` is one text for all rows or one per row; ``value_columns`` are the
+    cells shown as the quarantine's ``value`` (default: ``column``; none = the row).
+    """
+
+    rows: np.ndarray
+    column: str
+    reasons: str | pd.Series | np.ndarray
+    value_columns: tuple[str, ...] | None = None
 
 
 @dataclass
@@ -211,8 +225,8 @@ def _parse_cells(
     return pd.DataFrame(values, index=index), reasons
 
 
-def _pandera_reasons(table: Table, typed: pd.DataFrame) -> list[tuple[np.ndarray, str, str]]:
-    """(row positions, column, reason) for values outside their codes or range."""
+def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
+    """Values outside their codes or range (the table's pandera schema)."""
     import pandera.errors as pa_errors
 
     schema = pandera_schema(table.name)
@@ -239,36 +253,36 @@ def _pandera_reasons(table: Table, typed: pd.DataFrame) -> list[tuple[np.ndarray
         else:
             reason = f"fails the check {check}"
         rows = pd.unique(group["index"].astype("int64").to_numpy())
-        out.append((rows, column, reason))
+        out.append(Problem(rows, column, reason))
     return out
 
 
-def _row_rules(table: Table, typed: pd.DataFrame) -> list[tuple[np.ndarray, str, pd.Series]]:
-    """(row positions, column, reasons) of the table's rules across columns."""
+def _row_rules(table: Table, typed: pd.DataFrame) -> list[Problem]:
+    """The table's rules across columns."""
     out = []
     if table.name == "employees":
         r = P.nip_consistency(typed)
         bad = r.notna().to_numpy()
         if bad.any():
-            out.append((typed.index.to_numpy()[bad], "nip", r[bad]))
+            out.append(Problem(typed.index.to_numpy()[bad], "nip", r[bad]))
     elif table.name == "training":
         bad = (typed["end_date"] < typed["start_date"]).fillna(False).to_numpy(dtype=bool)
         if bad.any():
-            out.append((typed.index.to_numpy()[bad], "end_date",
-                        pd.Series("end_date is before start_date", index=typed.index[bad])))
+            out.append(Problem(typed.index.to_numpy()[bad], "end_date",
+                               "end_date is before start_date"))
     elif table.name == "behaviour":
         same = typed["rater_id"].eq(typed["employee_id"]).fillna(False).to_numpy(dtype=bool)
         diri = typed["rater_role"].eq("diri").fillna(False).to_numpy(dtype=bool)
         bad = diri & ~same
         if bad.any():
-            out.append((typed.index.to_numpy()[bad], "rater_id", pd.Series(
-                "rater_role is diri (self-rating) but rater_id is not the employee_id",
-                index=typed.index[bad])))
+            out.append(Problem(
+                typed.index.to_numpy()[bad], "rater_id",
+                "rater_role is diri (self-rating) but rater_id is not the employee_id"))
         bad = same & ~diri
         if bad.any():
-            out.append((typed.index.to_numpy()[bad], "rater_role", pd.Series(
-                "rater_id is the employee_id (a self-rating) but rater_role is not diri",
-                index=typed.index[bad])))
+            out.append(Problem(
+                typed.index.to_numpy()[bad], "rater_role",
+                "rater_id is the employee_id (a self-rating) but rater_role is not diri"))
     return out
 
 
@@ -279,7 +293,7 @@ def _lines_text(lines: np.ndarray) -> str:
 
 def _duplicates(
     table: Table, typed: pd.DataFrame, lines: np.ndarray
-) -> list[tuple[np.ndarray, str, pd.Series]]:
+) -> list[Problem]:
     """Exact duplicates (later copies) and rows that share a key or NIP but differ."""
     out = []
     cols = table.column_names
@@ -297,7 +311,7 @@ def _duplicates(
         first_line = pd.Series(lines[sub.index.to_numpy()], index=sub.index).groupby(gid).transform("min")
         later = exact_later[involved]
         reasons = "exact duplicate of line " + first_line[later].astype("int64").astype("str")
-        out.append((sub.index.to_numpy()[later], "", reasons))
+        out.append(Problem(sub.index.to_numpy()[later], "", reasons))
     unique_sets = [key] if repeats.any() else []
     if table.name == "employees":
         unique_sets.append(["nip"])
@@ -320,14 +334,14 @@ def _duplicates(
             ],
             index=sub.index,
         )
-        out.append((sub.index.to_numpy(), name, reasons))
+        out.append(Problem(sub.index.to_numpy(), name, reasons, tuple(key)))
         rest = rest[~rest.index.isin(sub.index)]
     return out
 
 
 def _references(
     table: Table, typed: pd.DataFrame, parents: dict[str, Checked], own_ids: pd.Index
-) -> list[tuple[np.ndarray, str, pd.Series]]:
+) -> list[Problem]:
     """Rows whose references do not resolve (see the module docstring); ``own_ids``
     are the ids of every row of this file (for references within the table)."""
     out = []
@@ -364,19 +378,51 @@ def _references(
                     + quarantined_line[known].astype("int64").astype("str")
                     + "); fix that row first"
                 )
-            out.append((typed.index.to_numpy()[bad], c.name, reasons))
+            out.append(Problem(typed.index.to_numpy()[bad], c.name, reasons))
         else:
             bad = filled & ~values.isin(all_ids).to_numpy()
             if bad.any():
-                out.append((typed.index.to_numpy()[bad], c.name, pd.Series(
-                    f"unknown {c.name}: not in {parent_label} (leave it empty if there is none)",
-                    index=typed.index[bad])))
+                out.append(Problem(
+                    typed.index.to_numpy()[bad], c.name,
+                    f"unknown {c.name}: not in {parent_label} (leave it empty if there is none)"))
     return out
 
 
 # --------------------------------------------------------------------------------------
 # one table
 # --------------------------------------------------------------------------------------
+
+
+def _records(raw: RawTable, positions: dict[str, int], problem: Problem) -> pd.DataFrame:
+    """Quarantine records of one problem: the cells as written, their lines."""
+    rows = problem.rows
+    if problem.value_columns is not None:
+        cols = list(problem.value_columns)
+    else:
+        cols = [problem.column] if problem.column else []
+    cols = [c for c in cols if c in positions]
+    if cols:
+        shown = [P.cell_text(raw.frame[positions[c]].iloc[rows], raw.text_only).to_numpy(
+            dtype=object) for c in cols]
+        value = shown[0]
+        for extra in shown[1:]:
+            value = value + " | " + extra
+    elif len(raw.frame.columns):  # the whole row (few rows: the failing ones)
+        value = raw.frame.iloc[rows].apply(
+            lambda r: " | ".join(P.format_cell(v) for v in r), axis=1
+        ).to_numpy(dtype=object)
+    else:
+        value = np.full(len(rows), "", dtype=object)
+    reasons = problem.reasons
+    if isinstance(reasons, pd.Series):
+        reasons = reasons.to_numpy(dtype=object)
+    return pd.DataFrame({
+        "file": raw.source.label,
+        "line": raw.lines[rows],
+        "column": problem.column,
+        "value": value,
+        "reason": reasons,
+    })
 
 
 def validate_table(
@@ -387,64 +433,32 @@ def validate_table(
     label = raw.source.label
     lines = raw.lines
     typed_all, cell_reasons = _parse_cells(table, raw, positions)
-    n = len(typed_all)
-    bad = np.zeros(n, dtype=bool)
+    bad = np.zeros(len(typed_all), dtype=bool)
     records: list[pd.DataFrame] = []
 
-    def add(rows: np.ndarray, column: str, reasons, value_cols: list[str] | None = None) -> None:
-        rows = np.asarray(rows, dtype=np.int64)
-        if not len(rows):
-            return
-        bad[rows] = True
-        cols = value_cols if value_cols is not None else ([column] if column else [])
-        cols = [c for c in cols if c in positions]
-        if cols:
-            shown = [P.cell_text(raw.frame[positions[c]].iloc[rows], raw.text_only)
-                     for c in cols]
-            value = shown[0].to_numpy(dtype=object)
-            for extra in shown[1:]:
-                value = value + " | " + extra.to_numpy(dtype=object)
-        else:
-            row_text = raw.frame.iloc[rows].apply(
-                lambda r: " | ".join(P.format_cell(v) for v in r), axis=1
-            ) if len(raw.frame.columns) else pd.Series("", index=rows)
-            value = row_text.to_numpy(dtype=object)
-        if isinstance(reasons, pd.Series):
-            reasons = reasons.to_numpy(dtype=object)
-        records.append(pd.DataFrame({
-            "file": label,
-            "line": lines[rows],
-            "column": column,
-            "value": value,
-            "reason": reasons,
-        }))
+    def report(problem: Problem) -> None:
+        rows = np.asarray(problem.rows, dtype=np.int64)
+        if len(rows):
+            bad[rows] = True
+            records.append(_records(raw, positions, problem._replace(rows=rows)))
 
     # 1. cells
     for name, r in cell_reasons.items():
         failing = r.notna().to_numpy()
         if failing.any():
-            add(np.flatnonzero(failing), name, r[failing])
-    # 2.-5. on the rows still clean
-    stages = (
-        lambda t: [(rows, col, reason, None) for rows, col, reason in _pandera_reasons(table, t)],
-        lambda t: [(rows, col, r, None) for rows, col, r in _row_rules(table, t)],
-        lambda t: [(rows, col, r, (col.split(", ") if col else None))
-                   for rows, col, r in _duplicates(table, t, lines)],
-        lambda t: [(rows, col, r, None)
-                   for rows, col, r in _references(table, t, parents, own_ids)],
-    )
+            report(Problem(np.flatnonzero(failing), name, r[failing]))
+    # 2.-5. on the rows still clean; every problem a stage finds is reported
     typed_full = coerce_dtypes(typed_all, table.name)
     own_ids = pd.Index(typed_all[table.key[0]].dropna().unique())
+    stages = (
+        lambda t: _values(table, t),
+        lambda t: _row_rules(table, t),
+        lambda t: _duplicates(table, t, lines),
+        lambda t: _references(table, t, parents, own_ids),
+    )
     for stage in stages:
-        typed = typed_full.iloc[np.flatnonzero(~bad)]
-        # every problem a stage finds is reported (a row may fail on several cells)
-        for rows, column, reason, value_cols in stage(typed):
-            rows = np.asarray(rows, dtype=np.int64)
-            if isinstance(reason, pd.Series):
-                reason = reason.to_numpy(dtype=object)
-            elif not isinstance(reason, np.ndarray):
-                reason = np.full(len(rows), reason, dtype=object)
-            add(rows, column, reason, value_cols)
+        for problem in stage(typed_full.iloc[np.flatnonzero(~bad)]):
+            report(problem)
 
     kept_rows = np.flatnonzero(~bad)
     kept = typed_full.iloc[kept_rows].reset_index(drop=True)
