@@ -336,7 +336,7 @@ def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
                   sd._FIRST_LINE[i % len(sd._FIRST_LINE)]) for i in range(n_first)]
     bosses = firsts or mids or [head]
     m = n - len(staff)
-    n_counter = max(2, round(0.3 * m)) if unit["service"] else 0
+    n_counter = max(2, round(0.3 * m)) if pd.notna(unit["service"]) else 0
     n_spec = round(0.4 * (m - n_counter))
     for i in range(m):
         job = "counter" if i < n_counter else ("specialist" if i < n_counter + n_spec
@@ -980,7 +980,7 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     svc_index: dict[str, int] = {}
     for u, unit in units.iterrows():
         key = unit["service"]
-        if key is None or (isinstance(key, float) and np.isnan(key)):
+        if pd.isna(key):
             continue
         services, mean_n, named_share = sd.SERVICES[key]
         pool = officers[u] if len(officers[u]) else staff[u]

@@ -230,6 +230,12 @@ def test_units_are_bulungan_opd_and_services(full):
     assert {"dinas", "badan", "sekretariat", "inspektorat", "kelurahan"} <= set(counts.index)
     assert set(u["sector"]) == set(CODES["sector"])
     assert "Kantor Kecamatan Tanjung Selor" in set(u["name"])
+    # counter staff work only where citizens are served (and rate the service)
+    e = full.employees
+    counter_units = set(e.loc[e["position"] == "Operator Layanan Operasional", "unit_id"])
+    assert counter_units <= set(u.index[u["service_population"].notna()])
+    assert counter_units <= set(full.citizen["unit_id"])
+    assert {"SETDA", "BPKAD"}.isdisjoint(counter_units)
     assert 1900 <= len(full.employees) <= 2000
 
 
