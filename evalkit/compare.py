@@ -470,19 +470,23 @@ def _ratee_table(aligned: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     return s
 
 
-def _mean_reliability(aligned: pd.DataFrame, source: str, ratees: pd.Index) -> float:
-    """Bliese (2000) ICC(2) = (MSB − MSW)/MSB of the ratee means of ``source``:
-    the reliability of a ratee's mean over its observations."""
+def _mean_reliability(aligned: pd.DataFrame, source: str, ratees: pd.Index) -> dict[str, float]:
+    """Bliese (2000) ICC(2) = (MSB − MSW)/MSB of the ratee means of ``source``, the
+    reliability of a ratee's mean over its observations, with its F-based CI, from the
+    reliability suite (:func:`evalkit.icc_aggregation`)."""
+    from .reliability.aggregation import icc_aggregation
+
     d = _units_of_observation(aligned, source)
     d = d[d["ratee"].isin(ratees)]
-    g = d.groupby("ratee", observed=True)["score"].agg(["count", "mean", "var"])
-    n, big_n, j = g["count"], g["count"].sum(), len(g)
-    if j < 2 or big_n - j < 1:
-        return float("nan")
-    grand = d["score"].mean()
-    msb = float((n * (g["mean"] - grand) ** 2).sum() / (j - 1))
-    msw = float(((n - 1) * g["var"].fillna(0)).sum() / (big_n - j))
-    return (msb - msw) / msb if msb > 0 else float("nan")
+    nan = {"estimate": float("nan"), "ci_low": float("nan"), "ci_high": float("nan")}
+    try:
+        res = icc_aggregation(d, "ratee", "score").set_index("statistic")
+    except ValueError:
+        return nan
+    if "bliese_icc2" not in res.index:
+        return nan
+    row = res.loc["bliese_icc2"]
+    return {k: float(row[k]) for k in nan}
 
 
 # --------------------------------------------------------------------------- agreement
@@ -519,7 +523,8 @@ def source_agreement(
     reliability : (float or None, float or None), optional
         Reliabilities of the x and y ratee means for the correction for attenuation.
         ``None`` entries are estimated as the Bliese ICC(2) of the ratee means from
-        the data; at ``level="officer"`` the x default is one supervisor's
+        the data (:func:`evalkit.icc_aggregation`, with its F-based CI); at
+        ``level="officer"`` the x default is one supervisor's
         interrater reliability, .52 (Viswesvaran, Ones & Schmidt 1996).
     method : {"1999", "1986"}
         Standard error of the Bland–Altman limits (see :func:`evalkit.bland_altman`).
@@ -639,9 +644,10 @@ def source_agreement(
                 "one supervisor's interrater reliability, .52 (Viswesvaran et al. 1996)")
         else:
             est = _mean_reliability(aligned, src, t.index)
-            rel.append(est)
-            add(f"reliability_{which}", est,
-                f"ICC(2) of the {src} means per ratee (Bliese 2000), from these data")
+            rel.append(est["estimate"])
+            add(f"reliability_{which}", est["estimate"],
+                f"ICC(2) of the {src} means per ratee (Bliese 2000), from these data",
+                ci_low=est["ci_low"], ci_high=est["ci_high"])
     ok = all(np.isfinite(v) and v > 0 for v in rel)
     k = math.sqrt(rel[0] * rel[1]) if ok else float("nan")
     add("pearson_r_disattenuated", r / k, "r / sqrt(r_xx r_yy) (Spearman 1904); may exceed 1",
