@@ -372,6 +372,93 @@ _TABLE_NOTES: dict[str, str] = {
 }
 
 
+_ROW_IS: dict[str, str] = {
+    "units": "organisation unit", "employees": "employee (ASN: PNS or PPPK)",
+    "indicators": "performance indicator (IKI)",
+    "results": "SKP result: employee, indicator, quarter",
+    "behaviour": "360° rating of one BerAKHLAK value by one rater in one quarter",
+    "citizen": "SKM questionnaire", "training": "training attendance",
+    "org_rating": "unit's organisational predikat in a quarter",
+}
+
+#: Meaning of each column in the README's data dictionary (kept here, not read from the
+#: data model's descriptions, so that rewording those does not change the shipped files).
+_COLUMN_NOTES: dict[str, str] = {
+    "units.unit_id": "short id (SETDA, DINKES, RSUD, PKM01, SD01, SMP01, KEC01, KEL01, …)",
+    "units.name": "official name of the OPD, school, puskesmas or office",
+    "units.kind": "sekretariat, dinas, badan, inspektorat, rsud, puskesmas, sekolah, "
+                  "kecamatan, kelurahan",
+    "units.sector": "pendidikan, kesehatan, administrasi",
+    "units.parent_unit_id": "the unit it belongs to (schools → DISDIKBUD, RSUD and puskesmas "
+                            "→ DINKES, kelurahan → KEC01, others → SETDA)",
+    "units.service_population": "people served per year; empty for units without direct "
+                                "public service",
+    "employees.employee_id": "E followed by five digits",
+    "employees.nip": "18-digit NIP, consistent with birth_date, start_date and gender",
+    "employees.name": "invented name with academic titles (e.g. S.Pd., A.Md.Kep., dr.)",
+    "employees.unit_id": "the employee's unit",
+    "employees.position": "jabatan, e.g. Guru Ahli Muda, Perawat Terampil, Kepala Seksi "
+                          "Pelayanan, Operator Layanan Operasional",
+    "employees.position_type": "jpt, administrator, pengawas, pelaksana, fungsional",
+    "employees.sector": "the unit's sector",
+    "employees.grade": "golongan I/a–IV/e (PNS) or I–XVII (PPPK)",
+    "employees.employment": "pns or pppk",
+    "employees.gender": "l (male) or p (female)",
+    "employees.birth_date": "date of birth",
+    "employees.start_date": "TMT CPNS (PNS) or TMT PPPK, first of a month",
+    "employees.supervisor_id": "the direct supervisor (pejabat penilai); empty for the "
+                               "Sekretaris Daerah",
+    "employees.jf_level": "functional level (ahli_pertama … ahli_utama, pemula … penyelia) "
+                          "for jabatan fungsional",
+    "indicators.indicator_id": "PDK.. (pendidikan), KES.. (kesehatan), ADM.. "
+                               "(administrasi), unit codes, IKI-<unit>-n (vague)",
+    "indicators.sector": "sector of the indicator",
+    "indicators.unit_id": "owning unit; empty for the sector catalogue",
+    "indicators.name": "the indicator as written in the SKP",
+    "indicators.unit_of_measure": "persen, menit, hari, dokumen, …; empty when vague",
+    "indicators.direction": "higher or lower is better; may be empty when vague",
+    "indicators.target_kind": "kuantitatif or kualitatif; may be empty when vague",
+    "results.period": "quarter, e.g. 2025Q3",
+    "results.employee_id": "the employee",
+    "results.indicator_id": "the indicator",
+    "results.kind": "utama (main) or tambahan (additional)",
+    "results.target": "target for the year, in the indicator's unit; empty for vague ones",
+    "results.realization": "realised value in the quarter",
+    "results.rating": "the supervisor's judgement: di_atas, sesuai, di_bawah",
+    "behaviour.period": "quarter",
+    "behaviour.employee_id": "the employee rated (ratee)",
+    "behaviour.rater_id": "the employee who rated",
+    "behaviour.rater_role": "atasan (supervisor), rekan (peer), bawahan (subordinate), "
+                            "diri (self)",
+    "behaviour.value": "one of the seven BerAKHLAK values",
+    "behaviour.score": "1 (far below) … 5 (far above expectation)",
+    "citizen.period": "quarter of the survey",
+    "citizen.response_id": "SKM followed by six digits",
+    "citizen.unit_id": "the unit whose service was rated",
+    "citizen.employee_id": "the named officer, if the citizen named one",
+    "citizen.service": "the service used",
+    "citizen.respondent_gender": "l or p",
+    "citizen.respondent_age": "years",
+    "citizen.respondent_education": "sd, smp, sma, d1_d3, d4_s1, s2, s3",
+    "citizen.respondent_occupation": "as on the SKM form (PNS, Wiraswasta, Petani, …)",
+    "citizen.survey_date": "date of the response, within the quarter",
+    "training.employee_id": "the participant",
+    "training.course": "pelayanan_prima, komunikasi_efektif, manajemen_waktu",
+    "training.start_date": "first day",
+    "training.end_date": "last day; treatment starts in the following quarter",
+    "training.hours": "lesson hours (JP)",
+    "org_rating.period": "quarter",
+    "org_rating.unit_id": "the unit",
+    "org_rating.predikat": "istimewa, baik, butuh_perbaikan, kurang, sangat_kurang",
+}
+_SKM_NAMES = ("persyaratan", "sistem, mekanisme dan prosedur", "waktu penyelesaian",
+              "biaya/tarif", "produk spesifikasi jenis pelayanan", "kompetensi pelaksana",
+              "perilaku pelaksana", "penanganan pengaduan, saran dan masukan",
+              "sarana dan prasarana")
+for _i, _n in enumerate(_SKM_NAMES, start=1):
+    _COLUMN_NOTES[f"citizen.u{_i}"] = f"{_n}, 1–4 (empty = not answered)"
+
+
 def readme(study, imperfections) -> str:
     """The README.md written next to a simulated data set: what the data are, how they
     were made, a data dictionary and the planted truths (deterministic text)."""
@@ -403,7 +490,7 @@ def readme(study, imperfections) -> str:
         "| --- | ---: | --- |",
     ]
     for name, df in study.tables().items():
-        lines.append(f"| `{name}.csv` | {len(df):,} | {TABLES[name].description or name} |")
+        lines.append(f"| `{name}.csv` | {len(df):,} | {_ROW_IS[name]} |")
     lines += [
         "| `truth.json` | | the planted truths (below) |",
         "",
@@ -490,9 +577,9 @@ def readme(study, imperfections) -> str:
             kind = c.dtype + (f" ({c.codes})" if c.codes else "")
             if c.low is not None or c.high is not None:
                 kind += f" {c.low:g}–{c.high:g}" if c.high is not None else f" ≥ {c.low:g}"
-            meaning = c.description or ""
+            meaning = _COLUMN_NOTES.get(f"{name}.{c.name}", "")
             if c.references:
-                meaning = (meaning + "; " if meaning else "") + f"refers to {c.references}"
+                meaning += f" (refers to {c.references})"
             lines.append(f"| `{c.name}` | {kind} | {'yes' if c.required else 'no'} | "
                          f"{meaning} |")
         lines.append("")

@@ -1204,8 +1204,9 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
         "variance_components": {"eta": VAR_ETA, "unit": SD_UNIT**2,
                                 **{k: {c: v[c] for c in ("h", "g", "e")}
                                    for k, v in ROLE_PARAMS.items()}},
-        "calibration": {"supervisor_base": round(3.9 + s, 6), "divergent_shift": round(cdiv, 6),
-                        "training_shift": round(ctr, 6)},
+        "calibration": {"supervisor_base": round(3.9 + s, 6),
+                        "divergent_shift": round(cdiv, 6) + 0.0,
+                        "training_shift": round(ctr, 6) + 0.0},
     }
     return beh, truth
 
