@@ -1103,8 +1103,11 @@ class ComparisonResult:
     units
         :func:`flag_units` at unit level (no personal data).
     agreement
-        :func:`source_agreement` at unit level, then at officer level; columns ``level``
-        and ``comparison`` (``supervisor-citizen``, and ``peer-citizen`` at unit level).
+        :func:`source_agreement` of supervisors and citizens at unit level, then at
+        officer level; columns ``level`` and ``comparison`` (``supervisor-citizen``).
+    agreement_other
+        The same at unit level for every further rater role (``peer-citizen``); empty
+        when no other role rated in the period.
     offset
         :func:`source_offset` at unit level, then at officer level; column ``level``.
     officers
@@ -1142,13 +1145,14 @@ class ComparisonResult:
     offset: pd.DataFrame
     officers: pd.DataFrame = field(repr=False)
     aligned: pd.DataFrame = field(repr=False)
+    agreement_other: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     casemix: pd.DataFrame = field(default_factory=pd.DataFrame)
     params: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
     def _agreement(self, level: str = "unit", source: str | None = None) -> pd.DataFrame:
         src = source or self.params.get("x", "supervisor")
-        a = self.agreement
+        a = pd.concat([self.agreement, self.agreement_other], ignore_index=True)
         return a[(a["level"] == level) & (a["comparison"] == f"{src}-citizen")]
 
     @property
@@ -1183,7 +1187,7 @@ class ComparisonResult:
                     for r in frame.to_dict("records")}
 
         agreement = stats_of(self._agreement("unit"))
-        others = sorted({c.split("-")[0] for c in self.agreement["comparison"]} - {x})
+        others = sorted({c.split("-")[0] for c in self.agreement_other["comparison"]})
         agreement_other = {o: stats_of(self._agreement("unit", o)) for o in others}
         return _jsonable({
             "period": self.period,
@@ -1247,7 +1251,8 @@ class ComparisonResult:
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
         cols = ["unit_id", "n_citizen", f"n_{x}", "gap", "ci_low", "ci_high", "q_value"]
         body = self.flagged[cols].round(3).to_html(index=False) if len(self.flagged) else ""
-        ag = self.agreement[self.agreement["level"] == "unit"][
+        both = pd.concat([self.agreement, self.agreement_other], ignore_index=True)
+        ag = both[both["level"] == "unit"][
             ["comparison", "statistic", "estimate", "ci_low", "ci_high", "p_val"]
         ].round(3).to_html(index=False)
         return (
@@ -1391,10 +1396,16 @@ def compare_sources(
 
     ag = [f if f is None or "comparison" in f else f.assign(comparison=f"{x}-citizen")
           for f in ag]
-    agreement = stack(ag, result_frame([]).assign(detail=pd.Series(dtype=str),
-                                                  comparison=pd.Series(dtype=str)))
-    agreement = agreement[["level", "comparison",
-                           *[c for c in agreement.columns if c not in ("level", "comparison")]]]
+    empty = result_frame([]).assign(detail=pd.Series(dtype=str), comparison=pd.Series(dtype=str))
+
+    def ordered(frame: pd.DataFrame) -> pd.DataFrame:
+        first = ["level", "comparison"]
+        return frame[first + [c for c in frame.columns if c not in first]].reset_index(drop=True)
+
+    agreement_all = stack(ag, empty)
+    main = agreement_all["comparison"] == f"{x}-citizen"
+    agreement = ordered(agreement_all[main])
+    agreement_other = ordered(agreement_all[~main])
     offset = stack(off, pd.DataFrame(columns=list(_OFFSET_COLUMNS)))
     params = dict(
         period=period, supervisor_values=list(_as_tuple(supervisor_values, "")),
@@ -1407,5 +1418,5 @@ def compare_sources(
     return ComparisonResult(
         period=None if period is None else (period if isinstance(period, str) else ",".join(period)),
         units=units, agreement=agreement, offset=offset, officers=officers, aligned=aligned,
-        casemix=casemix_table, params=params, notes=notes,
+        agreement_other=agreement_other, casemix=casemix_table, params=params, notes=notes,
     )

@@ -487,6 +487,8 @@ def test_compare_sources_result_and_json_without_personal_data():
     assert js["offset"]["ci_low"] < js["offset"]["estimate"] < js["offset"]["ci_high"]
     assert "U03" in {u["unit_id"] for u in js["units"] if u["flagged"]}
     assert set(res.agreement["level"]) == {"unit", "officer"}
+    assert set(res.agreement["comparison"]) == {"supervisor-citizen"}
+    assert res.agreement_other.empty and js["agreement_other"] == {}  # no peer ratings here
     assert "employee_id" in res.officers.columns  # restricted table
     assert res.params["casemix"] == ["respondent_gender", "respondent_age"]
     html = res._repr_html_()
@@ -554,7 +556,10 @@ def test_simulated_planted_divergent_units_three_seeds():
             study.truth["source_offset_pomp"], abs=1.5)
         # peers (who rate in Q2 and Q4) get the unit-level agreement statistics too
         peer = res.to_json()["agreement_other"]["peer"]
-        assert peer["mean_gap"]["n_targets"] == res._agreement("unit", "peer")["n_targets"].iloc[0]
+        other = res.agreement_other.set_index("statistic")
+        assert set(other["comparison"]) == {"peer-citizen"}
+        assert peer["mean_gap"]["estimate"] == pytest.approx(other.loc["mean_gap", "estimate"])
+        assert set(res.agreement["comparison"]) == {"supervisor-citizen"}
     assert tp / nd >= 0.8 and tp / max(fl, 1) >= 0.8
 
 
