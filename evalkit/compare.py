@@ -730,7 +730,9 @@ def source_offset(
     spreads differ much. Only ratees observed by both sources enter, as in the gaps. At
     unit level a behaviour source enters as one observation per rated employee (the mean
     of the employee's ratings over raters and periods, which share the employee's level),
-    as in :func:`flag_units`.
+    as in :func:`flag_units`. The offset averages over all ratees, divergent ones
+    included; the typical unit's gap, robust to them, is the ``centre`` of
+    :func:`flag_units` (its ``.attrs``).
 
     Examples
     --------
