@@ -243,6 +243,9 @@ def parse_numbers(
     else:
         reasons[g_dot | g_comma] = REASON_AMBIGUOUS
     reasons[cls == "invalid"] = REASON_NOT_A_NUMBER
+    # a shape that converts to nothing (e.g. 1e400 on some pandas versions) is no number
+    lost = ~np.isin(cls, ("blank", "native")) & values.isna().to_numpy() & reasons.isna().to_numpy()
+    reasons[lost] = REASON_NOT_A_NUMBER
     values[reasons.notna().to_numpy()] = np.nan
     return values, reasons
 
@@ -391,8 +394,9 @@ def parse_periods(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
     t = text[todo].str.upper().str.replace(r"\s+", " ", regex=True)
     a = t.str.extract(_PERIOD_YQ)
     b = t.str.extract(_PERIOD_QY)
-    year = a[0].fillna(b[1])
-    quarter = a[1].fillna(b[0]).replace(_ROMAN)
+    year = pd.Series(np.where(a[0].notna(), a[0], b[1]), index=t.index, dtype=object)
+    quarter = pd.Series(np.where(a[1].notna(), a[1], b[0]), index=t.index, dtype=object)
+    quarter = quarter.map(lambda q: _ROMAN.get(q, q))  # runs on distinct periods (few)
     found = year.notna().to_numpy()
     qnum = pd.to_numeric(quarter, errors="coerce")
     ynum = pd.to_numeric(year, errors="coerce")

@@ -214,6 +214,12 @@ def _parse_cells(
             v, r = P.parse_nips(s, text_only)
         else:
             v, r = P.parse_strings(s, text_only)
+        # safety net: a filled cell never turns into an empty value without a reason
+        lost = P.cell_text(s, text_only).ne("").to_numpy() & v.isna().to_numpy()
+        lost = lost & r.isna().to_numpy()
+        if lost.any():
+            r = r.copy()
+            r[lost] = f"cannot be read as {c.dtype}"
         v, r = _expand(v, codes, index), _expand(r, codes, index)
         if c.required:
             missing = v.isna().to_numpy() & r.isna().to_numpy()
