@@ -791,20 +791,28 @@ def _signed(labels: Labels, x: float, digits: int = 2) -> str:
 def _scoring_trend(ctx: ReportContext, quarters: list[str]) -> pd.DataFrame | None:
     """Predikat shares and the overall IKM per quarter (None before scoring lands)."""
     try:
-        scoring = require("scoring", "score_study", "skm_index")
+        scoring = require("scoring", "score_study", "score_employees", "skm_index")
     except Unavailable:
         return None
     rows = []
+    study = ctx.study
+    current = ctx.cached("scoring", lambda: _score(ctx, scoring))  # also checks ``rules``
     for q in quarters:
         if q == ctx.period:
-            result = ctx.cached("scoring", lambda: _score(ctx, scoring))
+            employees = current.employees
         else:
-            result = scoring.score_study(ctx.study, q, rules=ctx.rules)
-        predikat = result.employees["predikat"].dropna()
+            # earlier quarters need only the employees' predikat: score_study's own first
+            # step, without its unit tables (same defaults, same numbers)
+            employees = scoring.score_employees(
+                study.results[study.results["period"] == q],
+                study.behaviour[study.behaviour["period"] == q],
+                study.indicators,
+            )
+        predikat = employees["predikat"].dropna()
         row: dict[str, Any] = {"period": q, "n_scored": int(len(predikat))}
         for code in CODES["predikat"]:
             row[f"share_{code}"] = float((predikat == code).mean()) if len(predikat) else np.nan
-        citizen = ctx.study.citizen[ctx.study.citizen["period"] == q]
+        citizen = study.citizen[study.citizen["period"] == q]
         row["n_citizen"] = int(len(citizen))
         row["ikm"] = (
             float(scoring.skm_index(citizen)["ikm_converted"].iloc[0]) if len(citizen) else np.nan

@@ -408,6 +408,7 @@ def _run_period(
             parameters=parameters,
             kernel_name=ensure_kernel(),
             progress_bar=progress,
+            request_save_on_cell_execute=False,  # one save at the end (and on failure)
         )
         execute_seconds = time.perf_counter() - t
         missing = [name for name in _NOTEBOOK_OUTPUTS if not (tmp / name).is_file()]
