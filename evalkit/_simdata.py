@@ -519,7 +519,9 @@ def readme(study, imperfections) -> str:
         "plus the noise clipped symmetrically so that it stays within the scale, rounded "
         "stochastically (floor(x + U), U uniform); this keeps expected values: E[score] = "
         "clip(mean part, 1, 5). The level stays well below the ceiling so that the trend is "
-        "the same for everyone.",
+        "nearly the same for everyone (the few ratees at the ceiling, mostly in divergent "
+        "units, gain less from it; a difference-in-differences is biased upward by about "
+        "0.01 point).",
         "- **Citizens (SKM u1–u9, 1–4).** Driven by unit quality and the trend; u6 "
         "(kompetensi pelaksana) and u7 (perilaku pelaksana) also by the level of the officer "
         "who served the citizen (θ mapped to the 1–4 scale at equal percent of maximum "

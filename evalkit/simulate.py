@@ -34,7 +34,9 @@ score is ``floor(y + U)`` with ``y = clip(M, 1, 5) + clip(N, -d, d)``, ``d`` the
 from ``clip(M, 1, 5)`` to the nearer scale end and ``U`` uniform on [0, 1): symmetric
 noise clipped symmetrically keeps its zero mean and stochastic rounding keeps the mean,
 so ``E[score | M] = clip(M, 1, 5)`` exactly. The level is kept well below the ceiling,
-so that the time trend is (nearly) the same for everyone and parallel trends hold.
+so that the time trend is nearly the same for everyone and parallel trends hold; the few
+ratees whose mean part passes 5 (mostly in divergent units) gain less from the trend,
+which biases a two-way fixed-effects DiD upward by about 0.01 point.
 Supervisors rate every quarter; peers, up to three subordinates and the employee herself
 rate in the second and fourth quarter (a semester 360°).
 

@@ -530,3 +530,41 @@ def test_docstring_example_arguments_work():
     st = simulate(employees=300, periods="2024Q1:2024Q4", seed=1)
     assert st.truth["divergent_units"] == sorted(st.truth["divergent_units"])
     assert re.fullmatch(r"E\d{5}", st.employees["employee_id"].iloc[0])
+
+
+# --------------------------------------------------------------------------------------
+# heavier scenarios (make test-slow)
+
+
+@pytest.mark.slow
+def test_planted_truths_recovered_over_seeds_at_modest_size():
+    """Over ten seeds at 600 employees: the largest raw unit gaps are the divergent units
+    (precision = recall ≥ 0.8 on average), the two-way fixed-effects DiD is unbiased to
+    within 0.02 (the scale ceiling compresses the trend of the very best ratees a little)
+    and within 0.06 in every seed, and the naive comparisons are biased as planted."""
+    hits, twfe, before_after = [], [], []
+    for seed in range(1, 11):
+        st = simulate(seed=seed, employees=600)
+        div = st.truth["divergent_units"]
+        gaps = _unit_gaps(st)
+        hits.append(len(set(gaps.nlargest(len(div)).index) & set(div)) / len(div))
+        y, d, _ = _supervisor_panel(st)
+        twfe.append(_twfe(y, d))
+        treated = d.any(axis=1)
+        before_after.append(np.nanmean(np.where(d == 1, y, np.nan)[treated])
+                            - np.nanmean(np.where(d == 0, y, np.nan)[treated]))
+    assert np.mean(hits) >= 0.8
+    assert np.mean(twfe) == pytest.approx(0.3, abs=0.02)
+    assert np.all(np.abs(np.array(twfe) - 0.3) < 0.06)
+    assert np.mean(before_after) > 0.3 + 0.05
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("effect", [-0.3, 0.0, 0.6])
+def test_did_follows_other_training_effects(effect):
+    vals = []
+    for seed in (1, 2, 3):
+        st = simulate(seed=seed, employees=1000, training_effect=effect)
+        y, d, _ = _supervisor_panel(st)
+        vals.append(_twfe(y, d))
+    assert np.mean(vals) == pytest.approx(effect, abs=0.03)
