@@ -413,10 +413,11 @@ def _records(raw: RawTable, positions: dict[str, int], problem: Problem) -> pd.D
         value = shown[0]
         for extra in shown[1:]:
             value = value + " | " + extra
-    elif len(raw.frame.columns):  # the whole row (few rows: the failing ones)
-        value = raw.frame.iloc[rows].apply(
-            lambda r: " | ".join(P.format_cell(v) for v in r), axis=1
-        ).to_numpy(dtype=object)
+    elif len(raw.frame.columns):  # the whole row
+        cells = raw.frame.iloc[rows]
+        value = P.cell_text(cells.iloc[:, 0], raw.text_only).to_numpy(dtype=object)
+        for col in cells.columns[1:]:
+            value = value + " | " + P.cell_text(cells[col], raw.text_only).to_numpy(dtype=object)
     else:
         value = np.full(len(rows), "", dtype=object)
     reasons = problem.reasons

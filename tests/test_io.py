@@ -930,3 +930,29 @@ def test_public_names_resolve_from_the_package():
     assert ek.Study is ek.io.Study
     assert set(ek.io.__all__) >= {"Study", "InputError", "load_study", "select_period",
                                   "validate_command"}
+
+
+@pytest.mark.slow
+def test_full_size_export_with_every_rating_twice_and_decimal_commas(tmp_path):
+    """The simulator's default data set, re-exported the messy way: behaviour.csv holds
+    every row twice (a copy pasted below itself), results.csv is semicolon-separated
+    with decimal commas and a BOM. Nothing is lost and every copy is named."""
+    simulate = pytest.importorskip("evalkit.simulate").simulate
+    folder = tmp_path / "sim"
+    simulate(out=folder)
+    clean = load_study(folder)
+    behaviour = pd.read_csv(folder / "behaviour.csv", dtype=str, keep_default_na=False)
+    pd.concat([behaviour, behaviour]).to_csv(folder / "behaviour.csv", index=False)
+    results = pd.read_csv(folder / "results.csv", dtype=str, keep_default_na=False)
+    for col in ("target", "realization"):
+        results[col] = results[col].str.replace(".", ",", regex=False)
+    results.to_csv(folder / "results.csv", index=False, sep=";", encoding="utf-8-sig")
+    study = load_study(folder)
+    n = len(behaviour)
+    row = study.summary.set_index("table").loc["behaviour"]
+    assert (row["rows_read"], row["rows_kept"], row["rows_quarantined"]) == (2 * n, n, n)
+    q = study.quarantine[study.quarantine["file"] == "behaviour.csv"]
+    assert q["line"].tolist() == list(range(n + 2, 2 * n + 2))
+    assert (q["reason"] == "exact duplicate of line " + (q["line"] - n).astype(str)).all()
+    pd.testing.assert_frame_equal(study.behaviour, clean.behaviour)
+    pd.testing.assert_frame_equal(study.results, clean.results)
