@@ -536,11 +536,12 @@ def test_simulate_citizen_outcome_shows_no_effect():
 @pytest.mark.slow
 @pytest.mark.parametrize("effect", [0.0, 0.15, 0.3])
 def test_simulate_coverage_many_seeds(effect):
-    """20 seeds × 2,000 employees per effect size. Measured (16 seeds each, in
-    development): mean CS estimate − truth = +0.011 ± 0.003 (effect 0.3) and +0.009 ±
-    0.003 (effect 0); coverage 14/16 for both; the leads drift down to about −0.01 at
-    rel_time −7: the ceiling of the 1–5 scale flattens the common trend for the
-    higher-rated untrained, so trends are not exactly parallel in the observed scores."""
+    """20 seeds × 2,000 employees per effect size. Measured in development (16 seeds,
+    2,000 employees, simulate() as of commit fa46239): mean estimate − truth = +0.003 ±
+    0.002 (effect 0) and +0.001 ± 0.002 (effect 0.3); 16/16 CIs cover; bootstrap SE
+    0.0085 against a Monte Carlo SD of 0.007. (An earlier simulate() with a hard ceiling
+    at 5 gave +0.009 and +0.011, leads drifting to −0.01: trends were not parallel in
+    the observed scores.)"""
     from evalkit.simulate import simulate
 
     est, cover = [], []
@@ -553,5 +554,5 @@ def test_simulate_coverage_many_seeds(effect):
         est.append(h["estimate"])
         cover.append(h["ci_low"] <= effect <= h["ci_high"])
     assert len(est) >= 15
-    assert np.mean(cover) >= 0.75
-    assert np.mean(est) - effect == pytest.approx(0.0, abs=0.02)
+    assert np.mean(cover) >= 0.8
+    assert np.mean(est) - effect == pytest.approx(0.0, abs=0.01)
