@@ -144,6 +144,23 @@ def test_adjust_casemix_recovers_planted_coefficient_and_centres_at_overall_mix(
     assert out.attrs["casemix_covariates"] == ["respondent_gender"]
 
 
+def test_adjust_casemix_numeric_age_with_a_missing_value():
+    """score = unit level + 0.5·age: the age coefficient is 0.5 exactly; the response
+    with a missing age gets the mean age and a missing-indicator."""
+    rows = []
+    for u, lv in (("A", 30.0), ("B", 50.0)):
+        for age in (20, 30, 45, 60):
+            rows.append(("citizen", u, u, lv + 0.5 * age, float(age)))
+    rows.append(("citizen", "A", "A", 44.0, np.nan))
+    al = pd.DataFrame(rows, columns=["source", "ratee", "unit_id", "score", "respondent_age"])
+    out = adjust_casemix(al, covariates=["respondent_age"])
+    assert out.attrs["casemix"]["respondent_age"] == pytest.approx(0.5)
+    assert "respondent_age[missing]" in out.attrs["casemix"]
+    # both units had the same ages: their adjusted means stay 20 apart
+    m = out[out["respondent_age"].notna()].groupby("ratee")["score"].mean()
+    assert m["B"] - m["A"] == pytest.approx(20.0)
+
+
 def test_adjust_casemix_skips_constant_fields_and_leaves_other_sources():
     al = pd.DataFrame({
         "source": ["citizen", "citizen", "supervisor"], "ratee": ["A", "A", "A"],

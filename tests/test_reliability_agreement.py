@@ -12,6 +12,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 import evalkit as ek
@@ -188,3 +190,24 @@ def test_errors_for_people():
         ek.bland_altman(PEFR, "wright", "mini", method="2000")
     with pytest.raises(ValueError, match="confidence"):
         ek.lin_ccc(PEFR, "wright", "mini", confidence=95)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=4, max_size=30
+    ).filter(lambda p: len({a for a, _ in p}) > 1 and len({b for _, b in p}) > 1)
+)
+def test_swapping_x_and_y_mirrors_the_statistics(pairs):
+    """bias(y − x) = −bias(x − y), the limits swap and change sign; ρ_c is symmetric."""
+    df = pd.DataFrame(pairs, columns=["x", "y"]).astype(float)
+    ab = ek.bland_altman(df, "x", "y").set_index("statistic")
+    ba = ek.bland_altman(df, "y", "x").set_index("statistic")
+    assert ba.loc["bias", "estimate"] == pytest.approx(-ab.loc["bias", "estimate"], abs=1e-12)
+    assert ba.loc["loa_low", "estimate"] == pytest.approx(-ab.loc["loa_high", "estimate"],
+                                                          abs=1e-12)
+    assert ba.loc["loa_high", "ci_high"] == pytest.approx(-ab.loc["loa_low", "ci_low"], abs=1e-12)
+    c1 = ek.lin_ccc(df, "x", "y").iloc[0]
+    c2 = ek.lin_ccc(df, "y", "x").iloc[0]
+    assert c1["estimate"] == pytest.approx(c2["estimate"], abs=1e-12)
+    assert abs(c1["estimate"]) <= abs(np.corrcoef(df["x"], df["y"])[0, 1]) + 1e-12
