@@ -520,8 +520,8 @@ def readme(study, imperfections) -> str:
         "stochastically (floor(x + U), U uniform); this keeps expected values: E[score] = "
         "clip(mean part, 1, 5). The level stays well below the ceiling so that the trend is "
         "nearly the same for everyone (the few ratees at the ceiling, mostly in divergent "
-        "units, gain less from it; a difference-in-differences is biased upward by about "
-        "0.01 point).",
+        "units, gain less from it; this moves a difference-in-differences by a few "
+        "thousandths of a point, see `training_twfe_estimand`).",
         "- **Citizens (SKM u1–u9, 1–4).** Driven by unit quality and the trend; u6 "
         "(kompetensi pelaksana) and u7 (perilaku pelaksana) also by the level of the officer "
         "who served the citizen (θ mapped to the 1–4 scale at equal percent of maximum "
@@ -596,7 +596,8 @@ def readme(study, imperfections) -> str:
         "- `aligned`: the supervisor values and citizen items that are compared.",
         "- `training_effect`: average effect on the treated, points of the mean supervisor "
         "behaviour score; `time_trend_per_quarter`; `treated`: counts, treatment rule and "
-        "selection.",
+        "selection; `training_twfe_estimand`: the two-way fixed-effects DiD coefficient "
+        "on the expected (noise-free) employee-quarter supervisor means.",
         "- `leniency`: per role (atasan, rekan, bawahan, diri), per rater employee_id, the "
         "rater's additive shift in points; `leniency_role_mean`.",
         "- `reliability`: per unit and role, the planted single-rater reliability "
