@@ -295,6 +295,8 @@ class Section:
         False when the analysis has not landed yet (``missing`` says what).
     paragraphs : list of str
         Narrative, in order.
+    bullets : list of str
+        A list shown after the paragraphs (the executive summary's findings).
     tables : list of SectionTable
         Shared (aggregate, suppressed) tables.
     figures : list of SectionFigure
@@ -312,6 +314,7 @@ class Section:
     available: bool = True
     missing: str | None = None
     paragraphs: list[str] = field(default_factory=list)
+    bullets: list[str] = field(default_factory=list)
     tables: list[SectionTable] = field(default_factory=list)
     figures: list[SectionFigure] = field(default_factory=list)
     findings: list[str] = field(default_factory=list)
@@ -325,6 +328,9 @@ class Section:
 
         parts = [f"<h2>{html.escape(self.title)}</h2>"]
         parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
+        if self.bullets:
+            items = "".join(f"<li>{html.escape(b)}</li>" for b in self.bullets)
+            parts.append(f'<ul class="evalkit-findings">{items}</ul>')
         for table in self.tables:
             parts.append(f"<h4>{html.escape(labels[f'table.{table.name}'])}</h4>")
             parts.append(
@@ -636,7 +642,7 @@ def section_training(ctx: ReportContext) -> Section:
         key = "clear" if (low is not None and (low > 0 or high < 0)) else "unclear"
         text = labels(
             f"finding.training.{key}",
-            estimate=est,
+            estimate=_signed(labels, est),
             low=low,
             high=high,
             level=labels.percent(js["confidence"], 0),
@@ -1140,8 +1146,9 @@ def section_comparison(ctx: ReportContext) -> Section:
     off = js.get("offset")
     if off and off.get("estimate") is not None:
         text = labels(
-            "finding.comparison.offset",
-            estimate=_signed(labels, off["estimate"], 1),
+            "finding.comparison.offset_"
+            + ("higher" if off["estimate"] >= 0 else "lower"),
+            estimate=labels.number(abs(off["estimate"]), 1),
             low=labels.number(off["ci_low"], 1),
             high=labels.number(off["ci_high"], 1),
         )
@@ -1208,6 +1215,7 @@ def section_summary(ctx: ReportContext, sections: list[Section]) -> Section:
     missing = [s.title for s in sections if not s.available]
     if missing:
         section.findings.append(labels("finding.unavailable", sections="; ".join(missing)))
+    section.bullets = list(section.findings)
     section.results = {"sections_unavailable": [s.key for s in sections if not s.available]}
     return section
 

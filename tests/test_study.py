@@ -128,6 +128,15 @@ def test_html_is_in_the_report_language(language, report_id, report_en):
     other = Labels("en" if language == "id" else "id")
     assert other["section.methods.title"] not in html
     assert labels["text.unavailable"] not in html  # every analysis has landed
+    findings = re.search(r'<ul class="evalkit-findings">(.*?)</ul>', html, re.S).group(1)
+    assert findings.count("<li>") >= 8  # data, clarity, scoring, SKM, reliability, ...
+    r = _json(folder)
+    rows = labels.integer(r["data"]["rows_read"])
+    assert (
+        f"<li>{labels('finding.data', read=r['data']['rows_read'], quarantined=r['data']['rows_quarantined'], share=labels.percent(r['data']['rows_quarantined'] / r['data']['rows_read']))}</li>"
+        in findings
+    )
+    assert rows in findings
     assert labels("text.title", period=PERIOD) in html
 
 
