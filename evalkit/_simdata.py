@@ -11,17 +11,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 __all__ = [
+    "FIRST_LINE",
     "GRADES_PNS",
-    "readme",
     "INDICATORS",
     "JF_LEVELS",
     "JOBS",
     "KECAMATAN",
+    "KELURAHAN",
+    "NAKES_POSITIONS",
     "OPDS",
     "SERVICES",
     "VAGUE_INDICATORS",
     "Job",
     "Opd",
+    "readme",
 ]
 
 #: Golongan of PNS from I/a (index 0) to IV/e (index 16).
@@ -74,7 +77,7 @@ class Opd:
     service_population: int | None = None
 
 
-_FIRST_LINE = (
+FIRST_LINE = (
     "Kepala Sub Bagian Umum dan Kepegawaian",
     "Kepala Sub Bagian Keuangan",
     "Kepala Seksi Pelayanan",

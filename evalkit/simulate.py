@@ -336,7 +336,7 @@ def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
     mids = [add(1, head, "administrator", opd.mids[i]) for i in range(n_mid)]
     n_first = int(np.clip(round((n - 1 - n_mid) / 8), 1, 2 * n_mid)) if n >= 15 else 0
     firsts = [add(2, mids[i % n_mid], "pengawas",
-                  sd._FIRST_LINE[i % len(sd._FIRST_LINE)]) for i in range(n_first)]
+                  sd.FIRST_LINE[i % len(sd.FIRST_LINE)]) for i in range(n_first)]
     bosses = firsts or mids or [head]
     m = n - len(staff)
     n_counter = max(2, round(0.3 * m)) if pd.notna(unit["service"]) else 0
@@ -561,8 +561,8 @@ def _build_indicators(units: pd.DataFrame, rng: np.random.Generator
     return pd.DataFrame(rows), sorted(picks)
 
 
-def _assign_indicators(emp: pd.DataFrame, ind: pd.DataFrame, unclear: list[str],
-                       rng: np.random.Generator) -> pd.DataFrame:
+def _assign_indicators(emp: pd.DataFrame, ind: pd.DataFrame, rng: np.random.Generator
+                       ) -> pd.DataFrame:
     """(employee index, indicator index, kind) for each SKP line."""
     rows = []
     by_family = {f: ind.index[(ind["family"] == f) & ind["unit_id"].isna()].to_numpy()
@@ -884,7 +884,7 @@ def simulate(
 
     # indicators, results
     ind, unclear = _build_indicators(units, rngs[3])
-    lines = _assign_indicators(emp, ind, unclear, rngs[3])
+    lines = _assign_indicators(emp, ind, rngs[3])
     results = _build_results(emp, ind, lines, plist, theta, time_trend, rngs[4])
 
     # training
