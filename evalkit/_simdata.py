@@ -478,8 +478,18 @@ def readme(study, imperfections) -> str:
         "is described. Unit names are real organisation units and places of Kabupaten "
         "Bulungan (Kalimantan Utara); their staff, scores and survey results are not.",
         "",
-        "The folder is exactly what this command writes (a test regenerates it and "
-        "compares the bytes):",
+        "The folder is exactly what this call writes (for the shipped data set a test "
+        "regenerates it and compares the bytes):",
+        "",
+        "```",
+        f"evalkit.simulate(out=DIR, seed={p['seed']}, employees={p['employees']}, "
+        f"periods=\"{p['periods'][0]}:{p['periods'][-1]}\", "
+        f"divergent_units={p['divergent_units']}, training_effect={p['training_effect']:g}, "
+        f"source_offset_pomp={p['source_offset_pomp']:g}, "
+        f"divergent_gap_pomp={p['divergent_gap_pomp']:g}, time_trend={p['time_trend']:g})",
+        "```",
+        "",
+        "or, when the last three have their defaults (8, 20, 0.05), this command:",
         "",
         "```",
         f"evalkit simulate --out DIR --seed {p['seed']} --employees {p['employees']} "

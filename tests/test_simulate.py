@@ -571,3 +571,20 @@ def test_did_follows_other_training_effects(effect):
         y, d, _ = _supervisor_panel(st)
         vals.append(_twfe(y, d))
     assert np.mean(vals) == pytest.approx(effect, abs=0.03)
+
+
+def test_cli_passes_every_option(tmp_path):
+    from evalkit.cli import main
+
+    assert main(["simulate", "--out", str(tmp_path), "--seed", "5", "--employees", "250",
+                 "--periods", "2024Q2:2024Q3", "--divergent-units", "1",
+                 "--training-effect", "0.2"]) == 0
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["parameters"] == {
+        "seed": 5, "employees": 250, "periods": ["2024Q2", "2024Q3"], "divergent_units": 1,
+        "training_effect": 0.2, "source_offset_pomp": 8.0, "divergent_gap_pomp": 20.0,
+        "time_trend": 0.05,
+    }
+    assert len(truth["divergent_units"]) == 1
+    assert "--seed 5 --employees 250 --periods 2024Q2:2024Q3" in (
+        tmp_path / "README.md").read_text(encoding="utf-8")
