@@ -651,7 +651,7 @@ def section_training(ctx: ReportContext) -> Section:
         section.paragraphs.append(text)
         section.findings.append(text)
         if p is not None:
-            section.paragraphs.append(labels("text.training.p", p=labels.number(p, 3)))
+            section.paragraphs.append(labels("text.training.p", p=_p_value(labels, p)))
     for note in js.get("notes", []):
         key = f"text.training.note.{note}"
         if key in labels:
@@ -678,8 +678,9 @@ def section_training(ctx: ReportContext) -> Section:
 
 def _event_study_png(ctx: ReportContext, result: Any) -> bytes | None:
     plots = _optional_plots("plots.impact", "event_study_plot")
-    if plots is None:
-        return None
+    es = result.event_study
+    if plots is None or not (es["method"] == "callaway_santanna").any():
+        return None  # no figure without estimates (e.g. no period before any training)
     fig = plots.event_study_plot(
         result.event_study, methods=["callaway_santanna"], labels=ctx.labels.prefixed("plot.impact")
     )
@@ -788,6 +789,11 @@ def section_trend(ctx: ReportContext) -> Section:
     section.figures.append(SectionFigure("trend", _figure_png(plot_trend(trend, labels))))
     section.results = {"periods": trend.to_dict(orient="records")}
     return section
+
+
+def _p_value(labels: Labels, p: float) -> str:
+    """A p-value as people read it: three decimals, or ``< 0.001``."""
+    return f"< {labels.number(0.001, 3)}" if p < 0.001 else labels.number(p, 3)
 
 
 def _signed(labels: Labels, x: float, digits: int = 2) -> str:
@@ -1073,9 +1079,9 @@ def section_reliability(ctx: ReportContext) -> Section:
         row = headline.iloc[0]
         text = labels(
             "finding.reliability.sources",
-            estimate=float(row["estimate"]),
-            low=float(row["ci_low"]),
-            high=float(row["ci_high"]),
+            estimate=labels.number(row["estimate"], 3),
+            low=labels.number(row["ci_low"], 3),
+            high=labels.number(row["ci_high"], 3),
             band=labels.code("band", row["band"]),
             ratees=int(row["n_ratees"]),
         )
@@ -1087,7 +1093,7 @@ def section_reliability(ctx: ReportContext) -> Section:
         reasons = [labels.code("reason", r) for r in result.aggregation.get("reasons", [])]
         text = labels(
             f"finding.reliability.citizens_{verdict}",
-            icc2=float(icc2["estimate"].iloc[0]),
+            icc2=labels.number(icc2["estimate"].iloc[0], 3),
             needed=int(math.ceil(icc2["citizens_needed"].iloc[0]))
             if _present(icc2["citizens_needed"].iloc[0]) else "–",
             reasons="; ".join(reasons),
@@ -1099,7 +1105,7 @@ def section_reliability(ctx: ReportContext) -> Section:
         section.paragraphs.append(
             labels(
                 "text.reliability.alpha",
-                alpha=float(pooled_alpha["estimate"].iloc[0]),
+                alpha=labels.number(pooled_alpha["estimate"].iloc[0], 3),
                 band=labels.code("band", pooled_alpha["band"].iloc[0]),
             )
         )

@@ -278,3 +278,14 @@ def test_the_kernel_is_installed_when_missing(tmp_path):
     spec = manager.get_kernel_spec("evalkit")
     assert spec.argv[0] == sys.executable
     assert study_mod.ensure_kernel(prefix=str(tmp_path), manager=manager) == "evalkit"
+
+
+def test_the_first_quarter_has_no_history_and_still_reports(small_study):
+    # no period before any training, one quarter of trend: every section still builds
+    report = rp.build_report(small_study, "2025Q1", language="en", min_cell=5)
+    training = report.section("training")
+    assert training.results["estimate"] is None and training.figures == []
+    assert Labels("en")["text.training.no_estimate"] in training.paragraphs
+    trend = report.results["trend"]["periods"]
+    assert [p["period"] for p in trend] == ["2025Q1"]
+    assert report.results["sections_unavailable"] == []
