@@ -160,15 +160,17 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
 def detect_encoding(data: bytes) -> str:
     """The text encoding of a CSV file's bytes.
 
-    A UTF-8 or UTF-16 byte-order mark decides; otherwise UTF-8 if the bytes decode
-    as UTF-8, else cp1252 (Windows Latin-1, which Excel writes), else Latin-1 (which
-    decodes any byte).
+    The first that decodes every byte: UTF-8 (with its byte-order mark if there is one)
+    or UTF-16 when the file starts with a UTF-16 byte-order mark, else UTF-8, then
+    cp1252 (Windows Latin-1, which Excel writes), then Latin-1 (which decodes any byte).
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return "utf-16"
-    for encoding in ("utf-8", "cp1252"):
+        candidates = ("utf-8-sig", "cp1252")
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        candidates = ("utf-16", "utf-8", "cp1252")
+    else:
+        candidates = ("utf-8", "cp1252")
+    for encoding in candidates:
         try:
             data.decode(encoding)
         except UnicodeDecodeError:

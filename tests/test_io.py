@@ -804,6 +804,8 @@ def test_separator_and_encoding_detection():
     assert detect_encoding(b"\xef\xbb\xbfa") == "utf-8-sig"
     assert detect_encoding("é".encode("cp1252")) == "cp1252"
     assert detect_encoding(b"\x81\x8d") == "latin-1"
+    assert detect_encoding("ab".encode("utf-16")) == "utf-16"
+    assert detect_encoding(b"\xfe\xffab\n") == "cp1252"  # not UTF-16 after all
 
 
 # --------------------------------------------------------------------------------------

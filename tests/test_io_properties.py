@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_io import CLEAN, E1_NIP, rows_of, write_study
 
@@ -161,6 +161,9 @@ def _mutate_file(folder: Path, table: str, how: str, payload: bytes) -> None:
 
 
 @SETTINGS
+@example(table="units", how="prepend_bytes", payload=b"\xfe\xff")  # a false UTF-16 BOM
+@example(table="results", how="append_bytes", payload=b'"unterminated')
+@example(table="behaviour", how="append_bytes", payload=b"\x00\x00")
 @given(
     table=st.sampled_from(list(CLEAN)),
     how=st.sampled_from(["append_bytes", "prepend_bytes", "replace_bytes", "drop_first_column",
