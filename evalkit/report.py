@@ -249,24 +249,42 @@ class SectionTable:
     digits: int = 2
 
     def localised(self, labels: Labels, *, as_text: bool = False) -> pd.DataFrame:
-        """The table with labelled headers and codes (numbers as text when ``as_text``)."""
+        """The table with labelled headers and codes (numbers as text when ``as_text``).
+
+        Codes are labelled through ``codes`` (and columns named after a kind of
+        :data:`evalkit.tables.CODES`); a value holding several codes joined by ``"; "``
+        is labelled code by code. With ``as_text``, numbers are written the language's
+        way: shares (columns ``share``, ``share_*``) as percentages, p- and q-values
+        (``p_val``, ``q_val``, ``q_value``) with three decimals or ``< 0.001``,
+        booleans as yes/no, missing values as ``–``.
+        """
         out = self.frame.copy()
         kinds = {c: c for c in out.columns if c in CODES} | self.codes
         kinds.setdefault("suppressed", "suppressed")
         for column, kind in kinds.items():
             if column in out.columns:
-                out[column] = [labels.code(kind, v) if _present(v) else "" for v in out[column]]
+                out[column] = [_label_codes(labels, kind, v) for v in out[column]]
         if as_text:
             for column in out.columns:
-                s = out[column]
-                if pd.api.types.is_bool_dtype(s):
-                    out[column] = s.map({True: labels["text.yes"], False: labels["text.no"]})
-                elif pd.api.types.is_integer_dtype(s):
-                    out[column] = [labels.integer(v) if _present(v) else "–" for v in s]
-                elif pd.api.types.is_float_dtype(s):
-                    out[column] = [labels.number(v, self.digits) for v in s]
+                out[column] = self._text(labels, column, out[column])
         out.columns = [labels.column(c) for c in out.columns]
         return out
+
+    def _text(self, labels: Labels, column: str, s: pd.Series) -> list[str]:
+        values = s.tolist()
+        present = [v for v in values if _present(v)]
+        if present and all(isinstance(v, (bool, np.bool_)) for v in present):
+            return [(labels["text.yes"] if v else labels["text.no"]) if _present(v) else "–"
+                    for v in values]
+        if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
+            return ["–" if not _present(v) else str(v) for v in values]
+        if column == "share" or column.startswith("share_"):
+            return [labels.percent(v) for v in values]
+        if column in ("p_val", "q_val", "q_value"):
+            return [_p_value(labels, v) if _present(v) else "–" for v in values]
+        if pd.api.types.is_integer_dtype(s):
+            return [labels.integer(v) if _present(v) else "–" for v in values]
+        return [labels.number(v, self.digits) for v in values]
 
     def to_records(self) -> list[dict[str, Any]]:
         """Rows for ``results.json`` (canonical codes, NaN as null)."""
@@ -402,6 +420,15 @@ def build_section(key: str, builder: Callable[[ReportContext], Section], ctx: Re
 # ----------------------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------------------
+def _label_codes(labels: Labels, kind: str, value: Any) -> str:
+    """Label a code, or each code of ``"a; b"``; missing → ``""``."""
+    if not _present(value):
+        return ""
+    if isinstance(value, str) and "; " in value:
+        return "; ".join(labels.code(kind, part) for part in value.split("; ") if part)
+    return labels.code(kind, value)
+
+
 def _present(v: Any) -> bool:
     return not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))
 
@@ -541,7 +568,7 @@ def section_data(ctx: ReportContext) -> Section:
         )
     )
     section.paragraphs.append(labels["text.data.quarantine_file"])
-    section.tables.append(SectionTable("data_files", summary))
+    section.tables.append(SectionTable("data_files", summary, codes={"table": "table"}))
     if len(reasons):
         section.tables.append(SectionTable("data_quarantine", reasons))
     section.findings.append(
@@ -942,7 +969,8 @@ def section_scoring(ctx: ReportContext) -> Section:
         units, "n_scored", ctx.min_cell, values=[*shares, "mean_behaviour", "ok", "violations"]
     )
     section.tables.append(
-        SectionTable("scoring_units", units, codes={"org_predikat": "org_predikat"}, digits=2)
+        SectionTable("scoring_units", units,
+                     codes={"org_predikat": "org_predikat", "violations": "violation"}, digits=2)
     )
     checked = units["ok"].notna()
     violating = units.loc[checked & units["ok"].eq(False), "unit_name"].tolist()

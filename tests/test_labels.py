@@ -124,3 +124,15 @@ def test_every_text_of_the_plot_modules_is_translated(module):
     texts = Labels("id").prefixed(f"plot.{module}")
     predikat = set(CODES["predikat"])  # passed from code.predikat.* by the report
     assert set(defaults) - predikat <= set(texts)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_distribution_rule_and_table_has_a_label(language):
+    from evalkit.rules.permenpanrb_6_2022 import DISTRIBUTION_PATTERN
+    from evalkit.tables import TABLES
+
+    labels = Labels(language)
+    rules = {r.code for rs in DISTRIBUTION_PATTERN.values() for r in rs}
+    assert len(rules) >= 10
+    assert [c for c in rules if f"code.violation.{c}" not in labels] == []
+    assert [t for t in TABLES if f"code.table.{t}" not in labels] == []

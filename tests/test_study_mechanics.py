@@ -161,7 +161,17 @@ def test_localised_table_labels_headers_codes_and_numbers():
     assert list(out.columns) == ["Predikat organisasi", "Pegawai dinilai", "Baik",
                                  "Disembunyikan"]
     assert out.iloc[1].tolist() == ["Istimewa", "3", "–", "sel kecil"]
-    assert out.iloc[0, 2] == "0,50"
+    assert out.iloc[0, 2] == "50,0%"  # shares as percentages
+    t = rp.SectionTable("x", pd.DataFrame({
+        "violations": ["baik_above_max; butuh_perbaikan_or_kurang_missing", None],
+        "ok": [False, None], "q_value": [0.0004, 0.25], "gap": [1.234, float("nan")]}),
+        codes={"violations": "violation"}, digits=1)
+    out = t.localised(Labels("en"), as_text=True)
+    assert out.iloc[0].tolist() == ["Good above 70%; no Needs improvement or Poor", "no",
+                                    "< 0.001", "1.2"]
+    assert out.iloc[1].tolist() == ["", "–", "0.250", "–"]
+    raw = t.localised(Labels("en"))  # for tables.xlsx: numbers stay numbers
+    assert raw["q-value (FDR)"].tolist() == [0.0004, 0.25]
 
 
 # --------------------------------------------------------------------------- outputs
