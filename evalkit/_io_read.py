@@ -319,6 +319,9 @@ def read_parquet(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, l
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise InputError(f"{source.path.name}: cannot be read as Parquet ({exc})") from None
     frame = frame.reset_index(drop=True)
+    for col in frame.columns:  # categories are read as their values
+        if isinstance(frame[col].dtype, pd.CategoricalDtype):
+            frame[col] = frame[col].astype(object)
     header = [str(c) for c in frame.columns]
     frame.columns = range(len(header))
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)

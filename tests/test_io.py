@@ -958,3 +958,19 @@ def test_full_size_export_with_every_rating_twice_and_decimal_commas(tmp_path):
     assert (q["reason"] == "exact duplicate of line " + (q["line"] - n).astype(str)).all()
     pd.testing.assert_frame_equal(study.behaviour, clean.behaviour)
     pd.testing.assert_frame_equal(study.results, clean.results)
+
+
+def test_parquet_with_typed_columns(tmp_path):
+    folder = write_study(tmp_path / "s", skip=("training", "org_rating"))
+    org = _frames()["org_rating"].astype({"predikat": "category"})
+    org["period"] = org["period"].astype("category")
+    org.to_parquet(folder / "org_rating.parquet")
+    training = _frames()["training"]
+    training["start_date"] = pd.to_datetime(training["start_date"])
+    training["hours"] = pd.array([24], dtype="Int64")
+    training.to_parquet(folder / "training.parquet")
+    study = load_study(folder)
+    assert study.quarantine.empty
+    assert study.org_rating["predikat"].tolist() == ["baik", "istimewa", "butuh_perbaikan"]
+    assert study.training["start_date"].tolist() == [pd.Timestamp("2025-01-10")]
+    assert study.training["hours"].tolist() == [24.0]
