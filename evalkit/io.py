@@ -149,6 +149,14 @@ class Study:
         """The data-model tables by name."""
         return {name: getattr(self, name) for name in TABLES}
 
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(frame)}" for name, frame in self.tables().items())
+        source = None if self.source is None else str(self.source)
+        return (
+            f"{type(self).__name__}(source={source!r}, period={self.period!r}, rows: {sizes}, "
+            f"quarantine={len(self.quarantine)})"
+        )
+
 
 # --------------------------------------------------------------------------------------
 # loading

@@ -245,6 +245,15 @@ def test_clean_folder_loads_every_row_with_model_dtypes(clean):
     assert study.training["hours"].tolist() == [24.0]
 
 
+def test_study_shows_itself_compactly(clean):
+    text = repr(load_study(clean, period="2025Q3"))
+    assert text == (
+        f"Study(source={str(clean)!r}, period='2025Q3', rows: units=2, employees=3, "
+        "indicators=2, results=3, behaviour=3, citizen=2, training=1, org_rating=2, "
+        "quarantine=0)"
+    )
+
+
 def test_missing_training_file_gives_an_empty_table_and_a_note(tmp_path):
     folder = write_study(tmp_path / "s", skip=("training",))
     study = load_study(folder)
