@@ -143,7 +143,7 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
             )
         elif found:
             sources[name] = found[0]
-        elif not table.optional and name != "training":
+        elif not table.optional:
             where = ", ".join(f"{name}{e}" for e in EXTENSIONS)
             problems.append(
                 f"{name}: required table is missing: no file {where} in {path}, "

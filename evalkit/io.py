@@ -3,8 +3,9 @@
 A study folder holds one file per table of :data:`evalkit.tables.TABLES`, named after
 it (``employees.csv``, ``employees.xlsx`` or ``employees.parquet``); one ``.xlsx``
 workbook with a sheet per table (sheet names = table names) also works, as a file in
-the folder or passed itself as ``path``. ``training`` is optional; every other table
-is required.
+the folder or passed itself as ``path``. Tables marked ``optional`` in the data model
+(``training``) may be absent (an empty table, noted in the summary); every other
+table is required.
 
 What loading does, and what it promises:
 

@@ -269,6 +269,7 @@ TABLES: dict[str, Table] = {
             ),
             key=("employee_id", "course", "start_date"),
             description="one training attendance",
+            optional=True,
         ),
         Table(
             "org_rating",
