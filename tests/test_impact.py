@@ -537,7 +537,7 @@ def test_simulate_citizen_outcome_shows_no_effect():
 @pytest.mark.parametrize("effect", [0.0, 0.15, 0.3])
 def test_simulate_coverage_many_seeds(effect):
     """20 seeds × 2,000 employees per effect size: at least 15 of 20 CIs cover the truth
-    (P(≤ 14 of 20) = 0.3 % at a true coverage of 95 %, 4 % at 90 %) and the mean
+    (P(≤ 14 of 20) = 0.03 % at a true coverage of 95 %, 1.1 % at 90 %) and the mean
     estimate is within 0.01 of it.
 
     Measured in development (simulate() as of commit ebfae7d): effect 0, seeds 200–219:
