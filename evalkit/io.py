@@ -88,6 +88,7 @@ __all__ = [
     "SUMMARY_COLUMNS",
     "InputError",
     "Study",
+    "format_summary",
     "load_study",
     "select_period",
     "validate_command",
