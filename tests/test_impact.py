@@ -380,6 +380,30 @@ def test_no_trained_employee_gives_nan_and_note():
     assert res.to_json()["estimate"] is None
 
 
+def test_predikat_outcome_uses_codes_1_to_5():
+    s, truth, g, y = _staggered(n=400, effect=0.0, seed=12)
+    codes = ["sangat_kurang", "kurang", "butuh_perbaikan", "baik", "sangat_baik"]
+    beh = s.behaviour
+    level = np.clip(np.round(beh["score"].to_numpy() - 0.5), 1, 5).astype(int)
+    # plant a one-step rise for the trained after training on the predikat only
+    ids = beh["employee_id"].str[1:].astype(int).to_numpy()
+    t_idx = beh["period"].map({p: i for i, p in enumerate(_quarters(8))}).to_numpy()
+    post = t_idx >= g[ids]
+    bumped = np.minimum(level + post, 5)
+    planted = (bumped - level)[post].mean()  # 1 step, less where already sangat_baik
+    level = bumped
+    pred = pd.DataFrame({"period": beh["period"], "employee_id": beh["employee_id"],
+                         "predikat": [codes[k - 1] for k in level]})
+    panel = training_panel(s.behaviour, s.training, s.employees, predikat=pred)
+    assert panel["y_predikat"].between(1, 5).all()
+    res = training_impact(s, outcome="predikat", predikat=pred, n_boot=199)
+    h = res.headline
+    assert h["ci_low"] <= planted <= h["ci_high"] and h["ci_low"] > 0.8
+    bad = pred.assign(predikat="istimewa")
+    with pytest.raises(ValueError, match="istimewa"):
+        training_panel(s.behaviour, s.training, s.employees, predikat=bad)
+
+
 def test_errors_are_for_people():
     s, *_ = _staggered(n=100, seed=1)
     with pytest.raises(ValueError, match="supervisor_behaviour"):
