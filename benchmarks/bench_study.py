@@ -100,9 +100,11 @@ def main(argv: list[str] | None = None) -> None:
     papermill = t["execute_seconds"] - kernel - sum(cells.values())
     accounted = t["load_seconds"] + t["execute_seconds"] + t["render_seconds"] + t["scan_seconds"]
     rest = wall - accounted
-    print(f"\nfrom command to HTML: {wall:.1f} s ({wall / TARGET_SECONDS:.2f} × the "
-          f"{TARGET_SECONDS:.0f} s target); study.html {html / 1e6:.1f} MB; "
-          f"{manifest['counts']['rows_read']:,} input rows; {os.cpu_count()} cores")
+    print(
+        f"\nfrom command to HTML: {wall:.1f} s ({wall / TARGET_SECONDS:.2f} × the "
+        f"{TARGET_SECONDS:.0f} s target); study.html {html / 1e6:.1f} MB; "
+        f"{manifest['counts']['rows_read']:,} input rows; {os.cpu_count()} cores"
+    )
     print(_row("command start-up, kernel check, manifest", rest, wall))
     print(_row("load + validate in the command", t["load_seconds"], wall))
     print(_row("kernel start", kernel, wall))

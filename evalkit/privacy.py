@@ -180,8 +180,9 @@ def pseudonymise(
     series = ids if isinstance(ids, pd.Series) else pd.Series(list(ids), dtype=object)
     missing = series.isna()
     digests = [
-        None if miss else "p" + hmac.new(key, str(v).encode("utf-8"), hashlib.sha256)
-        .hexdigest()[:length]
+        None
+        if miss
+        else "p" + hmac.new(key, str(v).encode("utf-8"), hashlib.sha256).hexdigest()[:length]
         for v, miss in zip(series.tolist(), missing.tolist(), strict=True)
     ]
     out = pd.Series(digests, index=series.index, dtype=object, name=series.name)
@@ -263,8 +264,11 @@ def suppress_small_cells(
         values = [
             c
             for c in table.columns
-            if c not in counts and c not in group and c != marker
-            and pd.api.types.is_numeric_dtype(table[c]) and not pd.api.types.is_bool_dtype(table[c])
+            if c not in counts
+            and c not in group
+            and c != marker
+            and pd.api.types.is_numeric_dtype(table[c])
+            and not pd.api.types.is_bool_dtype(table[c])
         ]
     out = table.copy()
     n = out[counts].apply(pd.to_numeric, errors="coerce")
@@ -519,9 +523,7 @@ def scan_for_identifiers(
             else:
                 texts.append((f"text[{i}]", str(s)))
 
-    rows = [
-        (label, kind, ident) for label, text in texts for kind, ident in index.find(text)
-    ]
+    rows = [(label, kind, ident) for label, text in texts for kind, ident in index.find(text)]
     frame = pd.DataFrame(rows, columns=["source", "kind", "identifier"])
     result = (
         frame.groupby(["source", "kind", "identifier"], sort=True)

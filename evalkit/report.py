@@ -274,8 +274,10 @@ class SectionTable:
         values = s.tolist()
         present = [v for v in values if _present(v)]
         if present and all(isinstance(v, (bool, np.bool_)) for v in present):
-            return [(labels["text.yes"] if v else labels["text.no"]) if _present(v) else "–"
-                    for v in values]
+            return [
+                (labels["text.yes"] if v else labels["text.no"]) if _present(v) else "–"
+                for v in values
+            ]
         if pd.api.types.is_bool_dtype(s) or not pd.api.types.is_numeric_dtype(s):
             return ["–" if not _present(v) else str(v) for v in values]
         if column == "share" or column.startswith("share_"):
@@ -498,8 +500,9 @@ def quarantine_overview(
     """
     by = list(by)
     if quarantine.empty:
-        return pd.DataFrame({**{c: pd.Series([], dtype=object) for c in by},
-                             "rows": pd.Series([], dtype="int64")})
+        return pd.DataFrame(
+            {**{c: pd.Series([], dtype=object) for c in by}, "rows": pd.Series([], dtype="int64")}
+        )
     q = quarantine.assign(file=quarantine["file"].map(lambda f: Path(str(f)).name))
     return (
         q.groupby(by, dropna=False)
@@ -601,11 +604,25 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
     labels = ctx.labels
     clarity = ctx.cached("scoring", lambda: _score(ctx, scoring)).clarity
     table = clarity.merge(_unit_names(ctx.study), on="unit_id", how="left")
-    table = table[
-        ["unit_id", "unit_name", "n_indicators", "n_unclear", "share_unclear",
-         "n_results", "share_results_unclear", "q_val", "cluster"]
-    ].sort_values(["cluster", "share_unclear", "unit_id"], ascending=[False, False, True],
-                  kind="stable").reset_index(drop=True)
+    table = (
+        table[
+            [
+                "unit_id",
+                "unit_name",
+                "n_indicators",
+                "n_unclear",
+                "share_unclear",
+                "n_results",
+                "share_results_unclear",
+                "q_val",
+                "cluster",
+            ]
+        ]
+        .sort_values(
+            ["cluster", "share_unclear", "unit_id"], ascending=[False, False, True], kind="stable"
+        )
+        .reset_index(drop=True)
+    )
     n_ind = int(clarity["n_indicators"].sum())
     n_unclear = int(clarity["n_unclear"].sum())
     clusters = table.loc[table["cluster"].fillna(False).astype(bool), "unit_name"].tolist()
@@ -637,8 +654,9 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
         "results": {
             "n_indicators": n_ind,
             "n_unclear": n_unclear,
-            "units_cluster": table.loc[table["cluster"].fillna(False).astype(bool), "unit_id"]
-            .tolist(),
+            "units_cluster": table.loc[
+                table["cluster"].fillna(False).astype(bool), "unit_id"
+            ].tolist(),
             "units": table.drop(columns="unit_name").to_dict(orient="records"),
         },
     }
@@ -690,12 +708,14 @@ def section_training(ctx: ReportContext) -> Section:
     from .privacy import suppress_small_cells
 
     att = suppress_small_cells(att, "n_treated", ctx.min_cell, secondary=False)
-    section.tables.append(SectionTable("training_att", att, codes={"aggregation": "aggregation"},
-                                       digits=3))
+    section.tables.append(
+        SectionTable("training_att", att, codes={"aggregation": "aggregation"}, digits=3)
+    )
     naive = result.naive[["comparison", "estimate", "ci_low", "ci_high", "n_treated"]].copy()
     naive = suppress_small_cells(naive, "n_treated", ctx.min_cell, secondary=False)
-    section.tables.append(SectionTable("training_naive", naive,
-                                       codes={"comparison": "comparison"}, digits=3))
+    section.tables.append(
+        SectionTable("training_naive", naive, codes={"comparison": "comparison"}, digits=3)
+    )
     section.paragraphs.append(labels["text.training.naive"])
     png = _event_study_png(ctx, result)
     if png is not None:
@@ -901,8 +921,15 @@ def section_methods(ctx: ReportContext) -> Section:
     """Methods and caveats: sources of the rules and statistics, suppression, privacy."""
     labels = ctx.labels
     section = Section(key="methods", title=labels["section.methods.title"])
-    for key in ("rules", "reliability", "comparison", "training", "suppression", "privacy",
-                "synthetic"):
+    for key in (
+        "rules",
+        "reliability",
+        "comparison",
+        "training",
+        "suppression",
+        "privacy",
+        "synthetic",
+    ):
         if key == "synthetic" and not _is_synthetic(ctx.study):
             continue
         section.paragraphs.append(
@@ -962,21 +989,31 @@ def section_scoring(ctx: ReportContext) -> Section:
     units["violations"] = units["unit_id"].map(dist["violations"]).astype(object)
     shares = [f"share_{c}" for c in predikat_codes]
     units = units[
-        ["unit_id", "unit_name", "org_predikat", "n_scored", *shares, "mean_behaviour", "ok",
-         "violations"]
+        [
+            "unit_id",
+            "unit_name",
+            "org_predikat",
+            "n_scored",
+            *shares,
+            "mean_behaviour",
+            "ok",
+            "violations",
+        ]
     ]
     units = suppress_small_cells(
         units, "n_scored", ctx.min_cell, values=[*shares, "mean_behaviour", "ok", "violations"]
     )
     section.tables.append(
-        SectionTable("scoring_units", units,
-                     codes={"org_predikat": "org_predikat", "violations": "violation"}, digits=2)
+        SectionTable(
+            "scoring_units",
+            units,
+            codes={"org_predikat": "org_predikat", "violations": "violation"},
+            digits=2,
+        )
     )
     checked = units["ok"].notna()
     violating = units.loc[checked & units["ok"].eq(False), "unit_name"].tolist()
-    share_good = (
-        float(scored.isin(["sangat_baik", "baik"]).mean()) if total else float("nan")
-    )
+    share_good = float(scored.isin(["sangat_baik", "baik"]).mean()) if total else float("nan")
     finding = labels(
         "finding.scoring",
         employees=total,
@@ -992,8 +1029,18 @@ def section_scoring(ctx: ReportContext) -> Section:
 
     # SKM per unit
     skm = result.skm.merge(names, on="unit_id", how="left")
-    skm = skm[["unit_id", "unit_name", "n", "ikm_converted", "mutu", "kinerja", "n_required",
-               "n_sufficient"]].rename(columns={"n": "n_respondents"})
+    skm = skm[
+        [
+            "unit_id",
+            "unit_name",
+            "n",
+            "ikm_converted",
+            "mutu",
+            "kinerja",
+            "n_required",
+            "n_sufficient",
+        ]
+    ].rename(columns={"n": "n_respondents"})
     skm = suppress_small_cells(
         skm, "n_respondents", ctx.min_cell, values=["ikm_converted", "mutu", "kinerja"]
     )
@@ -1015,8 +1062,10 @@ def section_scoring(ctx: ReportContext) -> Section:
     plots = _optional_plots("plots.scoring", "plot_predikat_distribution", "plot_skm")
     if plots is not None:
         unit_labels = dict(zip(names["unit_id"], names["unit_name"], strict=False))
-        plot_labels = {**labels.prefixed("plot.scoring"),
-                       **{c: labels.code("predikat", c) for c in predikat_codes}}
+        plot_labels = {
+            **labels.prefixed("plot.scoring"),
+            **{c: labels.code("predikat", c) for c in predikat_codes},
+        }
         kept = result.distribution[
             result.distribution["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
         ]
@@ -1038,8 +1087,11 @@ def section_scoring(ctx: ReportContext) -> Section:
         "units": units.drop(columns="unit_name").to_dict(orient="records"),
         "skm": skm.drop(columns="unit_name").to_dict(orient="records"),
     }
-    cols = [c for c in ("employee_id", "unit_id", "hasil", "perilaku", "predikat")
-            if c in result.employees.columns]
+    cols = [
+        c
+        for c in ("employee_id", "unit_id", "hasil", "perilaku", "predikat")
+        if c in result.employees.columns
+    ]
     section.restricted["employee_predikat"] = result.employees[cols].copy()
     return section
 
@@ -1064,9 +1116,7 @@ def section_reliability(ctx: ReportContext) -> Section:
 
     reliability = require("reliability.report", "assess_reliability")
     labels, study = ctx.labels, ctx.study
-    result = ctx.cached(
-        "reliability", lambda: reliability.assess_reliability(study, ctx.period)
-    )
+    result = ctx.cached("reliability", lambda: reliability.assess_reliability(study, ctx.period))
     section = Section(key="reliability", title=labels["section.reliability.title"])
     section.paragraphs.append(labels["text.reliability.intro"])
     names = _unit_names(study)
@@ -1098,8 +1148,11 @@ def section_reliability(ctx: ReportContext) -> Section:
         ["unit_id", "unit_name", "n_citizens", "rwg_j", "mean_reliability", "skm_alpha", "code"]
     ]
     citizen_units = suppress_small_cells(
-        citizen_units, "n_citizens", ctx.min_cell,
-        values=["rwg_j", "mean_reliability", "skm_alpha", "code"], secondary=False,
+        citizen_units,
+        "n_citizens",
+        ctx.min_cell,
+        values=["rwg_j", "mean_reliability", "skm_alpha", "code"],
+        secondary=False,
     )
 
     headline = pooled_sources[pooled_sources["statistic"] == "ICC2"]
@@ -1123,7 +1176,8 @@ def section_reliability(ctx: ReportContext) -> Section:
             f"finding.reliability.citizens_{verdict}",
             icc2=labels.number(icc2["estimate"].iloc[0], 3),
             needed=int(math.ceil(icc2["citizens_needed"].iloc[0]))
-            if _present(icc2["citizens_needed"].iloc[0]) else "–",
+            if _present(icc2["citizens_needed"].iloc[0])
+            else "–",
             reasons="; ".join(reasons),
         )
         section.paragraphs.append(text)
@@ -1139,15 +1193,25 @@ def section_reliability(ctx: ReportContext) -> Section:
         )
     section.paragraphs.append(labels["text.reliability.bands"])
     section.tables += [
-        SectionTable("reliability_raters", raters, codes={"statistic": "statistic",
-                                                           "band": "band"}, digits=3),
-        SectionTable("reliability_sources", pooled_sources,
-                     codes={"statistic": "statistic", "band": "band"}, digits=3),
+        SectionTable(
+            "reliability_raters", raters, codes={"statistic": "statistic", "band": "band"}, digits=3
+        ),
+        SectionTable(
+            "reliability_sources",
+            pooled_sources,
+            codes={"statistic": "statistic", "band": "band"},
+            digits=3,
+        ),
         SectionTable("reliability_sources_units", unit_sources, codes={"band": "band"}, digits=3),
-        SectionTable("reliability_citizens", citizens,
-                     codes={"statistic": "statistic", "code": "reliability_code"}, digits=3),
-        SectionTable("reliability_citizen_units", citizen_units,
-                     codes={"code": "reliability_code"}, digits=3),
+        SectionTable(
+            "reliability_citizens",
+            citizens,
+            codes={"statistic": "statistic", "code": "reliability_code"},
+            digits=3,
+        ),
+        SectionTable(
+            "reliability_citizen_units", citizen_units, codes={"code": "reliability_code"}, digits=3
+        ),
     ]
     section.results = {
         "aggregation": result.aggregation,
@@ -1180,8 +1244,7 @@ def section_comparison(ctx: ReportContext) -> Section:
     off = js.get("offset")
     if off and off.get("estimate") is not None:
         text = labels(
-            "finding.comparison.offset_"
-            + ("higher" if off["estimate"] >= 0 else "lower"),
+            "finding.comparison.offset_" + ("higher" if off["estimate"] >= 0 else "lower"),
             estimate=labels.number(abs(off["estimate"]), 1),
             low=labels.number(off["ci_low"], 1),
             high=labels.number(off["ci_high"], 1),
@@ -1191,16 +1254,39 @@ def section_comparison(ctx: ReportContext) -> Section:
     names = _unit_names(study)
     units = result.units.merge(names, on="unit_id", how="left")
     units = units[
-        ["unit_id", "unit_name", "n_citizen", "n_supervisor", "mean_supervisor", "mean_citizen",
-         "gap", "ci_low", "ci_high", "q_value", "flagged", "direction"]
+        [
+            "unit_id",
+            "unit_name",
+            "n_citizen",
+            "n_supervisor",
+            "mean_supervisor",
+            "mean_citizen",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "q_value",
+            "flagged",
+            "direction",
+        ]
     ]
     units = suppress_small_cells(
-        units, ["n_citizen", "n_supervisor"], ctx.min_cell,
-        values=["mean_supervisor", "mean_citizen", "gap", "ci_low", "ci_high", "q_value",
-                "flagged", "direction"],
+        units,
+        ["n_citizen", "n_supervisor"],
+        ctx.min_cell,
+        values=[
+            "mean_supervisor",
+            "mean_citizen",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "q_value",
+            "flagged",
+            "direction",
+        ],
     )
-    units = units.sort_values(["flagged", "gap"], ascending=[False, False], kind="stable",
-                              na_position="last").reset_index(drop=True)
+    units = units.sort_values(
+        ["flagged", "gap"], ascending=[False, False], kind="stable", na_position="last"
+    ).reset_index(drop=True)
     flagged = units.loc[units["flagged"].eq(True), "unit_name"].tolist()
     text = labels(
         "finding.comparison.flagged" if flagged else "finding.comparison.none_flagged",
@@ -1211,19 +1297,23 @@ def section_comparison(ctx: ReportContext) -> Section:
     section.paragraphs.append(text)
     section.findings.append(text)
     section.paragraphs.append(labels["text.comparison.flag_note"])
-    section.tables.append(SectionTable("comparison_units", units, codes={"direction": "direction_gap"},
-                                       digits=1))
+    section.tables.append(
+        SectionTable("comparison_units", units, codes={"direction": "direction_gap"}, digits=1)
+    )
     agreement = result.agreement[result.agreement["level"] == "unit"][
         ["statistic", "estimate", "ci_low", "ci_high", "p_val", "n_targets"]
     ].reset_index(drop=True)
-    section.tables.append(SectionTable("comparison_agreement", agreement,
-                                       codes={"statistic": "statistic"}, digits=3))
+    section.tables.append(
+        SectionTable("comparison_agreement", agreement, codes={"statistic": "statistic"}, digits=3)
+    )
     plots = _optional_plots("plots.compare", "plot_funnel")
-    shown = result.units[result.units["unit_id"].isin(units.loc[units["suppressed"].isna(),
-                                                                "unit_id"])]
+    shown = result.units[
+        result.units["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
+    ]
     if plots is not None and shown["eligible"].any():
         fig = plots.plot_funnel(
-            shown, names=dict(zip(names["unit_id"], names["unit_name"], strict=False)),
+            shown,
+            names=dict(zip(names["unit_id"], names["unit_name"], strict=False)),
             labels=labels.prefixed("plot.compare"),
         )
         section.figures.append(SectionFigure("comparison_funnel", _figure_png(fig)))

@@ -70,8 +70,20 @@ SHARED_OUTPUTS = (
 #: Files the notebook must have written into ``output_dir``.
 _NOTEBOOK_OUTPUTS = ("results.json", "tables.xlsx", "quarantine.csv")
 _DEPENDENCIES = (
-    "numpy", "pandas", "scipy", "statsmodels", "pingouin", "matplotlib", "seaborn",
-    "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "openpyxl", "pyarrow",
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "pingouin",
+    "matplotlib",
+    "seaborn",
+    "papermill",
+    "nbconvert",
+    "nbformat",
+    "nbclient",
+    "ipykernel",
+    "openpyxl",
+    "pyarrow",
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -169,7 +181,10 @@ def notebook_path() -> Path:
     """The study notebook: ``notebooks/study.ipynb`` of the repository (editable install),
     else the copy shipped inside the package (``evalkit/notebooks/study.ipynb``)."""
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "notebooks" / "study.ipynb", here / "notebooks" / "study.ipynb"):
+    for candidate in (
+        here.parent / "notebooks" / "study.ipynb",
+        here / "notebooks" / "study.ipynb",
+    ):
         if candidate.is_file():
             return candidate
     raise FileNotFoundError(
@@ -184,8 +199,9 @@ def notebook_path() -> Path:
 _REMOTE = (
     re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>", re.I),
     re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.I),
-    re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>",
-               re.I | re.S),
+    re.compile(
+        r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>", re.I | re.S
+    ),
     re.compile(r"<script\b[^>]*text/x-mathjax-config[^>]*>.*?</script>", re.I | re.S),
 )
 
@@ -232,7 +248,8 @@ def notebook_to_html(nb: Any, *, title: str, language: str) -> str:
     for cell in nb.cells:  # warnings and logs are for the analyst, not the reader
         if cell.get("outputs"):
             cell.outputs = [
-                o for o in cell.outputs
+                o
+                for o in cell.outputs
                 if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
             ]
     exporter = HTMLExporter(config=config, template_name="lab")
@@ -281,7 +298,7 @@ def _cell_timing(nb: Any) -> dict[str, Any]:
         cs = parse(meta.get("start_time"))
         if first is None and cs is not None:
             first = cs
-        match = re.match(r"#papermill_description=(\S+)", cell.source)
+        match = re.search(r"#\s*papermill_description=(\S+)", cell.source)
         label = match.group(1) if match else "other"
         cells[label] = round(cells.get(label, 0.0) + float(meta["duration"]), 3)
     kernel = (first - start).total_seconds() if start and first else None
@@ -291,7 +308,9 @@ def _cell_timing(nb: Any) -> dict[str, Any]:
 def _input_files(study: Any, data_dir: Path) -> list[Path]:
     files = [Path(f) for f in (getattr(study, "files", None) or [])]
     if not files:
-        files = [p for p in sorted(data_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")]
+        files = [
+            p for p in sorted(data_dir.rglob("*")) if p.is_file() and not p.name.startswith(".")
+        ]
     return sorted({f.resolve() for f in files})
 
 
@@ -419,9 +438,7 @@ def _run_period(
             )
         t = time.perf_counter()
         labels = Labels(language)
-        html = notebook_to_html(
-            nb, title=labels("text.title", period=period), language=language
-        )
+        html = notebook_to_html(nb, title=labels("text.title", period=period), language=language)
         (tmp / "study.html").write_text(html, encoding="utf-8")
         render_seconds = time.perf_counter() - t
 
@@ -431,8 +448,12 @@ def _run_period(
         scan_seconds = time.perf_counter() - t
         results = json.loads((tmp / "results.json").read_text(encoding="utf-8"))
         manifest = _manifest(
-            study=study, data_dir=data_dir, parameters=parameters, results=results,
-            folder=tmp, started=started,
+            study=study,
+            data_dir=data_dir,
+            parameters=parameters,
+            results=results,
+            folder=tmp,
+            started=started,
             timing={
                 "load_seconds": round(load_seconds, 3),
                 "execute_seconds": round(execute_seconds, 3),
@@ -530,8 +551,14 @@ def run_study(
         try:
             written.append(
                 _run_period(
-                    p, study=study, data_dir=data, out_dir=out, language=language,
-                    min_cell=min_cell, rules=rules, progress=progress,
+                    p,
+                    study=study,
+                    data_dir=data,
+                    out_dir=out,
+                    language=language,
+                    min_cell=min_cell,
+                    rules=rules,
+                    progress=progress,
                     load_seconds=load_seconds,
                 )
             )
@@ -588,8 +615,11 @@ def study_command(
     except StudyError as exc:
         for folder in exc.written:
             print(f"report written: {folder / 'study.html'}")
-        print(f"evalkit study: {len(exc.failures)} period(s) failed; their previous reports "
-              "(if any) are unchanged.\n", file=sys.stderr)
+        print(
+            f"evalkit study: {len(exc.failures)} period(s) failed; their previous reports "
+            "(if any) are unchanged.\n",
+            file=sys.stderr,
+        )
         print(str(exc), file=sys.stderr)
         return 1
     for folder in folders:

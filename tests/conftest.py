@@ -85,8 +85,7 @@ def _report(tmp_path_factory, small_data: Path, language: str) -> Path:
     from evalkit.study import run_study
 
     def build(folder: Path) -> None:
-        run_study(PERIOD, small_data, folder, language=language, min_cell=MIN_CELL,
-                  progress=False)
+        run_study(PERIOD, small_data, folder, language=language, min_cell=MIN_CELL, progress=False)
 
     return _once(tmp_path_factory, f"report-{language}", build) / PERIOD
 

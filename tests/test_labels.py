@@ -36,8 +36,11 @@ def test_files_are_valid_json_without_empty_texts():
 
 def test_templates_take_the_same_values_in_both_languages():
     idc, enc = catalogue("id"), catalogue("en")
-    differ = {k: (_placeholders(idc[k]), _placeholders(enc[k])) for k in idc
-              if _placeholders(idc[k]) != _placeholders(enc[k])}
+    differ = {
+        k: (_placeholders(idc[k]), _placeholders(enc[k]))
+        for k in idc
+        if _placeholders(idc[k]) != _placeholders(enc[k])
+    }
     assert differ == {}
 
 
@@ -52,11 +55,17 @@ def test_the_languages_differ_where_they_should():
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_code_of_the_data_model_has_a_label(language):
     labels = Labels(language)
-    missing = [f"code.{kind}.{code}" for kind, codes in CODES.items() for code in codes
-               if f"code.{kind}.{code}" not in labels]
+    missing = [
+        f"code.{kind}.{code}"
+        for kind, codes in CODES.items()
+        for code in codes
+        if f"code.{kind}.{code}" not in labels
+    ]
     assert missing == []
-    assert labels.code("predikat", "sangat_baik") == {"id": "Sangat Baik",
-                                                      "en": "Outstanding"}[language]
+    assert (
+        labels.code("predikat", "sangat_baik")
+        == {"id": "Sangat Baik", "en": "Outstanding"}[language]
+    )
     assert labels.code("predikat", "new_code") == "new_code"  # shown as itself
     assert labels.code("predikat", None) == ""
 
@@ -81,13 +90,16 @@ def test_numbers_are_written_the_way_each_language_writes_them():
 
 
 def test_templates_format_their_numbers():
-    assert t("text.data.rows", "en", read=1200, files=8, kept=1100, quarantined=100,
-             share="8.3%") == (
+    assert t(
+        "text.data.rows", "en", read=1200, files=8, kept=1100, quarantined=100, share="8.3%"
+    ) == (
         "1,200 rows were read from 8 files: 1,100 were used and 100 quarantined (8.3%) "
         "because they could not be used as they are."
     )
-    assert Labels("id")("finding.trend.ikm", first="2025Q1", last="2025Q4", start=73.4,
-                        end=77.45) == "Tren: IKM seluruh unit 73,40 pada 2025Q1 dan 77,45 pada 2025Q4."
+    assert (
+        Labels("id")("finding.trend.ikm", first="2025Q1", last="2025Q4", start=73.4, end=77.45)
+        == "Tren: IKM seluruh unit 73,40 pada 2025Q1 dan 77,45 pada 2025Q4."
+    )
 
 
 def test_errors_name_the_key_and_the_file():

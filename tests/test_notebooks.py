@@ -52,12 +52,17 @@ def test_papermill_documents_the_study_parameters():
 def test_explore_notebook_runs_on_a_data_folder(small_data, tmp_path):
     out = tmp_path / "explore.ipynb"
     nb = pm.execute_notebook(
-        str(NOTEBOOKS[0]), str(out), parameters={"data_dir": str(small_data)},
-        kernel_name="evalkit", progress_bar=False,
+        str(NOTEBOOKS[0]),
+        str(out),
+        parameters={"data_dir": str(small_data)},
+        kernel_name="evalkit",
+        progress_bar=False,
     )
     text = "\n".join(
         str(o.get("data", {}).get("text/plain", "")) + str(o.get("text", ""))
-        for c in nb.cells if c.cell_type == "code" for o in c.outputs
+        for c in nb.cells
+        if c.cell_type == "code"
+        for o in c.outputs
     )
     assert "2025Q4" in text  # available_periods
     assert "rows_quarantined" in text  # the validation summary

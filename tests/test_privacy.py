@@ -128,10 +128,18 @@ def test_zero_count_discloses_nothing_and_missing_count_is_hidden():
 
 
 def test_any_count_column_below_the_threshold_hides_the_row():
-    t = pd.DataFrame({"n_citizen": [30, 30], "n_supervisor": [2, 9], "gap": [1.0, 2.0],
-                      "flagged": [True, False], "direction": ["higher", "lower"]})
-    out = suppress_small_cells(t, ["n_citizen", "n_supervisor"], 5,
-                               values=["gap", "flagged", "direction"], secondary=False)
+    t = pd.DataFrame(
+        {
+            "n_citizen": [30, 30],
+            "n_supervisor": [2, 9],
+            "gap": [1.0, 2.0],
+            "flagged": [True, False],
+            "direction": ["higher", "lower"],
+        }
+    )
+    out = suppress_small_cells(
+        t, ["n_citizen", "n_supervisor"], 5, values=["gap", "flagged", "direction"], secondary=False
+    )
     assert out["gap"].isna().tolist() == [True, False]
     assert out["flagged"].isna().tolist() == [True, False]
     assert out["flagged"].iloc[1] == False  # noqa: E712 (nullable boolean)
@@ -139,8 +147,9 @@ def test_any_count_column_below_the_threshold_hides_the_row():
 
 
 def test_default_values_are_the_numeric_columns():
-    t = pd.DataFrame({"unit": ["a", "b", "c"], "n": [3, 20, 30], "m": [1, 2, 3],
-                      "ok": [True, True, False]})
+    t = pd.DataFrame(
+        {"unit": ["a", "b", "c"], "n": [3, 20, 30], "m": [1, 2, 3], "ok": [True, True, False]}
+    )
     out = suppress_small_cells(t, "n", 5, secondary=False)
     assert out["m"].isna().tolist() == [True, False, False]
     assert out["ok"].tolist() == [True, True, False]  # booleans only when named
@@ -208,8 +217,9 @@ def test_scan_reads_html_xlsx_and_ignores_embedded_images(tmp_path):
     )
     (tmp_path / "fig.png").write_bytes(b"\x89PNG E00003")
     hits = scan_for_identifiers(tmp_path, study)
-    assert sorted(zip(hits["source"].map(lambda s: s.rsplit("/", 1)[-1]), hits["kind"],
-                      strict=True)) == [("a.html", "name"), ("t.xlsx", "nip")]
+    assert sorted(
+        zip(hits["source"].map(lambda s: s.rsplit("/", 1)[-1]), hits["kind"], strict=True)
+    ) == [("a.html", "name"), ("t.xlsx", "nip")]
     assert hits.attrs["skipped"] == [str(tmp_path / "fig.png")]
 
 
@@ -233,5 +243,4 @@ def test_redacted_quarantine_keeps_what_a_clerk_needs():
     )
     out = redact_quarantine(q, _study())
     assert out["value"].tolist() == [REDACTED, "x", REDACTED, "3,5.2"]
-    assert out[["file", "line", "column", "reason"]].equals(q[["file", "line", "column",
-                                                               "reason"]])
+    assert out[["file", "line", "column", "reason"]].equals(q[["file", "line", "column", "reason"]])

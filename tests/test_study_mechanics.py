@@ -20,8 +20,16 @@ from evalkit.study import StudyError, notebook_to_html, run_study, study_command
 
 # --------------------------------------------------------------------------- periods
 def _periodic(periods: list[str]) -> Study:
-    b = pd.DataFrame({"period": periods, "employee_id": "E1", "rater_id": "E2",
-                      "rater_role": "atasan", "value": "akuntabel", "score": 4})
+    b = pd.DataFrame(
+        {
+            "period": periods,
+            "employee_id": "E1",
+            "rater_id": "E2",
+            "rater_role": "atasan",
+            "value": "akuntabel",
+            "score": 4,
+        }
+    )
     return Study(behaviour=b)
 
 
@@ -39,8 +47,11 @@ def test_periods_latest_all_year_and_quarter():
 
 def test_period_errors_say_what_the_data_hold():
     s = _periodic(["2025Q1", "2025Q2"])
-    with pytest.raises(ValueError, match=r"no data for period 2025Q4: the data hold 2025Q1 … "
-                                         r"2025Q2 \(2 quarters\)"):
+    with pytest.raises(
+        ValueError,
+        match=r"no data for period 2025Q4: the data hold 2025Q1 … "
+        r"2025Q2 \(2 quarters\)",
+    ):
         rp.resolve_periods(s, "2025Q4")
     with pytest.raises(ValueError, match="no data for the year 2023"):
         rp.resolve_periods(s, "2023")
@@ -111,8 +122,13 @@ def test_report_with_sections_not_landed(small_study, monkeypatch):
     r = report.results
     for key in ("scoring", "reliability", "comparison", "training", "trend"):
         assert r[key] == {"available": False}
-    assert r["sections_unavailable"] == ["scoring", "reliability", "comparison", "training",
-                                         "trend"]
+    assert r["sections_unavailable"] == [
+        "scoring",
+        "reliability",
+        "comparison",
+        "training",
+        "trend",
+    ]
     assert r["data"]["rows_read"] == int(small_study.summary["rows_read"].sum())
     html = report._repr_html_()
     assert html.count("This part of the study is not available yet") == 5
@@ -131,12 +147,14 @@ def test_report_with_sections_not_landed(small_study, monkeypatch):
 
 # --------------------------------------------------------------------------- helpers
 def test_supervisor_trend_is_the_mean_of_employee_means():
-    b = pd.DataFrame({
-        "period": ["2025Q1"] * 4 + ["2025Q2"] * 2,
-        "employee_id": ["a", "a", "b", "c", "a", "b"],
-        "rater_role": ["atasan", "atasan", "atasan", "rekan", "atasan", "atasan"],
-        "score": [5, 3, 2, 1, 4, 4],
-    })
+    b = pd.DataFrame(
+        {
+            "period": ["2025Q1"] * 4 + ["2025Q2"] * 2,
+            "employee_id": ["a", "a", "b", "c", "a", "b"],
+            "rater_role": ["atasan", "atasan", "atasan", "rekan", "atasan", "atasan"],
+            "score": [5, 3, 2, 1, 4, 4],
+        }
+    )
     out = rp.supervisor_trend(Study(behaviour=b), ["2025Q1", "2025Q2", "2025Q3"])
     assert out["supervisor_score"].tolist()[:2] == [3.0, 4.0]  # (4 + 2) / 2; peers ignored
     assert pd.isna(out["supervisor_score"].iloc[2])
@@ -146,29 +164,52 @@ def test_supervisor_trend_is_the_mean_of_employee_means():
 def test_to_jsonable_and_sheet_names():
     import numpy as np
 
-    assert rp.to_jsonable({"a": np.int64(3), "b": np.float64("nan"), "c": (1.0 / 3,),
-                           "d": pd.NA, 4: np.bool_(True)}) == {
-        "a": 3, "b": None, "c": [0.3333333333], "d": None, "4": True}
-    assert rp._sheet_name("Penggabungan nilai warga per unit kerja") == "Penggabungan nilai warga per…"
+    assert rp.to_jsonable(
+        {"a": np.int64(3), "b": np.float64("nan"), "c": (1.0 / 3,), "d": pd.NA, 4: np.bool_(True)}
+    ) == {"a": 3, "b": None, "c": [0.3333333333], "d": None, "4": True}
+    assert (
+        rp._sheet_name("Penggabungan nilai warga per unit kerja") == "Penggabungan nilai warga per…"
+    )
     assert rp._sheet_name("a/b: c") == "a b  c"
 
 
 def test_localised_table_labels_headers_codes_and_numbers():
-    t = rp.SectionTable("scoring_units", pd.DataFrame({
-        "org_predikat": ["baik", "istimewa"], "n_scored": [12, 3], "share_baik": [0.5, None],
-        "suppressed": [None, "small_cell"]}), codes={"org_predikat": "org_predikat"})
+    t = rp.SectionTable(
+        "scoring_units",
+        pd.DataFrame(
+            {
+                "org_predikat": ["baik", "istimewa"],
+                "n_scored": [12, 3],
+                "share_baik": [0.5, None],
+                "suppressed": [None, "small_cell"],
+            }
+        ),
+        codes={"org_predikat": "org_predikat"},
+    )
     out = t.localised(Labels("id"), as_text=True)
-    assert list(out.columns) == ["Predikat organisasi", "Pegawai dinilai", "Baik",
-                                 "Disembunyikan"]
+    assert list(out.columns) == ["Predikat organisasi", "Pegawai dinilai", "Baik", "Disembunyikan"]
     assert out.iloc[1].tolist() == ["Istimewa", "3", "–", "sel kecil"]
     assert out.iloc[0, 2] == "50,0%"  # shares as percentages
-    t = rp.SectionTable("x", pd.DataFrame({
-        "violations": ["baik_above_max; butuh_perbaikan_or_kurang_missing", None],
-        "ok": [False, None], "q_value": [0.0004, 0.25], "gap": [1.234, float("nan")]}),
-        codes={"violations": "violation"}, digits=1)
+    t = rp.SectionTable(
+        "x",
+        pd.DataFrame(
+            {
+                "violations": ["baik_above_max; butuh_perbaikan_or_kurang_missing", None],
+                "ok": [False, None],
+                "q_value": [0.0004, 0.25],
+                "gap": [1.234, float("nan")],
+            }
+        ),
+        codes={"violations": "violation"},
+        digits=1,
+    )
     out = t.localised(Labels("en"), as_text=True)
-    assert out.iloc[0].tolist() == ["Good above 70%; no Needs improvement or Poor", "no",
-                                    "< 0.001", "1.2"]
+    assert out.iloc[0].tolist() == [
+        "Good above 70%; no Needs improvement or Poor",
+        "no",
+        "< 0.001",
+        "1.2",
+    ]
     assert out.iloc[1].tolist() == ["", "–", "0.250", "–"]
     raw = t.localised(Labels("en"))  # for tables.xlsx: numbers stay numbers
     assert raw["q-value (FDR)"].tolist() == [0.0004, 0.25]
@@ -195,8 +236,11 @@ def test_html_drops_parameter_cells_code_and_stderr():
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_place_replaces_a_report_only_with_a_complete_one(tmp_path):
@@ -218,18 +262,22 @@ def test_a_failing_period_leaves_the_previous_report_untouched(
     shutil.copytree(report_id, out / report_id.name)
     before = _tree(out / report_id.name)
     failing = tmp_path / "failing.ipynb"
-    nb = new_notebook(metadata={"kernelspec": {"name": "evalkit", "display_name": "x",
-                                               "language": "python"}})
+    nb = new_notebook(
+        metadata={"kernelspec": {"name": "evalkit", "display_name": "x", "language": "python"}}
+    )
     nb.cells = [
-        new_code_cell('period: str = "latest"  # p\noutput_dir: str = ""  # o',
-                      metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            'period: str = "latest"  # p\noutput_dir: str = ""  # o',
+            metadata={"tags": ["parameters"]},
+        ),
         new_code_cell("open(output_dir + '/results.json', 'w').write('{}')"),
         new_code_cell("raise RuntimeError('planted failure in ' + period)"),
     ]
     nbformat.write(nb, failing)
     monkeypatch.setattr(study_mod, "notebook_path", lambda: failing)
-    code = study_command(period=report_id.name, data_dir=small_data, out_dir=out,
-                         language="id", min_cell=5)
+    code = study_command(
+        period=report_id.name, data_dir=small_data, out_dir=out, language="id", min_cell=5
+    )
     assert code == 1
     err = capsys.readouterr().err
     assert "RuntimeError: planted failure in 2025Q4" in err
@@ -265,8 +313,10 @@ def test_unusable_input_and_bad_parameters_exit_2(tmp_path, small_data, capsys):
     assert "the data cannot be used" in capsys.readouterr().err
     assert study_command(period="2031Q1", data_dir=small_data, out_dir=tmp_path / "o") == 2
     assert "no data for period 2031Q1" in capsys.readouterr().err
-    assert study_command(period="latest", data_dir=small_data, out_dir=tmp_path / "o",
-                         language="fr") == 2
+    assert (
+        study_command(period="latest", data_dir=small_data, out_dir=tmp_path / "o", language="fr")
+        == 2
+    )
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
 
 
