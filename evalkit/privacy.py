@@ -541,10 +541,11 @@ def scan_for_identifiers(
 def redact_quarantine(quarantine: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The quarantine table fit for a shared folder.
 
-    ``file, line, column, reason`` are kept (enough for a clerk to find and fix the
-    row); ``value`` is replaced by ``"[restricted]"`` where the column identifies a
-    person (:data:`PERSONAL_COLUMNS`) or the value contains a name, NIP or id of the
-    study. The unredacted table goes to ``restricted/quarantine.csv``.
+    ``file, line, column`` are kept (enough for a clerk to find and fix the row);
+    ``value`` is replaced by ``"[restricted]"`` where the column identifies a person
+    (:data:`PERSONAL_COLUMNS`) or the value contains a name, NIP or id of the study, and
+    so is a ``reason`` that quotes one. The unredacted table goes to
+    ``restricted/quarantine.csv``.
 
     Parameters
     ----------
@@ -568,7 +569,13 @@ def redact_quarantine(quarantine: pd.DataFrame, study: Study) -> pd.DataFrame:
     personal = column.map(
         lambda c: any(part.strip() in PERSONAL_COLUMNS for part in str(c).split(","))
     )
-    has_identifier = values.map(lambda v: bool(v == v and v is not None and index.find(str(v))))
-    redact = personal | has_identifier
+
+    def found(v: Any) -> bool:
+        return v is not None and v == v and bool(index.find(str(v)))
+
+    redact = personal | values.map(found)
     out["value"] = values.where(~redact, REDACTED)
+    if "reason" in out.columns:
+        reasons = out["reason"].astype(object)
+        out["reason"] = reasons.where(~reasons.map(found), REDACTED)
     return out
