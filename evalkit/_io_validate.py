@@ -17,10 +17,12 @@ stage, one record per problem):
 5. references: a required reference (``results.employee_id`` …) must name a kept row
    of its parent table; a parent row that is itself quarantined takes its children
    with it, and the reason says so. An optional reference (``supervisor_id``,
-   ``parent_unit_id``, ``indicators.unit_id``, ``citizen.employee_id``) may be empty;
-   when filled it must name a row of the parent file, kept or quarantined (a
-   quarantined supervisor does not take their staff with them: the staff's own rows are
-   sound).
+   ``parent_unit_id``, ``indicators.unit_id``, ``citizen.employee_id``) never
+   quarantines its row: the row's own data are sound, and quarantining it would take
+   every row that depends on it along (one mistyped ``supervisor_id`` would remove an
+   employee with all their results and ratings). A filled optional reference that
+   names no row of the parent file is listed, with its lines, in the summary's notes;
+   one that names a quarantined row is fine as a reference.
 """
 
 from __future__ import annotations
@@ -346,11 +348,18 @@ def _duplicates(
 
 
 def _references(
-    table: Table, typed: pd.DataFrame, parents: dict[str, Checked], own_ids: pd.Index
-) -> list[Problem]:
-    """Rows whose references do not resolve (see the module docstring); ``own_ids``
-    are the ids of every row of this file (for references within the table)."""
-    out = []
+    table: Table,
+    typed: pd.DataFrame,
+    lines: np.ndarray,
+    parents: dict[str, Checked],
+    own_ids: pd.Index,
+) -> tuple[list[Problem], list[str]]:
+    """Rows whose required references do not resolve, and notes on optional references
+    that name no row of their parent file (those rows are kept; see the module
+    docstring). ``own_ids`` are the ids of every row of this file (for references
+    within the table)."""
+    out: list[Problem] = []
+    notes: list[str] = []
     for c in table.columns:
         if c.references is None:
             continue
@@ -388,10 +397,13 @@ def _references(
         else:
             bad = filled & ~values.isin(all_ids).to_numpy()
             if bad.any():
-                out.append(Problem(
-                    typed.index.to_numpy()[bad], c.name,
-                    f"unknown {c.name}: not in {parent_label} (leave it empty if there is none)"))
-    return out
+                shown = _lines_text(np.sort(lines[typed.index.to_numpy()[bad]]))
+                notes.append(
+                    f"{c.name} names no row of {parent_label} on {int(bad.sum())} row(s) "
+                    f"(line {shown}): rows kept, that link is unusable; correct the id or "
+                    "leave the cell empty"
+                )
+    return out, notes
 
 
 # --------------------------------------------------------------------------------------
@@ -461,11 +473,15 @@ def validate_table(
         lambda t: _values(table, t),
         lambda t: _row_rules(table, t),
         lambda t: _duplicates(table, t, lines),
-        lambda t: _references(table, t, parents, own_ids),
     )
     for stage in stages:
         for problem in stage(typed_full.iloc[np.flatnonzero(~bad)]):
             report(problem)
+    problems, reference_notes = _references(
+        table, typed_full.iloc[np.flatnonzero(~bad)], lines, parents, own_ids
+    )
+    for problem in problems:
+        report(problem)
 
     kept_rows = np.flatnonzero(~bad)
     kept = typed_full.iloc[kept_rows].reset_index(drop=True)
@@ -487,7 +503,7 @@ def validate_table(
         all_ids = pd.Series(lines[has], index=ids[has].to_numpy())
         all_ids = all_ids[~all_ids.index.duplicated(keep="first")]
         kept_ids = pd.Index(kept[key].dropna().unique())
-    notes = list(notes)
+    notes = [*notes, *reference_notes]
     if raw.blank_rows:
         notes.append(f"{raw.blank_rows} empty row(s) skipped")
     return Checked(

@@ -55,9 +55,9 @@ References
     when the parent row is quarantined the child is too ("… quarantined in
     employees.csv (line N); fix that row first"). An optional reference
     (``supervisor_id``, ``parent_unit_id``, ``indicators.unit_id``,
-    ``citizen.employee_id``) may be empty; when filled it must name a row of the parent
-    file, but a quarantined parent does not take the row with it (a supervisor's bad
-    NIP does not remove their staff).
+    ``citizen.employee_id``) never quarantines its row (that would take every dependent
+    row along: a supervisor's bad NIP must not remove their staff); a filled one that
+    names no row of the parent file is listed with its lines in the summary's notes.
 Periods
     Quarters only (``2025Q3`` in any usual spelling); a bare year or quarter 0 or 5 is
     quarantined. ``period=`` then selects a quarter or a year's four quarters.

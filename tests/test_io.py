@@ -458,28 +458,30 @@ def test_exact_duplicates_keep_the_first_and_key_clashes_quarantine_all(tmp_path
 
 def test_unknown_ids_and_optional_references(tmp_path):
     employees = rows_of("employees")
-    employees[3][12] = "E7"  # unknown supervisor (optional, but filled): quarantined
-    employees[2][3] = "U9"  # unknown unit (required)
+    employees[3][12] = "E7"  # unknown supervisor (optional): kept, noted
+    employees[2][3] = "U9"  # unknown unit (required): quarantined
     results = rows_of("results")
     results[1][2] = "I9"  # unknown indicator (E1, line 2)
     citizen = rows_of("citizen")
-    citizen[2][3] = "E8"  # unknown named officer (optional, filled)
+    citizen[2][3] = "E8"  # unknown named officer (optional): kept, noted
     study = load_study(write_study(tmp_path / "s", employees=employees, results=results,
                                    citizen=citizen))
     emp = study.quarantine[study.quarantine["file"] == "employees.csv"]
     assert emp[["line", "column", "value", "reason"]].values.tolist() == [
-        [3, "unit_id", "U9", "unknown unit_id: not in units.csv"],
-        [4, "supervisor_id", "E7",
-         "unknown supervisor_id: not in this file (leave it empty if there is none)"],
-    ]
+        [3, "unit_id", "U9", "unknown unit_id: not in units.csv"]]
+    assert study.employees["employee_id"].tolist() == ["E1", "E3"]
+    assert study.employees["supervisor_id"].tolist()[1] == "E7"
+    notes = study.summary.set_index("table")["notes"]
+    assert ("supervisor_id names no row of this file on 1 row(s) (line 4): rows kept, that "
+            "link is unusable; correct the id or leave the cell empty") in notes["employees"]
+    assert "employee_id names no row of employees.csv on 1 row(s) (line 3)" in notes["citizen"]
     res = study.quarantine[study.quarantine["file"] == "results.csv"]
     assert res[["line", "column", "value"]].values.tolist() == [
-        [2, "indicator_id", "I9"], [3, "employee_id", "E2"], [4, "employee_id", "E2"],
-        [5, "employee_id", "E3"]]
+        [2, "indicator_id", "I9"], [3, "employee_id", "E2"], [4, "employee_id", "E2"]]
     assert res["reason"].iloc[0] == "unknown indicator_id: not in indicators.csv"
-    assert "quarantined in employees.csv (line 4)" in res["reason"].iloc[3]
-    cit = study.quarantine[study.quarantine["file"] == "citizen.csv"]
-    assert cit[["line", "column", "value"]].values.tolist() == [[3, "employee_id", "E8"]]
+    assert res["reason"].iloc[1] == ("employee_id refers to a row that is quarantined in "
+                                     "employees.csv (line 3); fix that row first")
+    assert study.citizen["employee_id"].tolist() == ["E2", "E8"]
     assert_counts_add_up(study)
 
 
