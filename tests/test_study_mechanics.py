@@ -349,3 +349,37 @@ def test_the_first_quarter_has_no_history_and_still_reports(small_study):
     trend = report.results["trend"]["periods"]
     assert [p["period"] for p in trend] == ["2025Q1"]
     assert report.results["sections_unavailable"] == []
+
+
+def test_messy_input_quarantine_is_redacted_in_the_shared_folder(small_data, tmp_path):
+    """Rows the loader quarantines (a NIP that lost digits, a score out of range) are
+    listed in quarantine.csv without the personal values; restricted/ keeps them."""
+    from evalkit.io import load_study
+    from evalkit.privacy import REDACTED, scan_for_identifiers
+
+    messy = tmp_path / "messy"
+    shutil.copytree(small_data, messy)
+    emp = pd.read_csv(messy / "employees.csv", dtype=str, keep_default_na=False)
+    victim = emp.iloc[150].copy()
+    emp.loc[150, "nip"] = victim["nip"][:-3]  # 15 digits: not a NIP
+    emp.to_csv(messy / "employees.csv", index=False)
+    beh = pd.read_csv(messy / "behaviour.csv", dtype=str, keep_default_na=False)
+    beh.loc[3, "score"] = "9"
+    beh.to_csv(messy / "behaviour.csv", index=False)
+
+    study = load_study(messy)
+    assert len(study.quarantine) >= 2
+    report = rp.build_report(study, "latest", language="en", min_cell=5)
+    report.write_outputs(tmp_path / "out")
+    shared = pd.read_csv(tmp_path / "out" / "quarantine.csv", dtype=str)
+    full = pd.read_csv(tmp_path / "out" / "restricted" / "quarantine.csv", dtype=str)
+    assert len(shared) == len(full) == len(study.quarantine)
+    assert (shared.loc[shared["column"] == "nip", "value"] == REDACTED).all()
+    assert victim["nip"][:-3] in set(full["value"])
+    assert (shared.loc[shared["column"] == "score", "value"] == "9").all()
+    # every identifier of the *input* (quarantined people included) is absent
+    everyone = Study(employees=pd.read_csv(small_data / "employees.csv", dtype=str))
+    outputs = [tmp_path / "out" / n for n in ("results.json", "tables.xlsx", "quarantine.csv")]
+    outputs.append(tmp_path / "report.html")
+    outputs[-1].write_text(report._repr_html_(), encoding="utf-8")
+    assert scan_for_identifiers(outputs, everyone).empty
