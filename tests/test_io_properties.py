@@ -12,6 +12,7 @@ non-empty records in the file; every kept row satisfies the data model.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import shutil
 from functools import cache
@@ -192,3 +193,58 @@ def test_bad_files_give_a_study_or_an_input_error_never_a_crash(
         assert len(getattr(study, row.table)) == row.rows_kept
         lines = study.quarantine.loc[study.quarantine["file"] == row.file, "line"]
         assert lines.nunique() == row.rows_quarantined
+
+
+xlsx_cell = st.one_of(
+    st.sampled_from([c for c in MESSY_CELLS if c.isprintable() or c in ("", "\n")]),
+    st.text(st.characters(blacklist_categories=("Cc", "Cs")), max_size=8),
+    st.integers(-10, 10**19),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+    st.booleans(),
+    st.datetimes(min_value=dt.datetime(1900, 1, 1), max_value=dt.datetime(2100, 1, 1)),
+    st.none(),
+)
+
+
+def _is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+@pytest.mark.parametrize("table", ["employees", "behaviour"])
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(data=st.data())
+def test_generated_workbook_cells_of_any_type_are_all_accounted_for(
+    clean_folder, tmp_path, table, data
+):
+    import openpyxl
+
+    header = CLEAN[table][0]
+    width = len(header)
+    valid = rows_of(table)[1:]
+    row = st.one_of(
+        st.lists(xlsx_cell, min_size=width, max_size=width),
+        st.builds(lambda base, pos, value: [*base[:pos], value, *base[pos + 1:]],
+                  st.sampled_from(valid), st.integers(0, width - 1), xlsx_cell),
+    )
+    body = data.draw(st.lists(row, max_size=8))
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = table
+    ws.append(header)
+    for r in body:
+        ws.append(r)
+    folder = tmp_path / "x"
+    folder.mkdir(exist_ok=True)
+    wb.save(folder / "book.xlsx")
+
+    parents = _clean_parents(str(clean_folder))
+    source = find_sources(folder)[0][table]
+    header_read, raw = read_source(source)
+    positions, notes, problems = map_columns(TABLES[table], header_read, source.label)
+    assert not problems
+    checked = validate_table(raw, positions, notes, parents)
+    assert checked.rows_read == sum(1 for r in body if not all(_is_blank(v) for v in r))
+    assert checked.rows_read == len(checked.frame) + checked.rows_quarantined
+    assert (checked.quarantine["file"] == f"book.xlsx:{table}").all()
+    _check_kept_rows_satisfy_the_model(checked.frame, table)
