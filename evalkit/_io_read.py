@@ -188,19 +188,17 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _split_header_line(text: str) -> tuple[str, str, int]:
-    """Separator, header line and the number of lines before the header (Excel's
-    optional ``sep=;`` line)."""
-    first, _, rest = text.partition("\n")
-    first = first.rstrip("\r")
+def _separator_and_skip(text: str) -> tuple[str, int]:
+    """The separator, and the number of lines before the header (1 when the file starts
+    with Excel's ``sep=;`` line, which names the separator)."""
+    first = text.partition("\n")[0].rstrip("\r")
     m = re.fullmatch(r"\s*sep=(.)\s*", first)
     if m:
-        header = rest.partition("\n")[0].rstrip("\r")
-        return m.group(1), header, 1
-    return detect_separator(first), first, 0
+        return m.group(1), 1
+    return detect_separator(first), 0
 
 
-def _read_csv_records(text: str, sep: str, skip: int) -> tuple[pd.DataFrame, list[dict], str]:
+def _read_csv_records(text: str, sep: str, skip: int) -> tuple[pd.DataFrame, list[dict]]:
     """All records of a CSV text as strings (header included, as row 0).
 
     The fast C parser reads well-formed files. A file with a row that has more cells
@@ -219,9 +217,9 @@ def _read_csv_records(text: str, sep: str, skip: int) -> tuple[pd.DataFrame, lis
             skiprows=skip,
             engine="c",
         )
-        return records, [], "c"
+        return records, []
     except pd.errors.EmptyDataError:
-        return pd.DataFrame(), [], "c"
+        return pd.DataFrame(), []
     except pd.errors.ParserError:
         pass
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
@@ -245,7 +243,7 @@ def _read_csv_records(text: str, sep: str, skip: int) -> tuple[pd.DataFrame, lis
             )
             row = []
         kept.append((row + [""] * width)[:width])
-    return pd.DataFrame(kept, columns=range(width), dtype=object), rejected, "python"
+    return pd.DataFrame(kept, columns=range(width), dtype=object), rejected
 
 
 def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict]]:
@@ -255,8 +253,8 @@ def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[
     text = data.decode(encoding)
     if not text.strip():
         return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), []
-    sep, _, skip = _split_header_line(text)
-    records, rejected, _engine = _read_csv_records(text, sep, skip)
+    sep, skip = _separator_and_skip(text)
+    records, rejected = _read_csv_records(text, sep, skip)
     if records.empty and not len(records.columns):
         return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), []
     header = [str(v) for v in records.iloc[0].tolist()]

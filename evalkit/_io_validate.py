@@ -486,7 +486,7 @@ def validate_table(
     kept_rows = np.flatnonzero(~bad)
     kept = typed_full.iloc[kept_rows].reset_index(drop=True)
     quarantine = (
-        pd.concat(records, ignore_index=True) if records else _empty_quarantine()
+        pd.concat(records, ignore_index=True) if records else empty_quarantine()
     )
     if raw.rejected:
         rejected = pd.DataFrame(raw.rejected).assign(file=label)
@@ -518,7 +518,7 @@ def validate_table(
     )
 
 
-def _empty_quarantine() -> pd.DataFrame:
+def empty_quarantine() -> pd.DataFrame:
     return pd.DataFrame({
         "file": pd.Series(dtype=object),
         "line": pd.Series(dtype="int64"),

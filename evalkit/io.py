@@ -80,7 +80,13 @@ import pandas as pd
 
 from ._io_parse import period_quarters
 from ._io_read import InputError, find_sources, read_source
-from ._io_validate import QUARANTINE_COLUMNS, Checked, map_columns, validate_table
+from ._io_validate import (
+    QUARANTINE_COLUMNS,
+    Checked,
+    empty_quarantine,
+    map_columns,
+    validate_table,
+)
 from .tables import TABLES, empty_frame
 
 __all__ = [
@@ -98,18 +104,6 @@ InputError.__module__ = __name__
 
 #: Columns of :attr:`Study.summary`.
 SUMMARY_COLUMNS = ("file", "table", "rows_read", "rows_kept", "rows_quarantined", "notes")
-
-
-def _empty_quarantine() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "file": pd.Series(dtype=object),
-            "line": pd.Series(dtype="int64"),
-            "column": pd.Series(dtype=object),
-            "value": pd.Series(dtype=object),
-            "reason": pd.Series(dtype=object),
-        }
-    )
 
 
 @dataclass
@@ -141,7 +135,7 @@ class Study:
     citizen: pd.DataFrame = field(default_factory=lambda: empty_frame("citizen"))
     training: pd.DataFrame = field(default_factory=lambda: empty_frame("training"))
     org_rating: pd.DataFrame = field(default_factory=lambda: empty_frame("org_rating"))
-    quarantine: pd.DataFrame = field(default_factory=_empty_quarantine)
+    quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     period: str | None = None
     source: str | Path | None = None
@@ -253,7 +247,7 @@ def _validate_all(raws: dict, layouts: dict) -> dict[str, Checked]:
 def _combine_quarantine(checked: dict[str, Checked]) -> pd.DataFrame:
     parts = [c.quarantine for c in checked.values() if len(c.quarantine)]
     if not parts:
-        return _empty_quarantine()
+        return empty_quarantine()
     out = pd.concat(parts, ignore_index=True)
     out["line"] = out["line"].astype("int64")
     return out[list(QUARANTINE_COLUMNS)]
