@@ -383,3 +383,36 @@ def test_messy_input_quarantine_is_redacted_in_the_shared_folder(small_data, tmp
     outputs.append(tmp_path / "report.html")
     outputs[-1].write_text(report._repr_html_(), encoding="utf-8")
     assert scan_for_identifiers(outputs, everyone).empty
+
+
+def test_the_study_refuses_to_publish_an_output_with_a_name(
+    small_data, small_study, tmp_path, monkeypatch
+):
+    from evalkit.study import PrivacyError
+
+    name = small_study.employees["name"].iloc[42]
+    leaky = tmp_path / "leaky.ipynb"
+    nb = new_notebook(
+        metadata={"kernelspec": {"name": "evalkit", "display_name": "x", "language": "python"}}
+    )
+    nb.cells = [
+        new_code_cell('output_dir: str = ""  # o', metadata={"tags": ["parameters"]}),
+        new_code_cell(
+            "import pathlib\n"
+            "import pandas as pd\n"
+            "out = pathlib.Path(output_dir)\n"
+            "(out / 'results.json').write_text('{}')\n"
+            "pd.DataFrame({'a': [1]}).to_excel(out / 'tables.xlsx')\n"
+            "(out / 'quarantine.csv').write_text('file,line,column,value,reason\\n')\n"
+            f"print('Kepala unit: ' + {name.upper()!r})"
+        ),
+    ]
+    nbformat.write(nb, leaky)
+    monkeypatch.setattr(study_mod, "notebook_path", lambda: leaky)
+    with pytest.raises(StudyError) as exc:
+        run_study("2025Q4", small_data, tmp_path / "out", progress=False)
+    error = exc.value.failures[0].error
+    assert isinstance(error, PrivacyError)
+    assert "study.html: 1 name; study.ipynb: 2 name" in str(error)  # output; code + output
+    assert name.split(",")[0] not in str(error)  # the message never repeats the identifier
+    assert list((tmp_path / "out").iterdir()) == []  # nothing published, no temporary folder
