@@ -46,8 +46,12 @@ def _time_load(folder: Path, repeat: int) -> tuple[float, int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="best of N loads (default 3)")
-    parser.add_argument("--large", type=Path, default=None,
-                        help="an existing ten-times folder (default: simulate one)")
+    parser.add_argument(
+        "--large",
+        type=Path,
+        default=None,
+        help="an existing ten-times folder (default: simulate one)",
+    )
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory(prefix="evalkit-bench-io-") as tmp:
@@ -67,8 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             large = _simulate(tmp / "large", employees=10 * n_employees)
 
         rows = []
-        for label, folder, repeat in (("shipped", base, args.repeat),
-                                      ("10x", large, max(1, args.repeat // 2))):
+        for label, folder, repeat in (
+            ("shipped", base, args.repeat),
+            ("10x", large, max(1, args.repeat // 2)),
+        ):
             seconds, n_rows, n_quarantined = _time_load(folder, repeat)
             rows.append((label, n_rows, seconds, n_quarantined))
 
@@ -77,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<10}{n_rows:>12}{seconds:>10.2f}{n_rows / seconds:>12.0f}{n_q:>13}")
     (_, n_small, t_small, _), (_, n_large, t_large, _) = rows
     ratio = (t_large / n_large) / (t_small / n_small)
-    print(f"\ntime per row, 10x / shipped: {ratio:.2f} (linear cost: about 1; "
-          f"rows ratio {n_large / n_small:.1f})")
+    print(
+        f"\ntime per row, 10x / shipped: {ratio:.2f} (linear cost: about 1; "
+        f"rows ratio {n_large / n_small:.1f})"
+    )
     return 0
 
 

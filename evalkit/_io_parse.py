@@ -118,9 +118,7 @@ def _native_mask(s: pd.Series, text_only: bool, kinds: tuple[type, ...]) -> pd.S
         return None
     if s.dtype != object:
         return pd.Series(s.notna().to_numpy(), index=s.index)
-    return s.map(lambda v: isinstance(v, kinds) and not isinstance(v, bool | np.bool_)).astype(
-        bool
-    )
+    return s.map(lambda v: isinstance(v, kinds) and not isinstance(v, bool | np.bool_)).astype(bool)
 
 
 def _reasons(index: pd.Index) -> pd.Series:
@@ -250,9 +248,7 @@ def parse_numbers(
     return values, reasons
 
 
-def finish_numbers(
-    values: pd.Series, reasons: pd.Series, kind: str
-) -> tuple[pd.Series, pd.Series]:
+def finish_numbers(values: pd.Series, reasons: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
     """Reject non-finite numbers, and in whole-number columns fractions and numbers
     too large to hold exactly (beyond 2**53)."""
     v = values.to_numpy(dtype="float64", na_value=np.nan)
@@ -304,9 +300,7 @@ _DMY = re.compile(rf"(?P<d>\d{{1,2}})[-/.](?P<m>\d{{1,2}})[-/.](?P<y>\d{{4}}){_T
 _NAMED = re.compile(r"(?P<d>\d{1,2})[\s-]+(?P<m>[A-Za-z]+)\.?[\s,-]+(?P<y>\d{4})")
 
 REASON_NOT_A_DATE = "not a date (expected YYYY-MM-DD or DD/MM/YYYY, day first)"
-REASON_NUMBER_NOT_DATE = (
-    "a number, not a date: format the cells as dates, or write YYYY-MM-DD"
-)
+REASON_NUMBER_NOT_DATE = "a number, not a date: format the cells as dates, or write YYYY-MM-DD"
 
 
 def parse_dates(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
@@ -320,9 +314,7 @@ def parse_dates(s: pd.Series, text_only: bool) -> tuple[pd.Series, pd.Series]:
     values = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     native = _native_mask(s, text_only, (_dt.date, pd.Timestamp))
     if native is not None and native.any():
-        values[native.to_numpy()] = pd.to_datetime(
-            s[native].map(pd.Timestamp).tolist()
-        ).normalize()
+        values[native.to_numpy()] = pd.to_datetime(s[native].map(pd.Timestamp).tolist()).normalize()
     text = cell_text(s, text_only)
     todo = text.ne("").to_numpy().copy()
     if native is not None:
@@ -438,8 +430,7 @@ def period_quarters(period: str) -> list[str]:
     values, reasons = parse_periods(pd.Series([text]), text_only=True)
     if pd.isna(values.iloc[0]):
         raise ValueError(
-            f"period {period!r}: expected a quarter (2025Q3) or a year (2025); "
-            f"{reasons.iloc[0]}"
+            f"period {period!r}: expected a quarter (2025Q3) or a year (2025); {reasons.iloc[0]}"
         )
     return [values.iloc[0]]
 
@@ -555,22 +546,31 @@ def nip_consistency(frame: pd.DataFrame) -> pd.Series:
         if m.any():
             r[m] = reason
 
-    flag(~pppk & d13.eq("2").to_numpy(),
-         "NIP has the PPPK layout (digit 13 is 2) but employment is pns; correct one of them")
-    flag(pppk & d13.ne("2").to_numpy(),
-         "NIP has the PNS layout (digit 13 is not 2) but employment is pppk; correct one of them")
+    flag(
+        ~pppk & d13.eq("2").to_numpy(),
+        "NIP has the PPPK layout (digit 13 is 2) but employment is pns; correct one of them",
+    )
+    flag(
+        pppk & d13.ne("2").to_numpy(),
+        "NIP has the PNS layout (digit 13 is not 2) but employment is pppk; correct one of them",
+    )
     flag(~sex.isin(["1", "2"]).to_numpy(), "NIP digit 15 (sex) must be 1 (male) or 2 (female)")
-    flag(nip.str[:8].ne(birth).to_numpy(),
-         "NIP digits 1-8 (birth date YYYYMMDD) differ from birth_date; correct whichever "
-         "is wrong")
-    flag(~pppk & nip.str[8:14].ne(start_ym).to_numpy(),
-         "NIP digits 9-14 (TMT CPNS YYYYMM) differ from start_date's year and month; "
-         "correct whichever is wrong")
-    flag(pppk & nip.str[8:12].ne(start_y).to_numpy(),
-         "NIP digits 9-12 (TMT PPPK year) differ from start_date's year; correct whichever "
-         "is wrong")
-    flag(sex.ne(expected_sex).to_numpy(),
-         "NIP digit 15 (sex: 1 male, 2 female) differs from gender; correct whichever is "
-         "wrong")
+    flag(
+        nip.str[:8].ne(birth).to_numpy(),
+        "NIP digits 1-8 (birth date YYYYMMDD) differ from birth_date; correct whichever is wrong",
+    )
+    flag(
+        ~pppk & nip.str[8:14].ne(start_ym).to_numpy(),
+        "NIP digits 9-14 (TMT CPNS YYYYMM) differ from start_date's year and month; "
+        "correct whichever is wrong",
+    )
+    flag(
+        pppk & nip.str[8:12].ne(start_y).to_numpy(),
+        "NIP digits 9-12 (TMT PPPK year) differ from start_date's year; correct whichever is wrong",
+    )
+    flag(
+        sex.ne(expected_sex).to_numpy(),
+        "NIP digit 15 (sex: 1 male, 2 female) differs from gender; correct whichever is wrong",
+    )
     reasons[judged.to_numpy()] = r.to_numpy()
     return reasons

@@ -78,8 +78,9 @@ class Checked:
 # --------------------------------------------------------------------------------------
 
 
-def map_columns(table: Table, header: list[str], label: str) -> tuple[dict[str, int], list[str],
-                                                                       list[str]]:
+def map_columns(
+    table: Table, header: list[str], label: str
+) -> tuple[dict[str, int], list[str], list[str]]:
     """Which file column holds each model column.
 
     Returns
@@ -276,21 +277,30 @@ def _row_rules(table: Table, typed: pd.DataFrame) -> list[Problem]:
     elif table.name == "training":
         bad = (typed["end_date"] < typed["start_date"]).fillna(False).to_numpy(dtype=bool)
         if bad.any():
-            out.append(Problem(typed.index.to_numpy()[bad], "end_date",
-                               "end_date is before start_date"))
+            out.append(
+                Problem(typed.index.to_numpy()[bad], "end_date", "end_date is before start_date")
+            )
     elif table.name == "behaviour":
         same = typed["rater_id"].eq(typed["employee_id"]).fillna(False).to_numpy(dtype=bool)
         diri = typed["rater_role"].eq("diri").fillna(False).to_numpy(dtype=bool)
         bad = diri & ~same
         if bad.any():
-            out.append(Problem(
-                typed.index.to_numpy()[bad], "rater_id",
-                "rater_role is diri (self-rating) but rater_id is not the employee_id"))
+            out.append(
+                Problem(
+                    typed.index.to_numpy()[bad],
+                    "rater_id",
+                    "rater_role is diri (self-rating) but rater_id is not the employee_id",
+                )
+            )
         bad = same & ~diri
         if bad.any():
-            out.append(Problem(
-                typed.index.to_numpy()[bad], "rater_role",
-                "rater_id is the employee_id (a self-rating) but rater_role is not diri"))
+            out.append(
+                Problem(
+                    typed.index.to_numpy()[bad],
+                    "rater_role",
+                    "rater_id is the employee_id (a self-rating) but rater_role is not diri",
+                )
+            )
     return out
 
 
@@ -299,9 +309,7 @@ def _lines_text(lines: np.ndarray) -> str:
     return shown + (", …" if len(lines) > 5 else "")
 
 
-def _duplicates(
-    table: Table, typed: pd.DataFrame, lines: np.ndarray
-) -> list[Problem]:
+def _duplicates(table: Table, typed: pd.DataFrame, lines: np.ndarray) -> list[Problem]:
     """Exact duplicates (later copies) and rows that share a key or NIP but differ."""
     out = []
     cols = table.column_names
@@ -316,7 +324,9 @@ def _duplicates(
         involved[repeats] = typed[repeats].duplicated(subset=cols, keep=False).to_numpy()
         sub = typed[involved]
         gid = sub.groupby(cols, dropna=False, sort=False).ngroup()
-        first_line = pd.Series(lines[sub.index.to_numpy()], index=sub.index).groupby(gid).transform("min")
+        first_line = (
+            pd.Series(lines[sub.index.to_numpy()], index=sub.index).groupby(gid).transform("min")
+        )
         later = exact_later[involved]
         reasons = "exact duplicate of line " + first_line[later].astype("int64").astype("str")
         out.append(Problem(sub.index.to_numpy()[later], "", reasons))
@@ -420,8 +430,10 @@ def _records(raw: RawTable, positions: dict[str, int], problem: Problem) -> pd.D
         cols = [problem.column] if problem.column else []
     cols = [c for c in cols if c in positions]
     if cols:
-        shown = [P.cell_text(raw.frame[positions[c]].iloc[rows], raw.text_only).to_numpy(
-            dtype=object) for c in cols]
+        shown = [
+            P.cell_text(raw.frame[positions[c]].iloc[rows], raw.text_only).to_numpy(dtype=object)
+            for c in cols
+        ]
         value = shown[0]
         for extra in shown[1:]:
             value = value + " | " + extra
@@ -435,13 +447,15 @@ def _records(raw: RawTable, positions: dict[str, int], problem: Problem) -> pd.D
     reasons = problem.reasons
     if isinstance(reasons, pd.Series):
         reasons = reasons.to_numpy(dtype=object)
-    return pd.DataFrame({
-        "file": raw.source.label,
-        "line": raw.lines[rows],
-        "column": problem.column,
-        "value": value,
-        "reason": reasons,
-    })
+    return pd.DataFrame(
+        {
+            "file": raw.source.label,
+            "line": raw.lines[rows],
+            "column": problem.column,
+            "value": value,
+            "reason": reasons,
+        }
+    )
 
 
 def validate_table(
@@ -485,13 +499,10 @@ def validate_table(
 
     kept_rows = np.flatnonzero(~bad)
     kept = typed_full.iloc[kept_rows].reset_index(drop=True)
-    quarantine = (
-        pd.concat(records, ignore_index=True) if records else empty_quarantine()
-    )
+    quarantine = pd.concat(records, ignore_index=True) if records else empty_quarantine()
     if raw.rejected:
         rejected = pd.DataFrame(raw.rejected).assign(file=label)
-        quarantine = pd.concat([quarantine, rejected[list(QUARANTINE_COLUMNS)]],
-                               ignore_index=True)
+        quarantine = pd.concat([quarantine, rejected[list(QUARANTINE_COLUMNS)]], ignore_index=True)
     quarantine = quarantine.sort_values(["line"], kind="stable").reset_index(drop=True)
     quarantine["line"] = quarantine["line"].astype("int64")
     all_ids = pd.Series(dtype="int64")
@@ -519,10 +530,12 @@ def validate_table(
 
 
 def empty_quarantine() -> pd.DataFrame:
-    return pd.DataFrame({
-        "file": pd.Series(dtype=object),
-        "line": pd.Series(dtype="int64"),
-        "column": pd.Series(dtype=object),
-        "value": pd.Series(dtype=object),
-        "reason": pd.Series(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "file": pd.Series(dtype=object),
+            "line": pd.Series(dtype="int64"),
+            "column": pd.Series(dtype=object),
+            "value": pd.Series(dtype=object),
+            "reason": pd.Series(dtype=object),
+        }
+    )

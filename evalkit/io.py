@@ -258,20 +258,27 @@ def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
     for name in TABLES:
         c = checked.get(name)
         if c is None:
-            rows.append({
-                "file": "(absent)", "table": name, "rows_read": 0, "rows_kept": 0,
-                "rows_quarantined": 0,
-                "notes": f"no {name} file (optional table): left empty",
-            })
+            rows.append(
+                {
+                    "file": "(absent)",
+                    "table": name,
+                    "rows_read": 0,
+                    "rows_kept": 0,
+                    "rows_quarantined": 0,
+                    "notes": f"no {name} file (optional table): left empty",
+                }
+            )
             continue
-        rows.append({
-            "file": c.label,
-            "table": name,
-            "rows_read": c.rows_read,
-            "rows_kept": len(c.frame),
-            "rows_quarantined": c.rows_quarantined,
-            "notes": "; ".join(c.notes),
-        })
+        rows.append(
+            {
+                "file": c.label,
+                "table": name,
+                "rows_read": c.rows_read,
+                "rows_kept": len(c.frame),
+                "rows_quarantined": c.rows_quarantined,
+                "notes": "; ".join(c.notes),
+            }
+        )
     out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
     for col in ("rows_read", "rows_kept", "rows_quarantined"):
         out[col] = out[col].astype("int64")
@@ -430,8 +437,9 @@ def validate_command(
             target.parent.mkdir(parents=True, exist_ok=True)
             study.quarantine.to_csv(target, index=False, encoding="utf-8-sig")
         except OSError as exc:
-            print(f"evalkit validate: cannot write {target}: {exc.strerror or exc}",
-                  file=sys.stderr)
+            print(
+                f"evalkit validate: cannot write {target}: {exc.strerror or exc}", file=sys.stderr
+            )
             return 2
         print(f"\nquarantine: {len(study.quarantine)} record(s) written to {target}")
     return 0 if int(study.summary["rows_quarantined"].sum()) == 0 else 1

@@ -37,6 +37,7 @@ E1_NIP = "198703122010121001"  # PNS, born 1987-03-12, TMT 2010-12, male, serial
 E2_NIP = "199001012015032002"  # PNS, born 1990-01-01, TMT 2015-03, female
 E3_NIP = "199202022021212003"  # PPPK, born 1992-02-02, TMT 2021, marker 2, round 1, female
 
+# fmt: off
 CLEAN: dict[str, list[list[str]]] = {
     "units": [
         ["unit_id", "name", "kind", "sector", "parent_unit_id", "service_population"],
@@ -94,6 +95,7 @@ CLEAN: dict[str, list[list[str]]] = {
         ["2025Q2", "U1", "butuh_perbaikan"],
     ],
 }
+# fmt: on
 
 
 def rows_of(table: str) -> list[list[str]]:
@@ -101,8 +103,15 @@ def rows_of(table: str) -> list[list[str]]:
     return [list(r) for r in CLEAN[table]]
 
 
-def write_csv(folder: Path, table: str, rows: list[list[str]], *, sep: str = ",",
-              encoding: str = "utf-8", name: str | None = None) -> Path:
+def write_csv(
+    folder: Path,
+    table: str,
+    rows: list[list[str]],
+    *,
+    sep: str = ",",
+    encoding: str = "utf-8",
+    name: str | None = None,
+) -> Path:
     buf = io.StringIO()
     csv.writer(buf, delimiter=sep, lineterminator="\r\n").writerows(rows)
     path = folder / (name or f"{table}.csv")
@@ -205,9 +214,16 @@ def test_header_normalisation():
 def test_pandera_schema_flags_out_of_range_and_unknown_codes():
     import pandera.errors
 
-    frame = pd.DataFrame({"period": ["2025Q1"] * 2, "employee_id": ["E1", "E2"],
-                          "rater_id": ["E1", "E1"], "rater_role": ["diri", "boss"],
-                          "value": ["loyal", "loyal"], "score": [5, 6]})
+    frame = pd.DataFrame(
+        {
+            "period": ["2025Q1"] * 2,
+            "employee_id": ["E1", "E2"],
+            "rater_id": ["E1", "E1"],
+            "rater_role": ["diri", "boss"],
+            "value": ["loyal", "loyal"],
+            "score": [5, 6],
+        }
+    )
     with pytest.raises(pandera.errors.SchemaErrors) as info:
         pandera_schema("behaviour").validate(frame, lazy=True)
     cases = info.value.failure_cases
@@ -365,14 +381,22 @@ def test_excel_mangled_nip_is_quarantined_with_a_fix_and_takes_its_rows_along(tm
     assert "re-export the column as text" in reason
     assert "E2" not in set(study.employees["employee_id"])
     # E2's results (lines 3, 4), behaviour as ratee (2, 3) and the citizen rating naming E2
-    assert quarantine_of(study, "results.csv") == [(3, "employee_id", "E2"),
-                                                   (4, "employee_id", "E2")]
+    assert quarantine_of(study, "results.csv") == [
+        (3, "employee_id", "E2"),
+        (4, "employee_id", "E2"),
+    ]
     # (line 3 is E2's self-rating: both of its references fail)
     assert [x[:2] for x in quarantine_of(study, "behaviour.csv")] == [
-        (2, "employee_id"), (3, "employee_id"), (3, "rater_id"), (4, "employee_id")]
+        (2, "employee_id"),
+        (3, "employee_id"),
+        (3, "rater_id"),
+        (4, "employee_id"),
+    ]
     res = q[q["file"] == "results.csv"]["reason"].iloc[0]
-    assert res == ("employee_id refers to a row that is quarantined in employees.csv "
-                   "(line 3); fix that row first")
+    assert res == (
+        "employee_id refers to a row that is quarantined in employees.csv "
+        "(line 3); fix that row first"
+    )
     # an optional reference to a quarantined employee: the citizen response is kept
     assert study.citizen["response_id"].tolist() == ["R1", "R2"]
     assert study.citizen["employee_id"].iloc[0] == "E2"
@@ -443,12 +467,18 @@ def test_exact_duplicates_keep_the_first_and_key_clashes_quarantine_all(tmp_path
     study = load_study(write_study(tmp_path / "s", behaviour=rows))
     q = study.quarantine[study.quarantine["file"] == "behaviour.csv"]
     assert q[["line", "reason"]].values.tolist() == [
-        [4, "period, employee_id, rater_id, value also on line 8 with other values; keep the "
-            "one correct row"],
+        [
+            4,
+            "period, employee_id, rater_id, value also on line 8 with other values; keep the "
+            "one correct row",
+        ],
         [6, "exact duplicate of line 2"],
         [7, "exact duplicate of line 2"],
-        [8, "period, employee_id, rater_id, value also on line 4 with other values; keep the "
-            "one correct row"],
+        [
+            8,
+            "period, employee_id, rater_id, value also on line 4 with other values; keep the "
+            "one correct row",
+        ],
     ]
     assert q["column"].iloc[0] == "period, employee_id, rater_id, value"
     assert q["value"].iloc[0] == "2025Q3 | E2 | E3 | akuntabel"
@@ -464,23 +494,32 @@ def test_unknown_ids_and_optional_references(tmp_path):
     results[1][2] = "I9"  # unknown indicator (E1, line 2)
     citizen = rows_of("citizen")
     citizen[2][3] = "E8"  # unknown named officer (optional): kept, noted
-    study = load_study(write_study(tmp_path / "s", employees=employees, results=results,
-                                   citizen=citizen))
+    study = load_study(
+        write_study(tmp_path / "s", employees=employees, results=results, citizen=citizen)
+    )
     emp = study.quarantine[study.quarantine["file"] == "employees.csv"]
     assert emp[["line", "column", "value", "reason"]].values.tolist() == [
-        [3, "unit_id", "U9", "unknown unit_id: not in units.csv"]]
+        [3, "unit_id", "U9", "unknown unit_id: not in units.csv"]
+    ]
     assert study.employees["employee_id"].tolist() == ["E1", "E3"]
     assert study.employees["supervisor_id"].tolist()[1] == "E7"
     notes = study.summary.set_index("table")["notes"]
-    assert ("supervisor_id names no row of this file on 1 row(s) (line 4): rows kept, that "
-            "link is unusable; correct the id or leave the cell empty") in notes["employees"]
+    assert (
+        "supervisor_id names no row of this file on 1 row(s) (line 4): rows kept, that "
+        "link is unusable; correct the id or leave the cell empty"
+    ) in notes["employees"]
     assert "employee_id names no row of employees.csv on 1 row(s) (line 3)" in notes["citizen"]
     res = study.quarantine[study.quarantine["file"] == "results.csv"]
     assert res[["line", "column", "value"]].values.tolist() == [
-        [2, "indicator_id", "I9"], [3, "employee_id", "E2"], [4, "employee_id", "E2"]]
+        [2, "indicator_id", "I9"],
+        [3, "employee_id", "E2"],
+        [4, "employee_id", "E2"],
+    ]
     assert res["reason"].iloc[0] == "unknown indicator_id: not in indicators.csv"
-    assert res["reason"].iloc[1] == ("employee_id refers to a row that is quarantined in "
-                                     "employees.csv (line 3); fix that row first")
+    assert res["reason"].iloc[1] == (
+        "employee_id refers to a row that is quarantined in "
+        "employees.csv (line 3); fix that row first"
+    )
     assert study.citizen["employee_id"].tolist() == ["E2", "E8"]
     assert_counts_add_up(study)
 
@@ -538,8 +577,12 @@ def test_bad_periods_missing_values_and_unknown_labels(tmp_path):
     study = load_study(write_study(tmp_path / "s", results=results, org_rating=org))
     res = study.quarantine[study.quarantine["file"] == "results.csv"]
     assert res[["line", "column", "value", "reason"]].values.tolist() == [
-        [2, "period", "2025Q5", "quarter 5 does not exist: a year has quarters 1 to 4 "
-                                "(e.g. 2025Q3)"],
+        [
+            2,
+            "period",
+            "2025Q5",
+            "quarter 5 does not exist: a year has quarters 1 to 4 (e.g. 2025Q3)",
+        ],
         [3, "period", "2025", P.REASON_PERIOD_YEAR],
         [4, "period", "kemarin", P.REASON_PERIOD],
         [5, "employee_id", "", "missing value: employee_id is required"],
@@ -563,7 +606,8 @@ def test_a_row_with_several_bad_cells_has_one_record_per_cell(tmp_path):
     study = load_study(write_study(tmp_path / "t", results=results))
     res = study.quarantine[study.quarantine["file"] == "results.csv"]
     assert res[["line", "column", "reason"]].values.tolist() == [
-        [2, "realization", "below the minimum 0"]]
+        [2, "realization", "below the minimum 0"]
+    ]
 
 
 def test_training_end_before_start_and_self_rating_rules(tmp_path):
@@ -574,15 +618,21 @@ def test_training_end_before_start_and_self_rating_rules(tmp_path):
     behaviour[3][3] = "diri"  # E3 rating E2 as self
     study = load_study(write_study(tmp_path / "s", training=training, behaviour=behaviour))
     assert quarantine_of(study, "training.csv") == [(2, "end_date", "2025-01-09")]
-    assert quarantine_of(study, "behaviour.csv") == [(3, "rater_role", "rekan"),
-                                                      (4, "rater_id", "E3")]
+    assert quarantine_of(study, "behaviour.csv") == [
+        (3, "rater_role", "rekan"),
+        (4, "rater_id", "E3"),
+    ]
 
 
 def test_blank_lines_are_skipped_and_line_numbers_stay_those_of_the_spreadsheet(tmp_path):
     folder = write_study(tmp_path / "s")
     rows = rows_of("behaviour")
-    text = ("\r\n".join(",".join(r) for r in rows[:3]) + "\r\n\r\n,,,,,\r\n"
-            + "\r\n".join(",".join(r) for r in rows[3:]) + "\r\n")
+    text = (
+        "\r\n".join(",".join(r) for r in rows[:3])
+        + "\r\n\r\n,,,,,\r\n"
+        + "\r\n".join(",".join(r) for r in rows[3:])
+        + "\r\n"
+    )
     text = text.replace("E2,E3,rekan,akuntabel,3", "E2,E3,rekan,akuntabel,9")
     (folder / "behaviour.csv").write_text(text, encoding="utf-8")
     study = load_study(folder)
@@ -611,8 +661,7 @@ def test_a_row_with_too_many_cells_is_quarantined_with_its_line(tmp_path):
     (folder / "org_rating.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     study = load_study(folder)
     q = study.quarantine[study.quarantine["file"] == "org_rating.csv"]
-    assert q[["line", "column", "value"]].values.tolist() == [
-        [3, "", "2025Q3,U2,baik,sekali"]]
+    assert q[["line", "column", "value"]].values.tolist() == [[3, "", "2025Q3,U2,baik,sekali"]]
     assert "put that value in double quotes" in q["reason"].iloc[0]
     assert study.org_rating["period"].tolist() == ["2025Q3", "2025Q2", "2025Q4"]
     assert_counts_add_up(study)
@@ -640,7 +689,8 @@ def test_missing_required_file_and_table_stored_twice(tmp_path):
         load_study(folder)
     write_csv(folder, "behaviour", rows_of("behaviour"))
     pd.DataFrame(rows_of("units")[1:], columns=rows_of("units")[0]).to_parquet(
-        folder / "units.parquet")
+        folder / "units.parquet"
+    )
     with pytest.raises(InputError, match=r"units\.csv, units\.parquet"):
         load_study(folder)
 
@@ -727,8 +777,12 @@ def test_single_table_xlsx_and_parquet_files(tmp_path):
     assert quarantine_of(study, "employees.xlsx") == [(3, "nip", "1.99001E+17")]
     # E2's ratings (lines 2-4) went with E2
     assert quarantine_of(study, "behaviour.parquet") == [
-        (2, "employee_id", "E2"), (3, "employee_id", "E2"), (3, "rater_id", "E2"),
-        (4, "employee_id", "E2"), (5, "score", "9")]
+        (2, "employee_id", "E2"),
+        (3, "employee_id", "E2"),
+        (3, "rater_id", "E2"),
+        (4, "employee_id", "E2"),
+        (5, "score", "9"),
+    ]
     assert study.behaviour.empty
     assert study.behaviour["score"].dtype == "Int64"
     assert_counts_add_up(study)
@@ -755,8 +809,9 @@ def _numbers(cells: list[str], kind: str, decimal=None):
 
 
 def test_number_rules_int_columns_read_a_three_digit_group_as_thousands():
-    values, reasons = _numbers(["1.250", "1,250", "4.0", "4,0", "1.250.000", "12 500", "4.5"],
-                               "int")
+    values, reasons = _numbers(
+        ["1.250", "1,250", "4.0", "4,0", "1.250.000", "12 500", "4.5"], "int"
+    )
     assert values[:6] == [1250.0, 1250.0, 4.0, 4.0, 1250000.0, 12500.0]
     assert np.isnan(values[6]) and reasons[6] == P.REASON_NOT_WHOLE
 
@@ -778,20 +833,51 @@ def test_number_rules_reject_what_is_not_a_number():
 
 
 def test_dates_in_usual_spellings():
-    cells = pd.Series(["1987-03-12", "12/03/1987", "12-03-1987", "12.03.1987",
-                       "12 Maret 1987", "12 Mar 1987", "1987/03/12 00:00:00", "31/02/2020",
-                       "03/25/2020", "43831", ""], dtype="str")
+    cells = pd.Series(
+        [
+            "1987-03-12",
+            "12/03/1987",
+            "12-03-1987",
+            "12.03.1987",
+            "12 Maret 1987",
+            "12 Mar 1987",
+            "1987/03/12 00:00:00",
+            "31/02/2020",
+            "03/25/2020",
+            "43831",
+            "",
+        ],
+        dtype="str",
+    )
     values, reasons = P.parse_dates(cells, text_only=True)
     assert values[:7].tolist() == [pd.Timestamp("1987-03-12")] * 7
     assert values[7:].isna().all()
-    assert _plain(reasons)[7:] == [P.REASON_NOT_A_DATE, P.REASON_NOT_A_DATE,
-                                    P.REASON_NUMBER_NOT_DATE, None]
+    assert _plain(reasons)[7:] == [
+        P.REASON_NOT_A_DATE,
+        P.REASON_NOT_A_DATE,
+        P.REASON_NUMBER_NOT_DATE,
+        None,
+    ]
 
 
 def test_periods_in_usual_spellings():
-    cells = pd.Series(["2025Q3", "2025-Q3", "2025 Q3", "Q3 2025", "2025/Q3", "q3-2025",
-                       "TW3 2025", "Triwulan III 2025", "2025 q4", "2025Q0", "Q5 2025", ""],
-                      dtype="str")
+    cells = pd.Series(
+        [
+            "2025Q3",
+            "2025-Q3",
+            "2025 Q3",
+            "Q3 2025",
+            "2025/Q3",
+            "q3-2025",
+            "TW3 2025",
+            "Triwulan III 2025",
+            "2025 q4",
+            "2025Q0",
+            "Q5 2025",
+            "",
+        ],
+        dtype="str",
+    )
     values, reasons = P.parse_periods(cells, text_only=True)
     assert values.tolist()[:9] == ["2025Q3"] * 8 + ["2025Q4"]
     assert _plain(values)[9:] == [None, None, None]
@@ -878,7 +964,9 @@ def test_validate_exit_1_prints_reasons_and_writes_the_quarantine(tmp_path, caps
     assert "2 row(s)  score: outside the allowed range 1 to 5" in out
     written = pd.read_csv(target, dtype=str)
     assert written[["file", "line", "column", "value"]].values.tolist() == [
-        ["behaviour.csv", "2", "score", "7"], ["behaviour.csv", "3", "score", "8"]]
+        ["behaviour.csv", "2", "score", "7"],
+        ["behaviour.csv", "3", "score", "8"],
+    ]
     assert target.read_bytes().startswith(b"\xef\xbb\xbf")  # Excel reads it right
 
 
@@ -928,8 +1016,7 @@ def test_workbook_blank_rows_keep_spreadsheet_line_numbers(tmp_path):
     ws["A6"], ws["B6"], ws["C6"] = "2025Q1", "U1", "Sangat Luar Biasa"
     wb.save(folder / "ratings.xlsx")
     study = load_study(folder)
-    assert quarantine_of(study, "ratings.xlsx:Org Rating") == [(6, "predikat",
-                                                               "Sangat Luar Biasa")]
+    assert quarantine_of(study, "ratings.xlsx:Org Rating") == [(6, "predikat", "Sangat Luar Biasa")]
     row = study.summary.set_index("table").loc["org_rating"]
     assert (row["rows_read"], row["rows_kept"]) == (3, 2)
     assert "2 empty row(s) skipped" in row["notes"]
@@ -941,8 +1028,13 @@ def test_public_names_resolve_from_the_package():
     assert ek.InputError is InputError
     assert issubclass(ek.InputError, Exception)
     assert ek.Study is ek.io.Study
-    assert set(ek.io.__all__) >= {"Study", "InputError", "load_study", "select_period",
-                                  "validate_command"}
+    assert set(ek.io.__all__) >= {
+        "Study",
+        "InputError",
+        "load_study",
+        "select_period",
+        "validate_command",
+    }
 
 
 @pytest.mark.slow

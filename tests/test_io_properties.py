@@ -35,6 +35,7 @@ SETTINGS = settings(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 
+# fmt: off
 MESSY_CELLS = [
     "", " ", "E1", "E2", "E3", "E9", " E2 ", "U1", "U2", "U9", "I1", "I9",
     "2025Q3", "2025 Q3", "Q2 2025", "2025Q5", "2025", "TW3 2025",
@@ -44,6 +45,7 @@ MESSY_CELLS = [
     "1.98703E+17", E1_NIP, "198703122010121000", "1987-03-12", "12/03/1987", "31/02/2020",
     '"', "'", ";", ",", "\t", "\n", "\r\n", "é", "\ufeff", "sep=;", "NaN", "None", "#N/A",
 ]
+# fmt: on
 cell = st.one_of(st.sampled_from(MESSY_CELLS), st.text(max_size=10))
 
 
@@ -63,10 +65,7 @@ def _nonblank_records(data: bytes, encoding: str, sep: str) -> int:
     if text.startswith("\ufeff"):
         text = text[1:]
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[1:]
-    return sum(
-        1 for r in records
-        if any(c.replace("\u00a0", " ").strip() for c in r)
-    )
+    return sum(1 for r in records if any(c.replace("\u00a0", " ").strip() for c in r))
 
 
 @cache
@@ -100,8 +99,11 @@ def _check_kept_rows_satisfy_the_model(frame: pd.DataFrame, table: str) -> None:
 
 @pytest.mark.parametrize("table", ["employees", "results", "behaviour", "citizen", "training"])
 @SETTINGS
-@given(data=st.data(), sep=st.sampled_from([",", ";", "\t"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]))
+@given(
+    data=st.data(),
+    sep=st.sampled_from([",", ";", "\t"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+)
 def test_generated_bad_rows_never_crash_and_are_all_accounted_for(
     clean_folder, tmp_path, table, data, sep, encoding
 ):
@@ -110,11 +112,14 @@ def test_generated_bad_rows_never_crash_and_are_all_accounted_for(
     valid = rows_of(table)[1:]
     messy_row = st.lists(cell, min_size=max(0, width - 2), max_size=width + 2)
     mutated_row = st.builds(
-        lambda base, pos, value: [*base[:pos], value, *base[pos + 1:]],
-        st.sampled_from(valid), st.integers(0, width - 1), cell,
+        lambda base, pos, value: [*base[:pos], value, *base[pos + 1 :]],
+        st.sampled_from(valid),
+        st.integers(0, width - 1),
+        cell,
     )
-    body = data.draw(st.lists(st.one_of(messy_row, mutated_row, st.sampled_from(valid)),
-                              max_size=12))
+    body = data.draw(
+        st.lists(st.one_of(messy_row, mutated_row, st.sampled_from(valid)), max_size=12)
+    )
     raw_bytes = _encode(_csv_text([header, *body], sep), encoding)
     folder = tmp_path / "t"
     folder.mkdir(exist_ok=True)
@@ -128,8 +133,7 @@ def test_generated_bad_rows_never_crash_and_are_all_accounted_for(
     assert not problems
     checked = validate_table(raw, positions, notes, parents)
 
-    expected = _nonblank_records(raw_bytes, "utf-8-sig" if encoding != "cp1252" else encoding,
-                                 sep)
+    expected = _nonblank_records(raw_bytes, "utf-8-sig" if encoding != "cp1252" else encoding, sep)
     assert checked.rows_read == expected
     assert checked.rows_read == len(checked.frame) + checked.rows_quarantined
     q = checked.quarantine
@@ -167,10 +171,21 @@ def _mutate_file(folder: Path, table: str, how: str, payload: bytes) -> None:
 @example(table="behaviour", how="append_bytes", payload=b"\x00\x00")
 @given(
     table=st.sampled_from(list(CLEAN)),
-    how=st.sampled_from(["append_bytes", "prepend_bytes", "replace_bytes", "drop_first_column",
-                         "rename_header", "header_only", "as_xlsx_and_csv"]),
-    payload=st.binary(max_size=40) | st.sampled_from(
-        [b"\xef\xbb\xbf", b"\x00\x00", b";;;\r\n", b'"unterminated', b"\xff\xfe", b"\r\n\r\n"]),
+    how=st.sampled_from(
+        [
+            "append_bytes",
+            "prepend_bytes",
+            "replace_bytes",
+            "drop_first_column",
+            "rename_header",
+            "header_only",
+            "as_xlsx_and_csv",
+        ]
+    ),
+    payload=st.binary(max_size=40)
+    | st.sampled_from(
+        [b"\xef\xbb\xbf", b"\x00\x00", b";;;\r\n", b'"unterminated', b"\xff\xfe", b"\r\n\r\n"]
+    ),
 )
 def test_bad_files_give_a_study_or_an_input_error_never_a_crash(
     clean_folder, tmp_path, table, how, payload
@@ -211,8 +226,11 @@ def _is_blank(value: object) -> bool:
 
 
 @pytest.mark.parametrize("table", ["employees", "behaviour"])
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_generated_workbook_cells_of_any_type_are_all_accounted_for(
     clean_folder, tmp_path, table, data
@@ -224,8 +242,12 @@ def test_generated_workbook_cells_of_any_type_are_all_accounted_for(
     valid = rows_of(table)[1:]
     row = st.one_of(
         st.lists(xlsx_cell, min_size=width, max_size=width),
-        st.builds(lambda base, pos, value: [*base[:pos], value, *base[pos + 1:]],
-                  st.sampled_from(valid), st.integers(0, width - 1), xlsx_cell),
+        st.builds(
+            lambda base, pos, value: [*base[:pos], value, *base[pos + 1 :]],
+            st.sampled_from(valid),
+            st.integers(0, width - 1),
+            xlsx_cell,
+        ),
     )
     body = data.draw(st.lists(row, max_size=8))
     wb = openpyxl.Workbook()
