@@ -37,10 +37,10 @@ def _data_dir(tmp: Path) -> Path:
     shipped = ROOT / "data" / "tanjungselor"
     if (shipped / "employees.csv").exists():
         return shipped
-    from evalkit.simulate import simulate
+    import evalkit as ek
 
     print("data/tanjungselor is missing: simulating it with the shipped defaults")
-    simulate(out=tmp / "tanjungselor")
+    ek.simulate(out=tmp / "tanjungselor")
     return tmp / "tanjungselor"
 
 

@@ -1390,6 +1390,7 @@ class PeriodReport:
 
     @property
     def labels(self) -> Labels:
+        """The labels of the report's language."""
         return Labels(self.language)
 
     @property

@@ -68,9 +68,9 @@ def _once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[
 @pytest.fixture(scope="session")
 def small_data(tmp_path_factory) -> Path:
     """A small simulated data folder (written by ``evalkit.simulate``)."""
-    from evalkit.simulate import simulate
+    import evalkit as ek  # the public function (importing the submodule could shadow it)
 
-    return _once(tmp_path_factory, "small-data", lambda f: simulate(out=f, **SMALL))
+    return _once(tmp_path_factory, "small-data", lambda f: ek.simulate(out=f, **SMALL))
 
 
 @pytest.fixture(scope="session")
