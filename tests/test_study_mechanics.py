@@ -416,3 +416,26 @@ def test_the_study_refuses_to_publish_an_output_with_a_name(
     assert "study.html: 1 name; study.ipynb: 2 name" in str(error)  # output; code + output
     assert name.split(",")[0] not in str(error)  # the message never repeats the identifier
     assert list((tmp_path / "out").iterdir()) == []  # nothing published, no temporary folder
+
+
+def test_the_command_line_reaches_study_command(tmp_path, capsys):
+    from evalkit.cli import main
+
+    (tmp_path / "empty").mkdir()
+    code = main(
+        [
+            "study",
+            "--period",
+            "latest",
+            "--data",
+            str(tmp_path / "empty"),
+            "--out",
+            str(tmp_path / "o"),
+            "--language",
+            "en",
+            "--min-cell",
+            "7",
+        ]
+    )
+    assert code == 2
+    assert "required table is missing" in capsys.readouterr().err
