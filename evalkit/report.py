@@ -880,37 +880,45 @@ def _scoring_trend(ctx: ReportContext, quarters: list[str]) -> pd.DataFrame | No
     return pd.DataFrame(rows)
 
 
-def plot_trend(trend: pd.DataFrame, labels: Labels, ax=None) -> Figure:
-    """Mean supervisor behaviour score per quarter (and the citizen IKM, scaled, when
-    present) as lines.
+def plot_trend(trend: pd.DataFrame, labels: Labels) -> Figure:
+    """Mean supervisor behaviour score per quarter and, when present, the citizens' IKM
+    below it on its own axis (two panels sharing the quarters).
 
     Parameters
     ----------
     trend : DataFrame
-        ``period``, ``supervisor_score`` and optionally ``ikm`` (0–100).
+        ``period``, ``supervisor_score`` and optionally ``ikm`` (25–100); masked
+        (suppressed) quarters are NaN and leave a gap.
     labels : Labels
         Axis labels and title.
-    ax : matplotlib Axes, optional
-        Where to draw.
 
     Returns
     -------
     matplotlib.figure.Figure
-    """
-    from .plots import new_axes
 
-    fig, ax = new_axes(ax)
+    Examples
+    --------
+    >>> t = pd.DataFrame({"period": ["2025Q1", "2025Q2"], "supervisor_score": [3.7, 3.9],
+    ...                   "ikm": [72.5, 75.1]})
+    >>> len(plot_trend(t, Labels("en")).axes)
+    2
+    """
+    from matplotlib.figure import Figure
+
+    from .plots import DPI
+
+    has_ikm = "ikm" in trend.columns and trend["ikm"].notna().any()
+    fig = Figure(figsize=(7.0, 5.5 if has_ikm else 3.5), dpi=DPI, layout="constrained")
+    axes = fig.subplots(2 if has_ikm else 1, 1, sharex=True, squeeze=False)[:, 0]
     x = np.arange(len(trend))
-    ax.plot(x, trend["supervisor_score"], marker="o", label=labels.column("supervisor_score"))
-    ax.set_ylabel(labels.column("supervisor_score"))
-    ax.set_xticks(x, trend["period"].astype(str), rotation=45, ha="right")
-    ax.set_xlabel(labels.column("period"))
-    if "ikm" in trend.columns and trend["ikm"].notna().any():
-        ax2 = ax.twinx()
-        ax2.plot(x, trend["ikm"], marker="s", color="C1", label=labels.column("ikm"))
-        ax2.set_ylabel(labels.column("ikm"))
-        ax2.grid(False)
-    ax.set_title(labels["figure.trend"])
+    series = [("supervisor_score", "C0", "o")] + ([("ikm", "C1", "s")] if has_ikm else [])
+    for ax, (column, colour, marker) in zip(axes, series, strict=True):
+        ax.plot(x, trend[column].astype(float), marker=marker, color=colour)
+        ax.set_ylabel(labels.column(column))
+        ax.grid(alpha=0.3)
+    axes[-1].set_xticks(x, trend["period"].astype(str), rotation=45, ha="right")
+    axes[-1].set_xlabel(labels.column("period"))
+    fig.suptitle(labels["figure.trend"])
     return fig
 
 

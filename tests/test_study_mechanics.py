@@ -439,3 +439,15 @@ def test_the_command_line_reaches_study_command(tmp_path, capsys):
     )
     assert code == 2
     assert "required table is missing" in capsys.readouterr().err
+
+
+def test_trend_figure_has_a_panel_per_measure():
+    t = pd.DataFrame({"period": ["2025Q1", "2025Q2"], "supervisor_score": [3.7, float("nan")]})
+    fig = rp.plot_trend(t, Labels("en"))
+    assert len(fig.axes) == 1 and fig.axes[0].get_ylabel() == "Supervisor behaviour score (1–5)"
+    fig = rp.plot_trend(t.assign(ikm=[72.5, 75.1]), Labels("id"))
+    assert [ax.get_ylabel() for ax in fig.axes] == [
+        "Nilai perilaku dari atasan (1–5)",
+        "IKM (25–100)",
+    ]
+    assert fig.get_suptitle() == "Nilai perilaku dari atasan dan IKM per triwulan"
