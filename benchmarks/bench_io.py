@@ -22,7 +22,7 @@ SHIPPED = Path(__file__).resolve().parent.parent / "data" / "tanjungselor"
 
 
 def _simulate(out: Path, employees: int | None = None) -> Path:
-    from evalkit.simulate import simulate
+    from evalkit.simulation import simulate
 
     options = {} if employees is None else {"employees": employees}
     simulate(out=out, **options)

@@ -29,7 +29,8 @@ _EXPORTS: dict[str, str] = {
     "load_study": "io",
     "select_period": "io",
     # synthetic data
-    "simulate": "simulate",
+    "simulate": "simulation",
+    "SimulatedStudy": "simulation",
     # scoring (PermenPANRB 6/2022, PP 46/2011, PP 30/2019, SKM 14/2017)
     "hasil_rating": "scoring",
     "perilaku_rating": "scoring",

@@ -3,7 +3,7 @@
 The lists mix name traditions that are common in Kabupaten Bulungan (Bulungan and
 Tidung Malay, Dayak Kenyah and Kayan, Bugis, Banjar, Javanese, Toraja and Christian
 given names). Every full name is a random combination of a given name and one or two
-further names, so the people of :func:`evalkit.simulate.simulate` are invented, never
+further names, so the people of :func:`evalkit.simulate` are invented, never
 real persons.
 """
 

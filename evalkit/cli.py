@@ -4,7 +4,7 @@ Three subcommands, each a thin layer over a library function:
 
 ``evalkit study``     run the period study (:func:`evalkit.study.study_command`)
 ``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`)
-``evalkit simulate``  write a synthetic data set (:func:`evalkit.simulate.simulate`)
+``evalkit simulate``  write a synthetic data set (:func:`evalkit.simulate`)
 
 The library never imports this module.
 """
@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return validate_command(args.data, quarantine=args.quarantine, period=args.period)
     if args.command == "simulate":
-        from .simulate import simulate
+        from .simulation import simulate
 
         options = {
             k: v

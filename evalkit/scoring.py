@@ -1298,7 +1298,7 @@ def score_study(
     Parameters
     ----------
     study
-        A :class:`evalkit.io.Study` (or :func:`evalkit.simulate.simulate`'s result).
+        A :class:`evalkit.io.Study` (or :func:`evalkit.simulate`'s result).
     period
         A quarter (``"2025Q3"``) or a year (``"2025"``: the year's rows and its
         quarters pooled; how the annual predikat follows from periodic ones is

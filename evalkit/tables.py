@@ -7,7 +7,7 @@ labels shown to people come from :mod:`evalkit.labels`.
 
 This module is the single place where columns, types, keys, allowed values and
 ranges are declared. :mod:`evalkit.io` validates input against it,
-:mod:`evalkit.simulate` writes data that follow it, and the analysis modules read
+:mod:`evalkit.simulation` writes data that follow it, and the analysis modules read
 the column names from here.
 """
 
@@ -287,7 +287,7 @@ TABLES: dict[str, Table] = {
 
 
 #: pandas dtype of each ``Column.dtype`` in a loaded :class:`evalkit.io.Study` and in
-#: :func:`evalkit.simulate.simulate`'s tables. Ids, codes, NIPs and periods are strings
+#: :func:`evalkit.simulate`'s tables. Ids, codes, NIPs and periods are strings
 #: (NIPs keep their leading digits), optional integers are nullable, dates are
 #: ``datetime64[ns]``.
 PANDAS_DTYPES: dict[str, str] = {

@@ -1,7 +1,7 @@
 """Training impact (evalkit.impact): hand-computed DiD, planted truths, honesty checks.
 
 The estimator tests use a small data-generating process written here (``_staggered``),
-so that they do not depend on :mod:`evalkit.simulate`; the planted-truth tests on
+so that they do not depend on :mod:`evalkit.simulation`; the planted-truth tests on
 ``simulate()`` come at the end.
 """
 
@@ -504,7 +504,7 @@ _SIMS: dict[tuple[int, float, int], object] = {}
 
 def _sim(seed: int, effect: float, employees: int = 800):
     """simulate() is deterministic; cache it across the tests of this module."""
-    from evalkit.simulate import simulate
+    from evalkit.simulation import simulate
 
     key = (seed, effect, employees)
     if key not in _SIMS:
@@ -573,7 +573,7 @@ def test_simulate_coverage_many_seeds(effect):
     about +0.002, ``truth["training_twfe_estimand"]``), not the estimator's; on the
     module's own DGP (150 replications) coverage is 0.94 and the pre-trend test rejects
     at 6.7 % (5 % nominal)."""
-    from evalkit.simulate import simulate
+    from evalkit.simulation import simulate
 
     est, cover = [], []
     for seed in range(200, 220):

@@ -994,7 +994,7 @@ def test_validate_through_the_command_line(clean, capsys):
 
 
 def test_simulator_output_validates_cleanly(tmp_path):
-    simulate = pytest.importorskip("evalkit.simulate").simulate
+    simulate = pytest.importorskip("evalkit.simulation").simulate
     simulate(out=tmp_path / "sim", employees=200, periods="2025Q1:2025Q2")
     study = load_study(tmp_path / "sim")
     assert study.quarantine.empty, study.quarantine.head(20).to_string()
@@ -1042,7 +1042,7 @@ def test_full_size_export_with_every_rating_twice_and_decimal_commas(tmp_path):
     """The simulator's default data set, re-exported the messy way: behaviour.csv holds
     every row twice (a copy pasted below itself), results.csv is semicolon-separated
     with decimal commas and a BOM. Nothing is lost and every copy is named."""
-    simulate = pytest.importorskip("evalkit.simulate").simulate
+    simulate = pytest.importorskip("evalkit.simulation").simulate
     folder = tmp_path / "sim"
     simulate(out=folder)
     clean = load_study(folder)

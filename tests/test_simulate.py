@@ -1,4 +1,4 @@
-"""Tests of the synthetic Tanjung Selor data set (evalkit.simulate).
+"""Tests of the synthetic Tanjung Selor data set (evalkit.simulation).
 
 What is checked: the data follow the data model (columns, dtypes, codes, ranges, keys,
 foreign keys); NIPs are valid and consistent with the employee; the same arguments give
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from evalkit.io import Study, load_study
-from evalkit.simulate import DEFAULT_SEED, SimulatedStudy, simulate
+from evalkit.simulation import DEFAULT_SEED, SimulatedStudy, simulate
 from evalkit.tables import CODES, PANDAS_DTYPES, TABLES
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"

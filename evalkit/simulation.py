@@ -75,8 +75,6 @@ employee and quarter effects recovers ``training_effect``.
 from __future__ import annotations
 
 import json
-import sys
-import types
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import partial
@@ -1317,19 +1315,3 @@ def _write_study(study: SimulatedStudy, out: Path, rng: np.random.Generator) -> 
 def _readme(study: SimulatedStudy) -> str:
     """The data dictionary written next to the data."""
     return sd.readme(study, IMPERFECTIONS)
-
-
-# --------------------------------------------------------------------------------------
-# ``ek.simulate`` must stay callable whatever the import order: importing the submodule
-# ``evalkit.simulate`` (the CLI, ``from evalkit.simulate import ...``) makes Python bind
-# the package attribute ``evalkit.simulate`` to this module, shadowing the function that
-# ``evalkit.__getattr__`` would return. A module that calls :func:`simulate` when called
-# keeps ``ek.simulate(...)`` working either way.
-
-
-class _CallableModule(types.ModuleType):
-    def __call__(self, *args: Any, **kwargs: Any) -> SimulatedStudy:
-        return simulate(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
