@@ -178,19 +178,19 @@ def ensure_kernel(name: str = KERNEL_NAME, *, prefix: str | None = None, manager
 
 
 def notebook_path() -> Path:
-    """The study notebook: ``notebooks/study.ipynb`` of the repository (editable install),
-    else the copy shipped inside the package (``evalkit/notebooks/study.ipynb``)."""
-    here = Path(__file__).resolve().parent
-    for candidate in (
-        here.parent / "notebooks" / "study.ipynb",
-        here / "notebooks" / "study.ipynb",
-    ):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError(
-        f"the study notebook is missing: looked for {here.parent / 'notebooks' / 'study.ipynb'} "
-        f"and {here / 'notebooks' / 'study.ipynb'}; reinstall evalkit"
-    )
+    """The study notebook, ``notebooks/study.ipynb`` of the checkout.
+
+    evalkit is installed from its repository in development mode (``pip install -e .``,
+    as ``make`` and ``environment.yml`` do), so the notebook that a researcher edits in
+    JupyterLab is the one the command runs.
+    """
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "study.ipynb"
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"the study notebook {path} is missing: evalkit runs from its repository "
+            "checkout, installed with `pip install -e .` (see README.md)"
+        )
+    return path
 
 
 # <script>/<link> elements that would reach the network: a remote src/href, or an inline

@@ -49,6 +49,7 @@ def test_results_json_has_the_key_numbers(report_id, small_study, run_params):
 def test_results_json_numbers_come_from_the_analysis_functions(report_id, small_study):
     import evalkit as ek
     from evalkit.reliability.report import assess_reliability
+    from evalkit.report import comparison_window
     from evalkit.scoring import score_study
 
     r = _json(report_id)
@@ -57,7 +58,9 @@ def test_results_json_numbers_come_from_the_analysis_functions(report_id, small_
     training = ek.training_impact(small_study, PERIOD).to_json()
     assert r["training"]["estimate"] == pytest.approx(training["estimate"], rel=1e-9)
     assert r["training"]["n_treated"] == training["n_treated"]
-    comparison = ek.compare_sources(small_study, PERIOD).to_json()
+    window = comparison_window(small_study, PERIOD)
+    assert len(window) == 4 and window[-1] == PERIOD  # a trailing year of quarters
+    comparison = ek.compare_sources(small_study, window).to_json()
     assert r["comparison"]["offset"]["estimate"] == pytest.approx(
         comparison["offset"]["estimate"], rel=1e-9
     )
