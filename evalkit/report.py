@@ -641,8 +641,10 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
         )
         .reset_index(drop=True)
     )
-    n_ind = int(clarity["n_indicators"].sum())
-    n_unclear = int(clarity["n_unclear"].sum())
+    # in SKP results: an indicator is counted once per result that relies on it (the
+    # same catalogue indicator serves many units, so indicator counts per unit overlap)
+    n_ind = int(clarity["n_results"].sum())
+    n_unclear = int(clarity["n_results_unclear"].sum())
     clusters = table.loc[table["cluster"].fillna(False).astype(bool), "unit_name"].tolist()
     paragraphs = [labels["text.data.clarity_intro"]]
     finding = labels(
@@ -657,9 +659,12 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
         paragraphs.append(labels("text.data.clarity_clusters", units=", ".join(clusters)))
     figures = []
     plots = _optional_plots("plots.scoring", "plot_indicator_clarity")
-    if plots is not None and len(clarity):
+    # the figure shows the units with any unclear indicator (the table lists all units)
+    shown = clarity[clarity["n_unclear"] > 0]
+    if plots is not None and len(shown):
         fig = plots.plot_indicator_clarity(
-            clarity,
+            shown,
+            overall=n_unclear / n_ind if n_ind else None,
             names=dict(zip(table["unit_id"], table["unit_name"], strict=False)),
             labels=labels.prefixed("plot.scoring"),
         )
@@ -670,8 +675,8 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any] | None:
         "tables": [SectionTable("clarity_units", table)],
         "findings": [finding],
         "results": {
-            "n_indicators": n_ind,
-            "n_unclear": n_unclear,
+            "n_results": n_ind,
+            "n_results_unclear": n_unclear,
             "units_cluster": table.loc[
                 table["cluster"].fillna(False).astype(bool), "unit_id"
             ].tolist(),
@@ -975,6 +980,27 @@ def _is_synthetic(study: Study) -> bool:
 # ----------------------------------------------------------------------------------------
 # scoring, reliability, comparison (filled as the analysis modules land)
 # ----------------------------------------------------------------------------------------
+def violation_counts(violations: pd.Series) -> pd.Series:
+    """Units per broken rule of the distribution pattern, most frequent first.
+
+    ``violations`` holds :func:`evalkit.check_distribution`'s ``"; "``-joined codes, one
+    string per unit (missing or empty: none)."""
+    codes = violations.dropna().astype(str).str.split(";").explode().str.strip()
+    codes = codes[codes.ne("")]
+    counts = codes.value_counts()
+    return counts.iloc[np.lexsort((counts.index.to_numpy(), -counts.to_numpy()))]
+
+
+def _violation_counts(units: pd.DataFrame, labels: Labels) -> str:
+    """The broken rules in words with their unit counts (the unit names are in the table:
+    a list of eighty names helps nobody)."""
+    counts = violation_counts(units["violations"])
+    return "; ".join(
+        labels("text.scoring.violation_count", rule=labels.code("violation", code), units=n)
+        for code, n in counts.items()
+    )
+
+
 def section_scoring(ctx: ReportContext) -> Section:
     """Scoring and the predikat distribution against the pattern for the unit's
     organisational predikat, and the SKM index per unit (:func:`evalkit.scoring.score_study`).
@@ -1050,7 +1076,9 @@ def section_scoring(ctx: ReportContext) -> Section:
     section.paragraphs.append(finding)
     section.findings.append(finding)
     if violating:
-        section.paragraphs.append(labels("text.scoring.violating", units=", ".join(violating)))
+        section.paragraphs.append(
+            labels("text.scoring.violating", rules=_violation_counts(units, labels))
+        )
     section.paragraphs.append(labels("text.scoring.pattern_note"))
 
     # SKM per unit
@@ -1251,6 +1279,27 @@ def section_reliability(ctx: ReportContext) -> Section:
     return section
 
 
+def _comparison_meaning(agreement: pd.DataFrame, labels: Labels) -> list[str]:
+    """Where citizens and supervisors agree in ranking units, and what a low correlation
+    does and does not mean (methods.md §1: sources correlate only .2–.35)."""
+    rho = agreement[(agreement["level"] == "unit") & (agreement["statistic"] == "spearman_rho")]
+    out = []
+    if len(rho) and pd.notna(rho["estimate"].iloc[0]):
+        r = rho.iloc[0]
+        consistent = pd.notna(r["ci_low"]) and r["ci_low"] > 0
+        out.append(
+            labels(
+                "text.comparison." + ("consistent" if consistent else "not_consistent"),
+                rho=labels.number(r["estimate"], 2),
+                low=labels.number(r["ci_low"], 2),
+                high=labels.number(r["ci_high"], 2),
+                units=int(r["n_targets"]),
+            )
+        )
+    out.append(labels["text.comparison.low_correlation_normal"])
+    return out
+
+
 def section_comparison(ctx: ReportContext) -> Section:
     """Citizens versus supervisors per unit (:func:`evalkit.compare.compare_sources`).
 
@@ -1281,6 +1330,7 @@ def section_comparison(ctx: ReportContext) -> Section:
         )
         section.paragraphs.append(text)
         section.findings.append(text)
+    section.paragraphs.extend(_comparison_meaning(result.agreement, labels))
     names = _unit_names(study)
     units = result.units.merge(names, on="unit_id", how="left")
     units = units[

@@ -212,6 +212,7 @@ def plot_indicator_clarity(
     unit: str = "unit_id",
     names: Mapping[str, str] | None = None,
     labels: Mapping[str, str] | None = None,
+    overall: float | None = None,
     ax=None,
 ) -> Figure:
     """Share of unclear indicators per unit, clusters highlighted.
@@ -225,6 +226,9 @@ def plot_indicator_clarity(
     unit, names, labels, ax
         As for :func:`plot_predikat_distribution`; label keys ``clarity_title``,
         ``clarity_xlabel``, ``clarity_xlabel_results``, ``cluster``, ``overall``.
+    overall
+        The share over all units for the dashed line, when ``clarity`` holds only some
+        units (default: computed from ``clarity``).
 
     Returns
     -------
@@ -256,8 +260,10 @@ def plot_indicator_clarity(
     values = df[share].to_numpy(dtype=float)
     ax.barh(y, values, color=colours, height=0.6)
     total = df[n].sum()
-    if total > 0:
-        ax.axvline(df[k].sum() / total, color="black", linestyle="--", linewidth=1)
+    if overall is None and total > 0:
+        overall = df[k].sum() / total
+    if overall is not None:
+        ax.axvline(overall, color="black", linestyle="--", linewidth=1)
     ax.set_yticks(y, ticks)
     top = np.nanmax(values) if np.isfinite(values).any() else 0.0
     ax.set_xlim(0, min(1.0, max(0.1, 1.15 * top)))
