@@ -15,6 +15,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# CI (CI=true) replays the same hypothesis examples on every run, so a red build always
+# means a change broke something; developers' runs keep exploring new examples (and
+# keep any failure they find in .hypothesis/ until it is fixed).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 #: Pseudonym key of the test session (exported so that the notebook kernels inherit it;
 #: no key file is ever created in the user's configuration by the tests).

@@ -297,6 +297,16 @@ def test_accepts_nullable_integer_and_categorical_ids(sf):
     assert res.set_index("statistic").at["ICC3", "estimate"] == pytest.approx(0.714840714840715)
 
 
+def test_average_measure_form_at_a_vanishing_denominator_is_nan_not_huge():
+    """Found by hypothesis: ICC2 = -1 = -1/(k-1) for k = 2, so ICC2k = -inf in exact
+    arithmetic; pingouin 0.7 returns -1.2e16 from the rounding noise."""
+    df = long_from_wide([[1, 1], [2, 1], [1, 2]])
+    est = ek.icc(df, "target", "judge", "score").set_index("statistic")["estimate"]
+    assert est["ICC2"] == pytest.approx(-1.0, abs=1e-12)
+    assert np.isnan(est["ICC2k"])
+    assert est["ICC1k"] == pytest.approx(-1.0) and est["ICC3k"] == pytest.approx(-2.0)
+
+
 @pytest.mark.parametrize("name", ["icc", "kendall_w", "cronbach_alpha", "rwg", "icc_aggregation"])
 def test_docstring_examples_run(name):
     """Each public function's Examples section runs and prints what it says."""
@@ -346,9 +356,12 @@ def test_property_grouped_equals_per_group(df):
         k = alone["n_raters"].iloc[0]
         for single, average in (("ICC1", "ICC1k"), ("ICC2", "ICC2k"), ("ICC3", "ICC3k")):
             r = est[single]
-            if np.isfinite(r):
-                with np.errstate(divide="ignore"):  # r = -1/(k-1) steps up to -inf
-                    stepped_up = k * r / (1 + (k - 1) * r)
+            if np.isfinite(r) and abs(1 + (k - 1) * r) < 1e-9:
+                # r at its bound -1/(k-1): the step-up divides by zero, so it is undefined
+                # (found by hypothesis: pingouin returns -1.2e16 here)
+                assert np.isnan(est[average])
+            elif np.isfinite(r):
+                stepped_up = k * r / (1 + (k - 1) * r)
                 assert est[average] == pytest.approx(stepped_up, rel=1e-9)
                 if single != "ICC2":
                     assert r >= -1 / (k - 1) - 1e-12

@@ -105,7 +105,8 @@ def icc(
     and their k-forms; McGraw & Wong (1996) with Satterthwaite df for ICC2; ICC2k as set by
     ``ci``. Groups where ICC is not estimable (fewer than two complete targets or two
     raters) get NaN with a warning; when all ratings in a group are equal the ICCs are
-    0/0 and are returned as NaN. The sums of squares are accumulated per group with
+    0/0 and are returned as NaN, and so is a form whose denominator vanishes (an
+    average-measure form when its single-measure form sits at the bound −1/(k−1)). The sums of squares are accumulated per group with
     :func:`numpy.bincount`: time and memory are linear in the number of ratings.
 
     Which form to report: ICC1 when each target has its own raters; ICC2 (absolute
@@ -221,12 +222,19 @@ def _icc_from_ss(n, k, ssr, ssc, ssw, sse, alpha, ci):
         msw = ssw / (n * (k - 1))
         mse = sse / ((n - 1) * (k - 1))
 
-        icc1 = (msr - msw) / (msr + (k - 1) * msw)
-        icc2 = (msr - mse) / (msr + (k - 1) * mse + k * (msc - mse) / n)
-        icc3 = (msr - mse) / (msr + (k - 1) * mse)
-        icc1k = (msr - msw) / msr
-        icc2k = (msr - mse) / (msr + (msc - mse) / n)
-        icc3k = (msr - mse) / msr
+        # a denominator that vanishes up to rounding leaves the ICC undefined (NaN), not
+        # +-1e16: e.g. ICC2 at its bound -1/(k-1) makes ICC2k's denominator 0
+        scale = msr + msc + msw + mse
+
+        def ratio(num, den):
+            return np.where(np.abs(den) > 1e-12 * scale, num / den, np.nan)
+
+        icc1 = ratio(msr - msw, msr + (k - 1) * msw)
+        icc2 = ratio(msr - mse, msr + (k - 1) * mse + k * (msc - mse) / n)
+        icc3 = ratio(msr - mse, msr + (k - 1) * mse)
+        icc1k = ratio(msr - msw, msr)
+        icc2k = ratio(msr - mse, msr + (msc - mse) / n)
+        icc3k = ratio(msr - mse, msr)
 
         df_r = n - 1
         df_w = n * (k - 1)
