@@ -59,8 +59,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="a quarter (2025Q4), a year (2025 = its quarters), 'latest' (the newest period "
         "in the data) or 'all' (every period, one report each). Default: latest",
     )
-    p.add_argument("--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default {DEFAULT_DATA})")
-    p.add_argument("--out", type=Path, default=Path("reports"), help="output folder (default reports)")
+    p.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default {DEFAULT_DATA})"
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), help="output folder (default reports)"
+    )
     p.add_argument(
         "--language", choices=("id", "en"), default="id", help="report language (default id)"
     )

@@ -103,7 +103,9 @@ def _check_codes(given: tuple[str, ...], allowed: Sequence[str], what: str) -> N
         raise ValueError(f"{what} {bad} not known; expected some of {list(allowed)}")
 
 
-def _select_period(df: pd.DataFrame, period: str | Sequence[str] | None, table: str) -> pd.DataFrame:
+def _select_period(
+    df: pd.DataFrame, period: str | Sequence[str] | None, table: str
+) -> pd.DataFrame:
     """Rows of the period: a quarter (``2025Q3``), a year (``2025``: its quarters and
     any yearly rows) or a list of periods; ``None`` keeps all."""
     if period is None:
@@ -210,7 +212,11 @@ def align_sources(
     _check_codes(items, SKM_ITEMS, "citizen_items")
     _check_codes(roles, CODES["rater_role"], "roles")
     for name, df, cols in (
-        ("behaviour", behaviour, ["period", "employee_id", "rater_id", "rater_role", "value", "score"]),
+        (
+            "behaviour",
+            behaviour,
+            ["period", "employee_id", "rater_id", "rater_role", "value", "score"],
+        ),
         ("citizen", citizen, ["period", "response_id", "unit_id", "employee_id", *items]),
     ):
         missing = [c for c in cols if c not in df.columns]
@@ -261,9 +267,13 @@ def align_sources(
     if employees is not None:
         if not {"employee_id", "unit_id"} <= set(employees.columns):
             raise ValueError("employees must have the columns employee_id and unit_id")
-        unit_of = employees.drop_duplicates("employee_id").set_index(
-            employees.drop_duplicates("employee_id")["employee_id"].astype(str)
-        )["unit_id"].astype(str)
+        unit_of = (
+            employees.drop_duplicates("employee_id")
+            .set_index(employees.drop_duplicates("employee_id")["employee_id"].astype(str))[
+                "unit_id"
+            ]
+            .astype(str)
+        )
     elif "unit_id" in behaviour.columns:
         u = behaviour[["employee_id", "unit_id"]].dropna().drop_duplicates("employee_id")
         unit_of = pd.Series(u["unit_id"].astype(str).to_numpy(), index=u["employee_id"].astype(str))
@@ -300,7 +310,8 @@ def align_sources(
     if sup.empty:
         raise ValueError(
             f"no behaviour ratings by roles {list(roles)} of values {list(values)} "
-            f"in period {period!r}" + (" for the officers named by citizens" if level == "officer" else "")
+            f"in period {period!r}"
+            + (" for the officers named by citizens" if level == "officer" else "")
         )
     if cit.empty:
         raise ValueError(
@@ -318,7 +329,9 @@ def align_sources(
 
 def _check_aligned(aligned: pd.DataFrame, func: str, *sources: str) -> None:
     if not isinstance(aligned, pd.DataFrame):
-        raise TypeError(f"{func}: pass the table returned by align_sources, got {type(aligned).__name__}")
+        raise TypeError(
+            f"{func}: pass the table returned by align_sources, got {type(aligned).__name__}"
+        )
     missing = [c for c in ("source", "ratee", "unit_id", "score") if c not in aligned.columns]
     if missing:
         raise ValueError(
@@ -394,7 +407,11 @@ def adjust_casemix(
     used: list[str] = []
     for col in covariates:
         s = sub[col]
-        num = pd.to_numeric(s, errors="coerce") if s.dtype.kind in "iuf" or col.endswith("age") else None
+        num = (
+            pd.to_numeric(s, errors="coerce")
+            if s.dtype.kind in "iuf" or col.endswith("age")
+            else None
+        )
         if num is not None and num.notna().any():
             num = num.astype(float)
             if num.nunique() < 2:
@@ -408,7 +425,9 @@ def adjust_casemix(
             cat = s.astype("object").where(s.notna(), "(missing)").astype(str)
             if cat.nunique() < 2:
                 continue
-            parts.append(pd.get_dummies(cat, prefix=col, prefix_sep="=", drop_first=True, dtype=float))
+            parts.append(
+                pd.get_dummies(cat, prefix=col, prefix_sep="=", drop_first=True, dtype=float)
+            )
             used.append(col)
     out.attrs["casemix_covariates"] = used
     if not parts:
@@ -461,8 +480,9 @@ def _ratee_table(aligned: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     for src, tag in ((x, "x"), (y, "y")):
         o = _units_of_observation(aligned, src)
         a = o.groupby("ratee", sort=True, observed=True)["score"].agg(["count", "mean", "var"])
-        parts.append(a.rename(columns={"count": f"n_{tag}", "mean": f"mean_{tag}",
-                                       "var": f"var_{tag}"}))
+        parts.append(
+            a.rename(columns={"count": f"n_{tag}", "mean": f"mean_{tag}", "var": f"var_{tag}"})
+        )
     s = parts[0].join(parts[1], how="inner")
     s[["n_x", "n_y"]] = s[["n_x", "n_y"]].astype("int64")
     units = aligned.groupby("ratee", sort=True, observed=True)["unit_id"].first()
@@ -598,36 +618,72 @@ def source_agreement(
 
     ba = bland_altman(pairs, "x", "y", confidence=confidence, method=method).set_index("statistic")
     bias = ba.loc["bias"]
-    add("mean_gap", bias["estimate"], f"mean of {x} − {y} (POMP points), paired t test",
-        se=bias["se"], ci_low=bias["ci_low"], ci_high=bias["ci_high"], p_val=bias["p_val"])
+    add(
+        "mean_gap",
+        bias["estimate"],
+        f"mean of {x} − {y} (POMP points), paired t test",
+        se=bias["se"],
+        ci_low=bias["ci_low"],
+        ci_high=bias["ci_high"],
+        p_val=bias["p_val"],
+    )
     for lim in ("loa_low", "loa_high"):
         r_ = ba.loc[lim]
-        add(lim, r_["estimate"], f"Bland–Altman 95% limit of agreement, CI method {method}",
-            se=r_["se"], ci_low=r_["ci_low"], ci_high=r_["ci_high"])
+        add(
+            lim,
+            r_["estimate"],
+            f"Bland–Altman 95% limit of agreement, CI method {method}",
+            se=r_["se"],
+            ci_low=r_["ci_low"],
+            ci_high=r_["ci_high"],
+        )
 
     reg = stats.linregress((a + b) / 2, d.to_numpy())
     tq = stats.t.ppf((1 + confidence) / 2, n - 2)
-    add("proportional_bias", reg.slope, f"slope of {x} − {y} on the pair mean (0 = none)",
-        se=reg.stderr, ci_low=reg.slope - tq * reg.stderr, ci_high=reg.slope + tq * reg.stderr,
-        p_val=reg.pvalue)
+    add(
+        "proportional_bias",
+        reg.slope,
+        f"slope of {x} − {y} on the pair mean (0 = none)",
+        se=reg.stderr,
+        ci_low=reg.slope - tq * reg.stderr,
+        ci_high=reg.slope + tq * reg.stderr,
+        p_val=reg.pvalue,
+    )
 
     ccc = lin_ccc(pairs, "x", "y", confidence=confidence).iloc[0]
-    add("lin_ccc", ccc["estimate"], "Lin's concordance correlation, Fisher-z CI",
-        se=ccc["se"], ci_low=ccc["ci_low"], ci_high=ccc["ci_high"])
+    add(
+        "lin_ccc",
+        ccc["estimate"],
+        "Lin's concordance correlation, Fisher-z CI",
+        se=ccc["se"],
+        ci_low=ccc["ci_low"],
+        ci_high=ccc["ci_high"],
+    )
 
     zq = stats.norm.ppf((1 + confidence) / 2)
     pr = stats.pearsonr(a, b)
     r = float(pr.statistic)
     se_r = 1 / math.sqrt(n - 3) if n > 3 else float("nan")
     r_lo, r_hi = np.tanh(np.arctanh(r) - zq * se_r), np.tanh(np.arctanh(r) + zq * se_r)
-    add("pearson_r", r, "Pearson correlation of the ratee means, Fisher-z CI",
-        ci_low=r_lo, ci_high=r_hi, p_val=float(pr.pvalue))
+    add(
+        "pearson_r",
+        r,
+        "Pearson correlation of the ratee means, Fisher-z CI",
+        ci_low=r_lo,
+        ci_high=r_hi,
+        p_val=float(pr.pvalue),
+    )
     sr = stats.spearmanr(a, b)
     rho = float(sr.statistic)
     se_s = math.sqrt((1 + rho**2 / 2) / (n - 3)) if n > 3 else float("nan")
-    add("spearman_rho", rho, "Spearman rank correlation, Fisher-z CI (Bonett–Wright SE)",
-        ci_low=np.tanh(np.arctanh(rho) - zq * se_s), ci_high=np.tanh(np.arctanh(rho) + zq * se_s),
-        p_val=float(sr.pvalue))
+    add(
+        "spearman_rho",
+        rho,
+        "Spearman rank correlation, Fisher-z CI (Bonett–Wright SE)",
+        ci_low=np.tanh(np.arctanh(rho) - zq * se_s),
+        ci_high=np.tanh(np.arctanh(rho) + zq * se_s),
+        p_val=float(sr.pvalue),
+    )
 
     level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
     given = reliability if reliability is not None else (None, None)
@@ -640,18 +696,30 @@ def source_agreement(
             add(f"reliability_{which}", float(value), f"reliability of the {src} means (given)")
         elif which == "x" and level == "officer" and src == "supervisor":
             rel.append(SUPERVISOR_RELIABILITY)
-            add("reliability_x", SUPERVISOR_RELIABILITY,
-                "one supervisor's interrater reliability, .52 (Viswesvaran et al. 1996)")
+            add(
+                "reliability_x",
+                SUPERVISOR_RELIABILITY,
+                "one supervisor's interrater reliability, .52 (Viswesvaran et al. 1996)",
+            )
         else:
             est = _mean_reliability(aligned, src, t.index)
             rel.append(est["estimate"])
-            add(f"reliability_{which}", est["estimate"],
+            add(
+                f"reliability_{which}",
+                est["estimate"],
                 f"ICC(2) of the {src} means per ratee (Bliese 2000), from these data",
-                ci_low=est["ci_low"], ci_high=est["ci_high"])
+                ci_low=est["ci_low"],
+                ci_high=est["ci_high"],
+            )
     ok = all(np.isfinite(v) and v > 0 for v in rel)
     k = math.sqrt(rel[0] * rel[1]) if ok else float("nan")
-    add("pearson_r_disattenuated", r / k, "r / sqrt(r_xx r_yy) (Spearman 1904); may exceed 1",
-        ci_low=r_lo / k, ci_high=r_hi / k)
+    add(
+        "pearson_r_disattenuated",
+        r / k,
+        "r / sqrt(r_xx r_yy) (Spearman 1904); may exceed 1",
+        ci_low=r_lo / k,
+        ci_high=r_hi / k,
+    )
 
     sd = float(d.std(ddof=1))
     add("cohen_dz", float(d.mean()) / sd if sd > 0 else float("nan"), "mean gap / SD of gaps")
@@ -659,8 +727,12 @@ def source_agreement(
     add("paired_t", float(tt.statistic), f"paired t test, df = {n - 1}", p_val=float(tt.pvalue))
     if np.any(d.to_numpy() != 0):
         w = stats.wilcoxon(a, b, zero_method=zero_method)
-        add("wilcoxon", float(w.statistic), f"Wilcoxon signed-rank, zero_method={zero_method!r}",
-            p_val=float(w.pvalue))
+        add(
+            "wilcoxon",
+            float(w.statistic),
+            f"Wilcoxon signed-rank, zero_method={zero_method!r}",
+            p_val=float(w.pvalue),
+        )
     else:
         add("wilcoxon", float("nan"), "all gaps are zero", p_val=1.0)
 
@@ -670,11 +742,16 @@ def source_agreement(
     p_tost, _, _ = ttost_paired(a, b, -margin, margin)
     t2 = stats.t.ppf(1 - alpha, n - 1)
     se_d = sd / math.sqrt(n)
-    add("tost", float(d.mean()),
+    add(
+        "tost",
+        float(d.mean()),
         f"equivalence within ±{margin:g} POMP points; CI at {1 - 2 * alpha:.0%}; "
         f"p < {alpha:g} means equivalent",
-        se=se_d, ci_low=float(d.mean()) - t2 * se_d, ci_high=float(d.mean()) + t2 * se_d,
-        p_val=float(p_tost))
+        se=se_d,
+        ci_low=float(d.mean()) - t2 * se_d,
+        ci_high=float(d.mean()) + t2 * se_d,
+        p_val=float(p_tost),
+    )
 
     out = result_frame([{**r_, "n_targets": n, "n_raters": 2} for r_ in rows])
     out["detail"] = [r_["detail"] for r_ in rows]
@@ -769,10 +846,17 @@ def source_offset(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if nested:
-            model = smf.mixedlm(formula, d, groups=d["unit_id"].astype(str), re_formula="1",
-                                vc_formula={"ratee": "0 + C(ratee)"})
-            desc = (f"REML mixed model: score ~ source (reference {y}), unit random intercept, "
-                    "officer-in-unit variance component")
+            model = smf.mixedlm(
+                formula,
+                d,
+                groups=d["unit_id"].astype(str),
+                re_formula="1",
+                vc_formula={"ratee": "0 + C(ratee)"},
+            )
+            desc = (
+                f"REML mixed model: score ~ source (reference {y}), unit random intercept, "
+                "officer-in-unit variance component"
+            )
         else:
             model = smf.mixedlm(formula, d, groups=d["ratee"])
             desc = f"REML mixed model: score ~ source (reference {y}), ratee random intercept"
@@ -939,7 +1023,9 @@ def flag_units(
 
     _check_aligned(aligned, "flag_units", x, y)
     if alternative not in ("two-sided", "greater", "less"):
-        raise ValueError(f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}")
+        raise ValueError(
+            f"alternative must be 'two-sided', 'greater' or 'less', got {alternative!r}"
+        )
     if variance not in ("pooled", "unit"):
         raise ValueError(f"variance must be 'pooled' or 'unit', got {variance!r}")
     if not 0 < q < 1:
@@ -958,7 +1044,10 @@ def flag_units(
     var_x, var_y = (
         (pd.Series(pooled["x"], index=t.index), pd.Series(pooled["y"], index=t.index))
         if variance == "pooled"
-        else (t["var_x"].where(t["n_x"] >= 2, pooled["x"]), t["var_y"].where(t["n_y"] >= 2, pooled["y"]))
+        else (
+            t["var_x"].where(t["n_x"] >= 2, pooled["x"]),
+            t["var_y"].where(t["n_y"] >= 2, pooled["y"]),
+        )
     )
     gap = t["mean_x"] - t["mean_y"]
     se = np.sqrt(var_x / t["n_x"] + var_y / t["n_y"])
@@ -1084,14 +1173,35 @@ SUMMARY_TEXTS: dict[str, str] = {
         "A flag is a reason to review the unit's ratings together with its staff and "
         "service users; it is not a verdict on the unit or on any person."
     ),
-    "thin": (
-        "{m} units had fewer than {min} citizen responses and were not assessed."
-    ),
+    "thin": ("{m} units had fewer than {min} citizen responses and were not assessed."),
 }
 
-_OFFSET_COLUMNS = ("term", "estimate", "se", "ci_low", "ci_high", "p_val", "n_obs", "n_ratees",
-                   "n_units", "var_ratee", "var_unit", "var_residual", "converged", "method")
-_UNIT_JSON = ("unit_id", "n_citizen", "n_supervisor", "gap", "ci_low", "ci_high", "q_value", "flagged")
+_OFFSET_COLUMNS = (
+    "term",
+    "estimate",
+    "se",
+    "ci_low",
+    "ci_high",
+    "p_val",
+    "n_obs",
+    "n_ratees",
+    "n_units",
+    "var_ratee",
+    "var_unit",
+    "var_residual",
+    "converged",
+    "method",
+)
+_UNIT_JSON = (
+    "unit_id",
+    "n_citizen",
+    "n_supervisor",
+    "gap",
+    "ci_low",
+    "ci_high",
+    "q_value",
+    "flagged",
+)
 
 
 @dataclass
@@ -1179,29 +1289,36 @@ class ComparisonResult:
         ]
         off = self.offset[self.offset["level"] == "unit"]
         offset = (
-            {k: _jsonable(off.iloc[0][k]) for k in ("estimate", "ci_low", "ci_high", "method",
-                                                     "n_obs", "n_ratees")}
-            if len(off) else None
+            {
+                k: _jsonable(off.iloc[0][k])
+                for k in ("estimate", "ci_low", "ci_high", "method", "n_obs", "n_ratees")
+            }
+            if len(off)
+            else None
         )
+
         def stats_of(frame: pd.DataFrame) -> dict[str, Any]:
             keys = ("estimate", "ci_low", "ci_high", "p_val", "n_targets")
-            return {r["statistic"]: {k: _jsonable(r[k]) for k in keys}
-                    for r in frame.to_dict("records")}
+            return {
+                r["statistic"]: {k: _jsonable(r[k]) for k in keys} for r in frame.to_dict("records")
+            }
 
         agreement = stats_of(self._agreement("unit"))
         others = sorted({c.split("-")[0] for c in self.agreement_other["comparison"]})
         agreement_other = {o: stats_of(self._agreement("unit", o)) for o in others}
-        return _jsonable({
-            "period": self.period,
-            "units": units,
-            "offset": offset,
-            "agreement": agreement,
-            "agreement_other": agreement_other,
-            "centre": self.units.attrs.get("centre"),
-            "tau2": self.units.attrs.get("tau2"),
-            "params": {k: v for k, v in self.params.items() if k != "reliability"},
-            "notes": list(self.notes),
-        })
+        return _jsonable(
+            {
+                "period": self.period,
+                "units": units,
+                "offset": offset,
+                "agreement": agreement,
+                "agreement_other": agreement_other,
+                "centre": self.units.attrs.get("centre"),
+                "tau2": self.units.attrs.get("tau2"),
+                "params": {k: v for k, v in self.params.items() if k != "reliability"},
+                "notes": list(self.notes),
+            }
+        )
 
     def summary(self, labels: dict[str, str] | None = None) -> list[str]:
         """Plain-language key points for a head of OPD, one sentence each.
@@ -1229,15 +1346,21 @@ class ComparisonResult:
         if "spearman_rho" in ag.index:
             r = ag.loc["spearman_rho"]
             key = "consistent" if r["ci_low"] > 0 else "not_consistent"
-            out.append(t[key].format(rho=r["estimate"], lo=r["ci_low"], hi=r["ci_high"],
-                                     n=int(r["n_targets"])))
+            out.append(
+                t[key].format(
+                    rho=r["estimate"], lo=r["ci_low"], hi=r["ci_high"], n=int(r["n_targets"])
+                )
+            )
             out.append(t["low_correlation_normal"])
         u = self.units
         flagged = sorted(u.loc[u["flagged"], "unit_id"].astype(str))
         n_el = int(u["eligible"].sum())
         if flagged:
-            out.append(t["flagged"].format(k=len(flagged), n=n_el, units=", ".join(flagged),
-                                           q=self.params.get("q")))
+            out.append(
+                t["flagged"].format(
+                    k=len(flagged), n=n_el, units=", ".join(flagged), q=self.params.get("q")
+                )
+            )
         else:
             out.append(t["none_flagged"].format(n=n_el))
         out.append(t["review_not_verdict"])
@@ -1254,9 +1377,13 @@ class ComparisonResult:
         cols = ["unit_id", "n_citizen", f"n_{x}", "gap", "ci_low", "ci_high", "q_value"]
         body = self.flagged[cols].round(3).to_html(index=False) if len(self.flagged) else ""
         both = pd.concat([self.agreement, self.agreement_other], ignore_index=True)
-        ag = both[both["level"] == "unit"][
-            ["comparison", "statistic", "estimate", "ci_low", "ci_high", "p_val"]
-        ].round(3).to_html(index=False)
+        ag = (
+            both[both["level"] == "unit"][
+                ["comparison", "statistic", "estimate", "ci_low", "ci_high", "p_val"]
+            ]
+            .round(3)
+            .to_html(index=False)
+        )
         return (
             f"<div><b>Citizens versus supervisors</b>, period "
             f"{html.escape(str(self.period))}: {len(u)} units<ul>{points}</ul>"
@@ -1334,14 +1461,20 @@ def compare_sources(
             raise TypeError(f"compare_sources: study must be an evalkit Study (no {name} table)")
     roles = _as_tuple(roles, "roles")
     x = ROLE_SOURCE.get(roles[0], roles[0])
-    kw = dict(employees=study.employees, supervisor_values=supervisor_values,
-              citizen_items=citizen_items, roles=roles, period=period)
+    kw = dict(
+        employees=study.employees,
+        supervisor_values=supervisor_values,
+        citizen_items=citizen_items,
+        roles=roles,
+        period=period,
+    )
     aligned = align_sources(study.behaviour, study.citizen, level="unit", **kw)
     named = study.citizen["employee_id"].notna()
     try:
         officers_aligned = (
             align_sources(study.behaviour, study.citizen, level="officer", **kw)
-            if named.any() else None
+            if named.any()
+            else None
         )
     except ValueError:
         officers_aligned = None  # no named officer in this period, or none rated by x
@@ -1364,40 +1497,91 @@ def compare_sources(
             notes.append(f"{level} {what} not computed: {err}")
             return None
 
-    units = flag_units(aligned, x=x, min_citizen=min_citizen, min_supervisor=min_supervisor,
-                       q=q, alternative=alternative, robust=robust, confidence=confidence)
+    units = flag_units(
+        aligned,
+        x=x,
+        min_citizen=min_citizen,
+        min_supervisor=min_supervisor,
+        q=q,
+        alternative=alternative,
+        robust=robust,
+        confidence=confidence,
+    )
     if units.attrs["n_eligible"] < 3:
         notes.append(
             f"only {units.attrs['n_eligible']} unit(s) have at least {min_citizen} citizen "
             f"responses and {min_supervisor} supervisor-rated employee(s): no unit is flagged"
         )
-    ag = [attempt("unit", "agreement", source_agreement, aligned, x=x, min_n=min_citizen,
-                  confidence=confidence, margin=margin, reliability=reliability)]
+    ag = [
+        attempt(
+            "unit",
+            "agreement",
+            source_agreement,
+            aligned,
+            x=x,
+            min_n=min_citizen,
+            confidence=confidence,
+            margin=margin,
+            reliability=reliability,
+        )
+    ]
     for other in [ROLE_SOURCE[r] for r in roles[1:]]:
         if other in set(aligned["source"]):
-            extra = attempt("unit", f"{other} agreement", source_agreement, aligned, x=other,
-                            min_n=min_citizen, confidence=confidence, margin=margin)
+            extra = attempt(
+                "unit",
+                f"{other} agreement",
+                source_agreement,
+                aligned,
+                x=other,
+                min_n=min_citizen,
+                confidence=confidence,
+                margin=margin,
+            )
             ag.append(None if extra is None else extra.assign(comparison=f"{other}-citizen"))
     off = [attempt("unit", "source offset", source_offset, aligned, x=x, confidence=confidence)]
     officers = pd.DataFrame()
     if officers_aligned is None:
         notes.append("no citizen response names an officer rated by supervisors in this period")
     else:
-        officers = flag_units(officers_aligned, x=x, min_citizen=min_citizen,
-                              min_supervisor=min_supervisor, q=q, alternative=alternative,
-                              robust=robust, confidence=confidence)
-        ag.append(attempt("officer", "agreement", source_agreement, officers_aligned, x=x,
-                          confidence=confidence, margin=margin, reliability=reliability))
-        off.append(attempt("officer", "source offset", source_offset, officers_aligned, x=x,
-                           confidence=confidence))
+        officers = flag_units(
+            officers_aligned,
+            x=x,
+            min_citizen=min_citizen,
+            min_supervisor=min_supervisor,
+            q=q,
+            alternative=alternative,
+            robust=robust,
+            confidence=confidence,
+        )
+        ag.append(
+            attempt(
+                "officer",
+                "agreement",
+                source_agreement,
+                officers_aligned,
+                x=x,
+                confidence=confidence,
+                margin=margin,
+                reliability=reliability,
+            )
+        )
+        off.append(
+            attempt(
+                "officer",
+                "source offset",
+                source_offset,
+                officers_aligned,
+                x=x,
+                confidence=confidence,
+            )
+        )
 
     def stack(frames: list[pd.DataFrame | None], template: pd.DataFrame) -> pd.DataFrame:
         kept = [f for f in frames if f is not None]
         out = pd.concat(kept, ignore_index=True) if kept else template.assign(level="")
         return out[["level", *[c for c in out.columns if c != "level"]]]
 
-    ag = [f if f is None or "comparison" in f else f.assign(comparison=f"{x}-citizen")
-          for f in ag]
+    ag = [f if f is None or "comparison" in f else f.assign(comparison=f"{x}-citizen") for f in ag]
     empty = result_frame([]).assign(detail=pd.Series(dtype=str), comparison=pd.Series(dtype=str))
 
     def ordered(frame: pd.DataFrame) -> pd.DataFrame:
@@ -1410,15 +1594,34 @@ def compare_sources(
     agreement_other = ordered(agreement_all[~main])
     offset = stack(off, pd.DataFrame(columns=list(_OFFSET_COLUMNS)))
     params = dict(
-        period=period, supervisor_values=list(_as_tuple(supervisor_values, "")),
-        citizen_items=list(_as_tuple(citizen_items, "")), roles=list(roles), x=x,
+        period=period,
+        supervisor_values=list(_as_tuple(supervisor_values, "")),
+        citizen_items=list(_as_tuple(citizen_items, "")),
+        roles=list(roles),
+        x=x,
         casemix=list(aligned.attrs.get("casemix_covariates", [])) if casemix else [],
-        min_citizen=min_citizen, min_supervisor=min_supervisor, q=q, alternative=alternative,
-        margin=margin, confidence=confidence, robust=robust, reliability=reliability,
-        scale="POMP 0-100", gap="supervisor - citizen",
+        min_citizen=min_citizen,
+        min_supervisor=min_supervisor,
+        q=q,
+        alternative=alternative,
+        margin=margin,
+        confidence=confidence,
+        robust=robust,
+        reliability=reliability,
+        scale="POMP 0-100",
+        gap="supervisor - citizen",
     )
     return ComparisonResult(
-        period=None if period is None else (period if isinstance(period, str) else ",".join(period)),
-        units=units, agreement=agreement, offset=offset, officers=officers, aligned=aligned,
-        agreement_other=agreement_other, casemix=casemix_table, params=params, notes=notes,
+        period=None
+        if period is None
+        else (period if isinstance(period, str) else ",".join(period)),
+        units=units,
+        agreement=agreement,
+        offset=offset,
+        officers=officers,
+        aligned=aligned,
+        agreement_other=agreement_other,
+        casemix=casemix_table,
+        params=params,
+        notes=notes,
     )

@@ -386,9 +386,7 @@ def _design(panel: pd.DataFrame, column: str) -> tuple[_Design, dict[str, Any]]:
 
 def _cluster_onehot(cluster: np.ndarray, n_clusters: int) -> sparse.csr_matrix:
     n = len(cluster)
-    return sparse.csr_matrix(
-        (np.ones(n), (cluster, np.arange(n))), shape=(n_clusters, n)
-    )
+    return sparse.csr_matrix((np.ones(n), (cluster, np.arange(n))), shape=(n_clusters, n))
 
 
 # --------------------------------------------------------------------------- Callaway–Sant'Anna
@@ -605,8 +603,16 @@ def _naive(d: _Design, boot: np.ndarray) -> pd.DataFrame:
     num = np.asarray(A @ np.column_stack([diff, both.astype(float), gap]))
     est = num[:, 0].sum() / num[:, 1].sum() if both.any() else np.nan
     draws = (boot @ num[:, 0]) / (boot @ num[:, 1])
-    rows.append(("before_after", est, draws, int(both.sum()), 0,
-                 num[:, 2].sum() / num[:, 1].sum() if both.any() else np.nan))
+    rows.append(
+        (
+            "before_after",
+            est,
+            draws,
+            int(both.sum()),
+            0,
+            num[:, 2].sum() / num[:, 1].sum() if both.any() else np.nan,
+        )
+    )
 
     # trained (in treated periods) versus never trained, periods from the first cohort on
     first = np.nanmin(np.where(ever, g, np.nan)) if ever.any() else np.inf
@@ -618,8 +624,16 @@ def _naive(d: _Design, boot: np.ndarray) -> pd.DataFrame:
         est = num[:, 0].sum() / num[:, 1].sum() - num[:, 2].sum() / num[:, 3].sum()
         bd = boot @ num
         draws = bd[:, 0] / bd[:, 1] - bd[:, 2] / bd[:, 3]
-    rows.append(("treated_vs_untrained", est, draws, int((post.any(1)).sum()),
-                 int(ctl.any(1).sum()), np.nan))
+    rows.append(
+        (
+            "treated_vs_untrained",
+            est,
+            draws,
+            int((post.any(1)).sum()),
+            int(ctl.any(1).sum()),
+            np.nan,
+        )
+    )
     return rows
 
 
@@ -678,7 +692,6 @@ READING_EN: dict[str, str] = {
         "Units are unknown, so intervals are clustered by employee and may be too narrow."
     ),
 }
-
 
 
 @dataclass
@@ -1095,8 +1108,16 @@ def training_impact(
         att_rows.append((a, float(agg[a]), se, cl, ch, p, n_treated, n_control))
     att = pd.DataFrame(
         att_rows,
-        columns=["aggregation", "estimate", "se", "ci_low", "ci_high", "p_val",
-                 "n_treated", "n_control"],
+        columns=[
+            "aggregation",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "p_val",
+            "n_treated",
+            "n_control",
+        ],
     )
     att_gt = cs.pairs[["g", "t", "rel_time", "post"]].copy()
     att_gt.insert(0, "cohort", [d.periods[i] for i in att_gt.pop("g")])
@@ -1133,44 +1154,96 @@ def training_impact(
 
     # TWFE and the event-study regression
     long = _twfe_long(d, window)
-    tw_row = ("treated", np.nan, np.nan, np.nan, np.nan, np.nan, len(long),
-              int(long["e"].nunique()), int(long["cluster"].nunique()))
+    tw_row = (
+        "treated",
+        np.nan,
+        np.nan,
+        np.nan,
+        np.nan,
+        np.nan,
+        len(long),
+        int(long["e"].nunique()),
+        int(long["cluster"].nunique()),
+    )
     if len(long) and long["D"].std() > 0:
-        X = _demean(np.column_stack([long["y"], long["D"]]), long["e"].to_numpy(),
-                    long["t"].to_numpy())
+        X = _demean(
+            np.column_stack([long["y"], long["D"]]), long["e"].to_numpy(), long["t"].to_numpy()
+        )
         fit = _ols_cluster(X[:, 0], X[:, 1:], long["cluster"].to_numpy())
         ci = fit.conf_int(1 - confidence)
-        tw_row = ("treated", float(fit.params[0]), float(fit.bse[0]), float(ci[0, 0]),
-                  float(ci[0, 1]), float(fit.pvalues[0]), *tw_row[6:])
+        tw_row = (
+            "treated",
+            float(fit.params[0]),
+            float(fit.bse[0]),
+            float(ci[0, 0]),
+            float(ci[0, 1]),
+            float(fit.pvalues[0]),
+            *tw_row[6:],
+        )
         rel_levels = [e for e in range(lo, hi + 1) if e != -1 and (long["rel"] == e).any()]
         if rel_levels:
             R = np.column_stack([(long["rel"] == e).to_numpy(float) for e in rel_levels])
-            X = _demean(np.column_stack([long["y"], R]), long["e"].to_numpy(),
-                        long["t"].to_numpy())
+            X = _demean(np.column_stack([long["y"], R]), long["e"].to_numpy(), long["t"].to_numpy())
             fit = _ols_cluster(X[:, 0], X[:, 1:], long["cluster"].to_numpy())
             ci = fit.conf_int(1 - confidence)
             for j, e in enumerate(rel_levels):
-                es_rows.append(("twfe_event_study", e, float(fit.params[j]), float(fit.bse[j]),
-                                float(ci[j, 0]), float(ci[j, 1]), False, e in (lo, hi)))
+                es_rows.append(
+                    (
+                        "twfe_event_study",
+                        e,
+                        float(fit.params[j]),
+                        float(fit.bse[j]),
+                        float(ci[j, 0]),
+                        float(ci[j, 1]),
+                        False,
+                        e in (lo, hi),
+                    )
+                )
             es_rows.append(("twfe_event_study", -1, 0.0, 0.0, 0.0, 0.0, True, False))
             lead_j = [j for j, e in enumerate(rel_levels) if e <= -2]
             if lead_j:
                 Rm = np.zeros((len(lead_j), len(rel_levels)))
                 Rm[np.arange(len(lead_j)), lead_j] = 1.0
                 w = fit.wald_test(Rm, use_f=True, scalar=True)
-                pre_rows.append(("twfe_event_study", "wald_f", float(w.statistic),
-                                 len(lead_j), float(w.df_denom), float(w.pvalue), len(lead_j)))
+                pre_rows.append(
+                    (
+                        "twfe_event_study",
+                        "wald_f",
+                        float(w.statistic),
+                        len(lead_j),
+                        float(w.df_denom),
+                        float(w.pvalue),
+                        len(lead_j),
+                    )
+                )
     if len(pre_rows) == 1:
         pre_rows.append(("twfe_event_study", "wald_f", np.nan, 0, np.nan, np.nan, 0))
     twfe = pd.DataFrame(
         [tw_row],
-        columns=["term", "estimate", "se", "ci_low", "ci_high", "p_val", "n_obs",
-                 "n_employees", "n_clusters"],
+        columns=[
+            "term",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "p_val",
+            "n_obs",
+            "n_employees",
+            "n_clusters",
+        ],
     )
     event_study = pd.DataFrame(
         es_rows,
-        columns=["method", "rel_time", "estimate", "se", "ci_low", "ci_high", "reference",
-                 "binned"],
+        columns=[
+            "method",
+            "rel_time",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "reference",
+            "binned",
+        ],
     ).sort_values(["method", "rel_time"], ignore_index=True)
     pretrend = pd.DataFrame(
         pre_rows,
@@ -1187,8 +1260,17 @@ def training_impact(
         nrows.append((name, float(est), se, cl, ch, nt, nc, gap, bias))
     naive = pd.DataFrame(
         nrows,
-        columns=["comparison", "estimate", "se", "ci_low", "ci_high", "n_treated",
-                 "n_control", "mean_gap_periods", "bias_source"],
+        columns=[
+            "comparison",
+            "estimate",
+            "se",
+            "ci_low",
+            "ci_high",
+            "n_treated",
+            "n_control",
+            "mean_gap_periods",
+            "bias_source",
+        ],
     )
 
     # notes

@@ -115,9 +115,7 @@ def _shares(counts: pd.DataFrame, n: pd.Series) -> pd.DataFrame:
 
 def _count_levels(df: pd.DataFrame, keys: list[str], column: str, levels) -> pd.DataFrame:
     """Counts of each level of ``column`` per ``keys`` (missing levels as 0 columns)."""
-    dummies = pd.get_dummies(
-        pd.Categorical(df[column], categories=list(levels)), dtype="int64"
-    )
+    dummies = pd.get_dummies(pd.Categorical(df[column], categories=list(levels)), dtype="int64")
     dummies.index = df.index
     return dummies.groupby([df[k] for k in keys], sort=True).sum()
 
@@ -189,8 +187,7 @@ def result_ratings(
     >>> result_ratings(r)[["achievement", "level"]].to_dict("list")
     {'achievement': [120.0, 80.0, nan], 'level': ['di_atas', 'di_bawah', None]}
     """
-    _require(results, ["period", "employee_id", "indicator_id", "target", "realization"],
-             "results")
+    _require(results, ["period", "employee_id", "indicator_id", "target", "realization"], "results")
     bands = _check_bands(bands, "bands")
     if lower not in ("ratio", "difference"):
         raise ValueError(f"lower must be 'ratio' or 'difference', got {lower!r}")
@@ -201,8 +198,9 @@ def result_ratings(
         out["direction"] = out["indicator_id"].map(directions["direction"])
     elif "direction" not in out.columns:
         out["direction"] = "higher"
-    out["direction"] = _codes(out["direction"].where(out["direction"].notna(), None),
-                              index=out.index)
+    out["direction"] = _codes(
+        out["direction"].where(out["direction"].notna(), None), index=out.index
+    )
     _check_codes(out["direction"], ("higher", "lower"), "indicators.direction")
 
     t = pd.to_numeric(out["target"], errors="coerce").to_numpy(dtype=float)
@@ -286,26 +284,31 @@ def hasil_rating(
     >>> hasil_rating(r)[["n_di_atas", "n_sesuai", "hasil"]].to_dict("records")
     [{'n_di_atas': 2, 'n_sesuai': 1, 'hasil': 'di_atas'}]
     """
-    rated = result_ratings(results, indicators, bands=bands, lower=lower,
-                           use_rating=use_rating)
+    rated = result_ratings(results, indicators, bands=bands, lower=lower, use_rating=use_rating)
     if "kind" in rated.columns:
         rated = rated[rated["kind"].isin(list(kinds))]
     if rated.empty:
-        return pd.DataFrame({
-            **{k: pd.Series(dtype=object) for k in _KEY},
-            **{c: pd.Series(dtype="int64") for c in
-               ("n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah")},
-            "mean_achievement": pd.Series(dtype=float),
-            "hasil": pd.Series(dtype=object),
-        })
+        return pd.DataFrame(
+            {
+                **{k: pd.Series(dtype=object) for k in _KEY},
+                **{
+                    c: pd.Series(dtype="int64")
+                    for c in ("n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah")
+                },
+                "mean_achievement": pd.Series(dtype=float),
+                "hasil": pd.Series(dtype=object),
+            }
+        )
     counts = _count_levels(rated, _KEY, "level", EXPECTATIONS)
     counts.columns = [f"n_{c}" for c in EXPECTATIONS]
     grouped = rated.groupby(_KEY, sort=True)
     ach = rated["achievement"].where(np.isfinite(rated["achievement"]))
-    out = pd.DataFrame({
-        "n_results": grouped.size(),
-        "n_unjudgeable": (~rated["judgeable"]).groupby([rated[k] for k in _KEY]).sum(),
-    }).join(counts)
+    out = pd.DataFrame(
+        {
+            "n_results": grouped.size(),
+            "n_unjudgeable": (~rated["judgeable"]).groupby([rated[k] for k in _KEY]).sum(),
+        }
+    ).join(counts)
     out["mean_achievement"] = ach.groupby([rated[k] for k in _KEY]).mean()
     out["hasil"] = _r6.hasil_from_counts(
         out["n_di_atas"], out["n_sesuai"], out["n_di_bawah"], most=most
@@ -384,11 +387,16 @@ def perilaku_rating(
     if "rater_id" in behaviour.columns:
         b["rater_id"] = behaviour.loc[used, "rater_id"]
     if b.empty:
-        return pd.DataFrame({
-            "period": pd.Series(dtype=object), "employee_id": pd.Series(dtype=object),
-            "n_ratings": pd.Series(dtype="int64"), "n_raters": pd.Series(dtype="Int64"),
-            "mean_behaviour": pd.Series(dtype=float), "perilaku": pd.Series(dtype=object),
-        })
+        return pd.DataFrame(
+            {
+                "period": pd.Series(dtype=object),
+                "employee_id": pd.Series(dtype=object),
+                "n_ratings": pd.Series(dtype="int64"),
+                "n_raters": pd.Series(dtype="Int64"),
+                "mean_behaviour": pd.Series(dtype=float),
+                "perilaku": pd.Series(dtype=object),
+            }
+        )
     by_role = b.groupby([*_KEY, "rater_role"], sort=True)["score"].agg(["mean", "size"])
     by_role["w"] = by_role.index.get_level_values("rater_role").map(weights).astype(float)
     by_role["wm"] = by_role["w"] * by_role["mean"]
@@ -498,23 +506,40 @@ def score_employees(
     >>> score_employees(r, b)[["hasil", "perilaku", "predikat"]].to_dict("records")
     [{'hasil': 'sesuai', 'perilaku': 'sesuai', 'predikat': 'baik'}]
     """
-    h = hasil_rating(results, indicators, bands=hasil_bands, most=most, kinds=kinds,
-                     use_rating=use_rating, lower=lower)
+    h = hasil_rating(
+        results,
+        indicators,
+        bands=hasil_bands,
+        most=most,
+        kinds=kinds,
+        use_rating=use_rating,
+        lower=lower,
+    )
     p = perilaku_rating(behaviour, weights=perilaku_weights, bands=perilaku_bands)
     for df in (h, p):
         for k in _KEY:
             df[k] = df[k].astype(object)
     out = h.merge(p, on=_KEY, how="outer", sort=True)
     out["hasil"] = _codes(out["hasil"].where(out["hasil"].notna(), None), index=out.index)
-    out["perilaku"] = _codes(out["perilaku"].where(out["perilaku"].notna(), None),
-                             index=out.index)
+    out["perilaku"] = _codes(out["perilaku"].where(out["perilaku"].notna(), None), index=out.index)
     out["predikat"] = predikat(out["hasil"], out["perilaku"])
-    for c in ("n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah",
-              "n_ratings"):
+    for c in ("n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah", "n_ratings"):
         out[c] = out[c].astype("Int64")
-    columns = [*_KEY, "hasil", "perilaku", "predikat", "n_results", "n_unjudgeable",
-               "n_di_atas", "n_sesuai", "n_di_bawah", "mean_achievement", "n_ratings",
-               "n_raters", "mean_behaviour"]
+    columns = [
+        *_KEY,
+        "hasil",
+        "perilaku",
+        "predikat",
+        "n_results",
+        "n_unjudgeable",
+        "n_di_atas",
+        "n_sesuai",
+        "n_di_bawah",
+        "mean_achievement",
+        "n_ratings",
+        "n_raters",
+        "mean_behaviour",
+    ]
     return out[columns].reset_index(drop=True)
 
 
@@ -656,8 +681,9 @@ def check_distribution(
             )
         org = pd.Series(org_predikat, index=unit_values)
     else:
-        org = pd.Series(dict(org_predikat) if not isinstance(org_predikat, pd.Series)
-                        else org_predikat).reindex(unit_values)
+        org = pd.Series(
+            dict(org_predikat) if not isinstance(org_predikat, pd.Series) else org_predikat
+        ).reindex(unit_values)
     org = _codes(org.where(org.notna(), None), index=unit_values)
     _check_codes(org, _r6.ORG_PREDIKAT, "org_predikat")
 
@@ -665,8 +691,13 @@ def check_distribution(
     counts = _count_levels(scored, [units], "_p", PREDIKAT).reindex(unit_values, fill_value=0)
     counts = counts.astype("int64")
     n = counts.sum(axis=1)
-    n_unscored = pred.isna().groupby(data[units].astype(object)).sum().reindex(
-        unit_values, fill_value=0).astype("int64")
+    n_unscored = (
+        pred.isna()
+        .groupby(data[units].astype(object))
+        .sum()
+        .reindex(unit_values, fill_value=0)
+        .astype("int64")
+    )
 
     cap_how, min_how = _ROUNDING[rounding]
     n_arr = n.to_numpy()
@@ -810,23 +841,25 @@ def skm_index(
     nrr_cols = [f"nrr_{c}" for c in items]
     out["ikm"] = out[nrr_cols].sum(axis=1, skipna=False) / len(items)
     out["ikm_converted"] = out["ikm"] * _skm.CONVERSION
-    out["mutu"] = _codes(_skm.skm_mutu(out["ikm_converted"], decimals=decimals),
-                         index=out.index)
-    out["kinerja"] = _codes(_skm.skm_kinerja(out["mutu"].to_numpy(dtype=object)),
-                            index=out.index)
+    out["mutu"] = _codes(_skm.skm_mutu(out["ikm_converted"], decimals=decimals), index=out.index)
+    out["kinerja"] = _codes(_skm.skm_kinerja(out["mutu"].to_numpy(dtype=object)), index=out.index)
 
     if population is not None:
         if isinstance(population, str):
             _require(data, [population], "data")
             pop = data[[*group_cols, population]].dropna(subset=[population])
             if group_cols:
-                if pop.duplicated(group_cols).any() and (
-                    pop.groupby(group_cols)[population].nunique() > 1
-                ).any():
+                if (
+                    pop.duplicated(group_cols).any()
+                    and (pop.groupby(group_cols)[population].nunique() > 1).any()
+                ):
                     raise ValueError(f"data.{population} must be constant within a group")
                 pop = pop.drop_duplicates(group_cols).set_index(group_cols)[population]
-                values = pop.reindex(pd.MultiIndex.from_frame(out[group_cols]) if
-                                     len(group_cols) > 1 else out[group_cols[0]])
+                values = pop.reindex(
+                    pd.MultiIndex.from_frame(out[group_cols])
+                    if len(group_cols) > 1
+                    else out[group_cols[0]]
+                )
             else:
                 uniq = pop[population].unique()
                 if len(uniq) > 1:
@@ -834,23 +867,31 @@ def skm_index(
                 values = pd.Series(uniq[:1] if len(uniq) else [np.nan])
         elif np.isscalar(population):
             if group_cols:
-                raise ValueError("a single population number needs groups=None; pass a "
-                                 "mapping from group to population instead")
+                raise ValueError(
+                    "a single population number needs groups=None; pass a "
+                    "mapping from group to population instead"
+                )
             values = pd.Series([population])
         else:
             if len(group_cols) != 1:
                 raise ValueError("a population mapping needs exactly one groups column")
-            mapping = population if isinstance(population, pd.Series) else pd.Series(
-                dict(population))
+            mapping = (
+                population if isinstance(population, pd.Series) else pd.Series(dict(population))
+            )
             values = out[group_cols[0]].map(mapping)
-        pop_values = pd.to_numeric(pd.Series(np.asarray(values, dtype=object)),
-                                   errors="coerce").astype(float).to_numpy()
+        pop_values = (
+            pd.to_numeric(pd.Series(np.asarray(values, dtype=object)), errors="coerce")
+            .astype(float)
+            .to_numpy()
+        )
         out["population"] = pop_values
         out["n_required"] = pd.array(
             [None if math.isnan(v) else int(v) for v in _skm.krejcie_morgan(pop_values)],
-            dtype="Int64")
-        suff = pd.array(out["n"].to_numpy() >= out["n_required"].fillna(0).to_numpy(),
-                        dtype="boolean")
+            dtype="Int64",
+        )
+        suff = pd.array(
+            out["n"].to_numpy() >= out["n_required"].fillna(0).to_numpy(), dtype="boolean"
+        )
         suff[out["n_required"].isna().to_numpy()] = pd.NA
         out["n_sufficient"] = suff
     return out
@@ -952,27 +993,34 @@ def indicator_clarity(
     >>> indicator_clarity(ind)[["unit_id", "n_indicators", "share_unclear"]].to_dict("list")
     {'unit_id': ['u1', 'u2'], 'n_indicators': [2, 2], 'share_unclear': [0.5, 0.5]}
     """
-    _require(indicators, ["indicator_id", "unit_of_measure", "direction", "target_kind"],
-             "indicators")
+    _require(
+        indicators, ["indicator_id", "unit_of_measure", "direction", "target_kind"], "indicators"
+    )
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be between 0 and 1; got {alpha!r}")
     with_results = results is not None
     if test_on is None:
         test_on = "results" if with_results else "indicators"
     if test_on not in ("results", "indicators") or (test_on == "results" and not with_results):
-        raise ValueError("test_on must be 'indicators', or 'results' when results are given; "
-                         f"got {test_on!r}")
+        raise ValueError(
+            f"test_on must be 'indicators', or 'results' when results are given; got {test_on!r}"
+        )
     ind = indicators.drop_duplicates("indicator_id").set_index("indicator_id")
-    flags = pd.DataFrame({
-        "no_target": _blank(ind["target_kind"]),
-        "no_unit": _blank(ind["unit_of_measure"]),
-        "no_direction": _blank(ind["direction"]),
-    }, index=ind.index)
+    flags = pd.DataFrame(
+        {
+            "no_target": _blank(ind["target_kind"]),
+            "no_unit": _blank(ind["unit_of_measure"]),
+            "no_direction": _blank(ind["direction"]),
+        },
+        index=ind.index,
+    )
 
     if with_results:
         if by not in results.columns:
-            raise KeyError(f"results has no column {by!r}; join the unit to results first "
-                           f"(e.g. from employees) or pass results=None")
+            raise KeyError(
+                f"results has no column {by!r}; join the unit to results first "
+                f"(e.g. from employees) or pass results=None"
+            )
         _require(results, ["indicator_id", "target", by], "results")
         unknown = ~results["indicator_id"].isin(ind.index)
         if unknown.any():
@@ -981,15 +1029,23 @@ def indicator_clarity(
                 f"{sorted(results.loc[unknown, 'indicator_id'].astype(str).unique())[:5]}"
             )
         r = results[results[by].notna()]
-        rows = pd.DataFrame({
-            by: r[by].astype(object).to_numpy(),
-            "indicator_id": r["indicator_id"].astype(object).to_numpy(),
-            "missing_target": r["target"].isna().to_numpy(),
-        }).join(flags, on="indicator_id")
-        rows["unclear"] = rows[["no_target", "no_unit", "no_direction",
-                                "missing_target"]].any(axis=1)
-        pairs = rows.groupby([by, "indicator_id"], sort=True)[
-            ["no_target", "no_unit", "no_direction", "missing_target"]].any().reset_index()
+        rows = pd.DataFrame(
+            {
+                by: r[by].astype(object).to_numpy(),
+                "indicator_id": r["indicator_id"].astype(object).to_numpy(),
+                "missing_target": r["target"].isna().to_numpy(),
+            }
+        ).join(flags, on="indicator_id")
+        rows["unclear"] = rows[["no_target", "no_unit", "no_direction", "missing_target"]].any(
+            axis=1
+        )
+        pairs = (
+            rows.groupby([by, "indicator_id"], sort=True)[
+                ["no_target", "no_unit", "no_direction", "missing_target"]
+            ]
+            .any()
+            .reset_index()
+        )
         pairs["no_target"] = pairs["no_target"] | pairs["missing_target"]
     else:
         _require(indicators, [by], "indicators")
@@ -999,22 +1055,27 @@ def indicator_clarity(
     pairs["unclear"] = pairs[["no_target", "no_unit", "no_direction"]].any(axis=1)
 
     g = pairs.groupby(by, sort=True)
-    out = pd.DataFrame({
-        "n_indicators": g.size().astype("int64"),
-        "n_unclear": g["unclear"].sum().astype("int64"),
-        "share_no_target": g["no_target"].mean(),
-        "share_no_unit": g["no_unit"].mean(),
-        "share_no_direction": g["no_direction"].mean(),
-        "share_unclear": g["unclear"].mean(),
-    })
+    out = pd.DataFrame(
+        {
+            "n_indicators": g.size().astype("int64"),
+            "n_unclear": g["unclear"].sum().astype("int64"),
+            "share_no_target": g["no_target"].mean(),
+            "share_no_unit": g["no_unit"].mean(),
+            "share_no_direction": g["no_direction"].mean(),
+            "share_unclear": g["unclear"].mean(),
+        }
+    )
     if with_results:
         gr = rows.groupby(by, sort=True)["unclear"]
         out["n_results"] = gr.size().astype("int64")
         out["n_results_unclear"] = gr.sum().astype("int64")
         out["share_results_unclear"] = gr.mean()
     out = out.reset_index()
-    n_col, k_col = (("n_results", "n_results_unclear") if test_on == "results"
-                    else ("n_indicators", "n_unclear"))
+    n_col, k_col = (
+        ("n_results", "n_results_unclear")
+        if test_on == "results"
+        else ("n_indicators", "n_unclear")
+    )
     total, total_unclear = int(out[n_col].sum()), int(out[k_col].sum())
     p = stats.hypergeom.sf(out[k_col] - 1, total, total_unclear, out[n_col])
     out["p_val"] = np.asarray(p, dtype=float)
@@ -1059,8 +1120,7 @@ def angka_kredit(predikat, coefficient, months=12):
     2.08
     """
     values = predikat.to_numpy(dtype=object) if isinstance(predikat, pd.Series) else predikat
-    coef = coefficient.to_numpy(dtype=float) if isinstance(coefficient, pd.Series) \
-        else coefficient
+    coef = coefficient.to_numpy(dtype=float) if isinstance(coefficient, pd.Series) else coefficient
     mon = months.to_numpy(dtype=float) if isinstance(months, pd.Series) else months
     out = _ak.credit_points(values, coef, mon)
     if isinstance(predikat, pd.Series):
@@ -1149,8 +1209,10 @@ def _org_for_period(org_rating: pd.DataFrame, period: str) -> pd.Series:
         exact = exact.sort_values("period").drop_duplicates("unit_id", keep="last")
     dup = exact["unit_id"].duplicated()
     if dup.any():
-        raise ValueError(f"org_rating has several predikat for unit(s) "
-                         f"{sorted(exact.loc[dup, 'unit_id'].astype(str))[:5]} in {period}")
+        raise ValueError(
+            f"org_rating has several predikat for unit(s) "
+            f"{sorted(exact.loc[dup, 'unit_id'].astype(str))[:5]} in {period}"
+        )
     return exact.set_index(exact["unit_id"].astype(object))["predikat"].astype(object)
 
 
@@ -1168,8 +1230,10 @@ def _json_value(v):
 
 def _records(df: pd.DataFrame, drop: Sequence[str] = ()) -> list[dict]:
     cols = [c for c in df.columns if c not in drop]
-    return [{c: _json_value(v) for c, v in zip(cols, row, strict=True)}
-            for row in df[cols].itertuples(index=False, name=None)]
+    return [
+        {c: _json_value(v) for c, v in zip(cols, row, strict=True)}
+        for row in df[cols].itertuples(index=False, name=None)
+    ]
 
 
 #: Columns never written by :meth:`ScoringResult.to_json` (personal data).
@@ -1227,8 +1291,9 @@ class ScoringResult:
             "n_units": int(len(self.units)),
             "n_units_checked": int(d["ok"].notna().sum()),
             "n_units_violating": int(d["ok"].eq(False).fillna(False).sum()),
-            "skm_mutu_counts": {m: int((self.skm["mutu"] == m).sum())
-                                for m in ("A", "B", "C", "D")},
+            "skm_mutu_counts": {
+                m: int((self.skm["mutu"] == m).sum()) for m in ("A", "B", "C", "D")
+            },
             "n_units_unclear_cluster": int(self.clarity["cluster"].sum()),
         }
 
@@ -1243,8 +1308,10 @@ class ScoringResult:
         for row in dist:
             for k in ("violations", "not_applicable"):
                 row[k] = [c for c in (row[k] or "").split("; ") if c]
-        params = {k: (list(map(list, v)) if isinstance(v, tuple) else v)
-                  for k, v in self.parameters.items()}
+        params = {
+            k: (list(map(list, v)) if isinstance(v, tuple) else v)
+            for k, v in self.parameters.items()
+        }
         return {
             "period": self.period,
             "rules": self.rules,
@@ -1341,9 +1408,16 @@ def score_study(
         )
 
     emp = score_employees(
-        results, behaviour, study.indicators, hasil_bands=hasil_bands, most=most,
-        kinds=kinds, use_rating=use_rating, lower=lower,
-        perilaku_weights=perilaku_weights, perilaku_bands=perilaku_bands,
+        results,
+        behaviour,
+        study.indicators,
+        hasil_bands=hasil_bands,
+        most=most,
+        kinds=kinds,
+        use_rating=use_rating,
+        lower=lower,
+        perilaku_weights=perilaku_weights,
+        perilaku_bands=perilaku_bands,
     )
     staff = study.employees.drop_duplicates("employee_id").set_index("employee_id")
     emp["unit_id"] = emp["employee_id"].map(staff["unit_id"]).astype(object)
@@ -1360,10 +1434,16 @@ def score_study(
         )
 
     org = _org_for_period(study.org_rating, period)
-    unit_ids = pd.Index(sorted(set(study.units["unit_id"].dropna()) | set(emp["unit_id"])),
-                        dtype=object)
+    unit_ids = pd.Index(
+        sorted(set(study.units["unit_id"].dropna()) | set(emp["unit_id"])), dtype=object
+    )
     distribution = check_distribution(
-        emp, "unit_id", "predikat", org.to_dict(), rounding=rounding, min_n=min_n,
+        emp,
+        "unit_id",
+        "predikat",
+        org.to_dict(),
+        rounding=rounding,
+        min_n=min_n,
         majority=majority,
     )
 
@@ -1372,12 +1452,14 @@ def score_study(
     units = pd.DataFrame(index=unit_ids)
     units.index.name = "unit_id"
     units["org_predikat"] = _codes(org.reindex(unit_ids), index=unit_ids)
-    units["n_employees"] = (study.employees.groupby("unit_id").size()
-                            .reindex(unit_ids, fill_value=0).astype("int64"))
+    units["n_employees"] = (
+        study.employees.groupby("unit_id").size().reindex(unit_ids, fill_value=0).astype("int64")
+    )
     units["n_scored"] = g["predikat"].count().reindex(unit_ids, fill_value=0).astype("int64")
     scored = emp[emp["predikat"].notna()]
     counts = _count_levels(scored, ["unit_id"], "predikat", PREDIKAT).reindex(
-        unit_ids, fill_value=0)
+        unit_ids, fill_value=0
+    )
     shares = _shares(counts, units["n_scored"])
     for p in PREDIKAT:
         units[f"n_{p}"] = counts[p].astype("int64")
@@ -1385,15 +1467,16 @@ def score_study(
         units[f"share_{p}"] = shares[p]
     with np.errstate(invalid="ignore", divide="ignore"):
         units["share_hasil_di_bawah"] = (
-            emp["hasil"].eq("di_bawah").groupby(emp["unit_id"]).sum()
-            / g["hasil"].count()).reindex(unit_ids)
+            emp["hasil"].eq("di_bawah").groupby(emp["unit_id"]).sum() / g["hasil"].count()
+        ).reindex(unit_ids)
         units["share_perilaku_di_bawah"] = (
-            emp["perilaku"].eq("di_bawah").groupby(emp["unit_id"]).sum()
-            / g["perilaku"].count()).reindex(unit_ids)
+            emp["perilaku"].eq("di_bawah").groupby(emp["unit_id"]).sum() / g["perilaku"].count()
+        ).reindex(unit_ids)
     units["mean_achievement"] = g["mean_achievement"].mean().reindex(unit_ids)
     units["mean_behaviour"] = g["mean_behaviour"].mean().reindex(unit_ids)
-    units["n_unjudgeable"] = (g["n_unjudgeable"].sum().reindex(unit_ids, fill_value=0)
-                              .astype("int64"))
+    units["n_unjudgeable"] = (
+        g["n_unjudgeable"].sum().reindex(unit_ids, fill_value=0).astype("int64")
+    )
     units = units.reset_index()
 
     # SKM per unit
@@ -1402,21 +1485,26 @@ def score_study(
         sp = study.units.dropna(subset=["service_population"])
         population = sp.set_index(sp["unit_id"].astype(object))["service_population"]
     if citizen.empty:  # same columns, no rows
-        citizen = pd.DataFrame({"unit_id": pd.Series(dtype=object),
-                                **{u: pd.Series(dtype=float) for u in SKM_ITEMS}})
-    skm = skm_index(citizen, "unit_id",
-                    population=population if population is not None else {})
+        citizen = pd.DataFrame(
+            {"unit_id": pd.Series(dtype=object), **{u: pd.Series(dtype=float) for u in SKM_ITEMS}}
+        )
+    skm = skm_index(citizen, "unit_id", population=population if population is not None else {})
 
     # indicator clarity on the indicators the units' staff are judged on
-    res_units = results.assign(
-        unit_id=results["employee_id"].map(staff["unit_id"]).astype(object))
+    res_units = results.assign(unit_id=results["employee_id"].map(staff["unit_id"]).astype(object))
     clarity = indicator_clarity(study.indicators, res_units, by="unit_id", alpha=alpha)
 
     parameters = {
-        "hasil_bands": tuple(tuple(b) for b in hasil_bands), "most": most,
-        "kinds": list(kinds), "use_rating": use_rating, "lower": lower,
+        "hasil_bands": tuple(tuple(b) for b in hasil_bands),
+        "most": most,
+        "kinds": list(kinds),
+        "use_rating": use_rating,
+        "lower": lower,
         "perilaku_weights": dict(perilaku_weights or {"atasan": 1.0}),
-        "perilaku_bands": tuple(tuple(b) for b in perilaku_bands), "rounding": rounding,
-        "min_n": min_n, "majority": majority, "alpha": alpha,
+        "perilaku_bands": tuple(tuple(b) for b in perilaku_bands),
+        "rounding": rounding,
+        "min_n": min_n,
+        "majority": majority,
+        "alpha": alpha,
     }
     return ScoringResult(period, rules, emp, units, distribution, skm, clarity, parameters)

@@ -108,19 +108,30 @@ ROLE_PARAMS: dict[str, dict[str, float]] = {
     "bawahan": {"mean": 0.10, "sd": 0.15, "h": 0.080, "g": 0.090, "e": 0.130},
     "diri": {"mean": 0.20, "sd": 0.25, "h": 0.080, "g": 0.080, "e": 0.120},
 }
-VALUE_EFFECT = dict(
-    zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True)
-)
+VALUE_EFFECT = dict(zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True))
 #: Citizen item means ν_k on the 1–4 scale (u4, cost, is high: most services are free).
-ITEM_MEAN = dict(zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.55, 2.65, 2.80, 3.00),
-                     strict=True))
+ITEM_MEAN = dict(
+    zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.55, 2.65, 2.80, 3.00), strict=True)
+)
 CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
 REF_DATE = date(2024, 1, 1)
-OCCUPATIONS = ("PNS", "TNI/Polri", "Pegawai swasta", "Wiraswasta", "Petani", "Nelayan",
-               "Ibu rumah tangga", "Pelajar/Mahasiswa", "Lainnya")
+OCCUPATIONS = (
+    "PNS",
+    "TNI/Polri",
+    "Pegawai swasta",
+    "Wiraswasta",
+    "Petani",
+    "Nelayan",
+    "Ibu rumah tangga",
+    "Pelajar/Mahasiswa",
+    "Lainnya",
+)
 EDUCATION_P = (0.08, 0.14, 0.42, 0.10, 0.22, 0.035, 0.005)
-COURSE_HOURS = {"pelayanan_prima": (32.0, 40.0), "komunikasi_efektif": (16.0, 24.0),
-                "manajemen_waktu": (12.0, 16.0)}
+COURSE_HOURS = {
+    "pelayanan_prima": (32.0, 40.0),
+    "komunikasi_efektif": (16.0, 24.0),
+    "manajemen_waktu": (12.0, 16.0),
+}
 MIN_EMPLOYEES = 200
 
 
@@ -152,9 +163,7 @@ def _parse_periods(periods: str) -> list[str]:
     def parse(p: str) -> tuple[int, int]:
         p = p.strip()
         if len(p) != 6 or p[4] != "Q" or not p[:4].isdigit() or p[5] not in "1234":
-            raise ValueError(
-                f"a period must be a quarter like '2024Q1', got {p!r} in {periods!r}"
-            )
+            raise ValueError(f"a period must be a quarter like '2024Q1', got {p!r} in {periods!r}")
         return int(p[:4]), int(p[5])
 
     first = parse(parts[0])
@@ -185,20 +194,48 @@ def _build_units(n_emp: int, rng: np.random.Generator) -> pd.DataFrame:
     for o in sd.OPDS:
         parent = None if o.unit_id == "SETDA" else "SETDA"
         svc = o.unit_id if o.unit_id in sd.SERVICES else None
-        rows.append(dict(unit_id=o.unit_id, name=o.name, kind=o.kind, sector=o.sector,
-                         parent_unit_id=parent, service_population=o.service_population,
-                         weight=o.weight * f, min_size=8 if o.unit_id in (
-                             "DISDIKBUD", "DINKES", "SETDA") else 5, service=svc))
-    rows.append(dict(unit_id="RSUD", name="RSUD dr. H. Soemarno Sosroatmodjo", kind="rsud",
-                     sector="kesehatan", parent_unit_id="DINKES", service_population=80_000,
-                     weight=0.11 * n_emp, min_size=10, service="rsud"))
+        rows.append(
+            dict(
+                unit_id=o.unit_id,
+                name=o.name,
+                kind=o.kind,
+                sector=o.sector,
+                parent_unit_id=parent,
+                service_population=o.service_population,
+                weight=o.weight * f,
+                min_size=8 if o.unit_id in ("DISDIKBUD", "DINKES", "SETDA") else 5,
+                service=svc,
+            )
+        )
+    rows.append(
+        dict(
+            unit_id="RSUD",
+            name="RSUD dr. H. Soemarno Sosroatmodjo",
+            kind="rsud",
+            sector="kesehatan",
+            parent_unit_id="DINKES",
+            service_population=80_000,
+            weight=0.11 * n_emp,
+            min_size=10,
+            service="rsud",
+        )
+    )
     n_pkm = int(np.clip(round(0.11 * n_emp / 22), 2, len(sd.KECAMATAN)))
     for k in range(n_pkm):
         pop = int(rng.integers(6, 20) * 1000 * (2.5 if k == 0 else 1))
-        rows.append(dict(unit_id=f"PKM{k + 1:02d}", name=f"Puskesmas {sd.KECAMATAN[k]}",
-                         kind="puskesmas", sector="kesehatan", parent_unit_id="DINKES",
-                         service_population=pop, weight=0.11 * n_emp / n_pkm
-                         * rng.uniform(0.7, 1.3), min_size=6, service="puskesmas"))
+        rows.append(
+            dict(
+                unit_id=f"PKM{k + 1:02d}",
+                name=f"Puskesmas {sd.KECAMATAN[k]}",
+                kind="puskesmas",
+                sector="kesehatan",
+                parent_unit_id="DINKES",
+                service_population=pop,
+                weight=0.11 * n_emp / n_pkm * rng.uniform(0.7, 1.3),
+                min_size=6,
+                service="puskesmas",
+            )
+        )
     kec_p = np.array([5, 3, 2, 2, 1, 1, 2, 1, 1, 1], dtype=float)
     kec_p /= kec_p.sum()
     for prefix, label, share, avg, cap, numfmt in (
@@ -213,24 +250,49 @@ def _build_units(n_emp: int, rng: np.random.Generator) -> pd.DataFrame:
         for s, k in enumerate(kec):
             count[k] = count.get(k, 0) + 1
             name = f"{label} {numfmt.format(count[k])} {sd.KECAMATAN[k]}"
-            rows.append(dict(unit_id=f"{prefix}{s + 1:02d}", name=name, kind="sekolah",
-                             sector="pendidikan", parent_unit_id="DISDIKBUD",
-                             service_population=int(rng.integers(15, 60) * 10),
-                             weight=share * n_emp / n_sch * rng.uniform(0.6, 1.4),
-                             min_size=6 if prefix == "SD" else 8, service="sekolah"))
+            rows.append(
+                dict(
+                    unit_id=f"{prefix}{s + 1:02d}",
+                    name=name,
+                    kind="sekolah",
+                    sector="pendidikan",
+                    parent_unit_id="DISDIKBUD",
+                    service_population=int(rng.integers(15, 60) * 10),
+                    weight=share * n_emp / n_sch * rng.uniform(0.6, 1.4),
+                    min_size=6 if prefix == "SD" else 8,
+                    service="sekolah",
+                )
+            )
     n_kec = int(np.clip(round(n_emp / 200), 2, len(sd.KECAMATAN)))
     for k in range(n_kec):
-        rows.append(dict(unit_id=f"KEC{k + 1:02d}", name=f"Kantor Kecamatan {sd.KECAMATAN[k]}",
-                         kind="kecamatan", sector="administrasi", parent_unit_id="SETDA",
-                         service_population=int(rng.integers(4, 20) * 1000 * (3 if k == 0
-                                                                             else 1)),
-                         weight=12 * f, min_size=5, service="kecamatan"))
+        rows.append(
+            dict(
+                unit_id=f"KEC{k + 1:02d}",
+                name=f"Kantor Kecamatan {sd.KECAMATAN[k]}",
+                kind="kecamatan",
+                sector="administrasi",
+                parent_unit_id="SETDA",
+                service_population=int(rng.integers(4, 20) * 1000 * (3 if k == 0 else 1)),
+                weight=12 * f,
+                min_size=5,
+                service="kecamatan",
+            )
+        )
     if n_emp >= 600:
         for k, kel in enumerate(sd.KELURAHAN):
-            rows.append(dict(unit_id=f"KEL{k + 1:02d}", name=f"Kantor Kelurahan {kel}",
-                             kind="kelurahan", sector="administrasi", parent_unit_id="KEC01",
-                             service_population=int(rng.integers(8, 30) * 1000),
-                             weight=7 * f, min_size=4, service="kelurahan"))
+            rows.append(
+                dict(
+                    unit_id=f"KEL{k + 1:02d}",
+                    name=f"Kantor Kelurahan {kel}",
+                    kind="kelurahan",
+                    sector="administrasi",
+                    parent_unit_id="KEC01",
+                    service_population=int(rng.integers(8, 30) * 1000),
+                    weight=7 * f,
+                    min_size=4,
+                    service="kelurahan",
+                )
+            )
     units = pd.DataFrame(rows)
     # sizes: the minimum plus a largest-remainder share of the rest, by weight
     spare = n_emp - int(units["min_size"].sum())
@@ -293,13 +355,19 @@ def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
         adm = add(1, head, "administrator", "Kepala Bagian Tata Usaha")
         m = n - 4
         n_ward = int(np.clip(round(m / 12), 1, 8))
-        wards = ["Rawat Inap Penyakit Dalam", "Rawat Inap Anak", "Rawat Inap Bedah",
-                 "Instalasi Gawat Darurat", "Kamar Operasi", "Rawat Jalan", "Kebidanan",
-                 "Perinatologi"]
+        wards = [
+            "Rawat Inap Penyakit Dalam",
+            "Rawat Inap Anak",
+            "Rawat Inap Bedah",
+            "Instalasi Gawat Darurat",
+            "Kamar Operasi",
+            "Rawat Jalan",
+            "Kebidanan",
+            "Perinatologi",
+        ]
         wl = [add(2, nur, "pengawas", f"Kepala Ruang {w}") for w in wards[:n_ward]]
         m -= n_ward
-        counts = {"dokter": 0.15, "apoteker": 0.04, "nakes": 0.10, "bidan": 0.10,
-                  "pelaksana": 0.16}
+        counts = {"dokter": 0.15, "apoteker": 0.04, "nakes": 0.10, "bidan": 0.10, "pelaksana": 0.16}
         k = {j: max(1, round(p * m)) for j, p in counts.items()}
         k["perawat"] = m - sum(k.values())
         for j in ("dokter", "apoteker", "nakes"):
@@ -314,8 +382,11 @@ def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
         if kind == "kecamatan":
             head = add(0, None, "administrator", "Camat")
             n_f = int(np.clip(round((n - 1) / 6), 1, 3))
-            names = ["Sekretaris Kecamatan", "Kepala Seksi Pelayanan Umum",
-                     "Kepala Seksi Pemerintahan"]
+            names = [
+                "Sekretaris Kecamatan",
+                "Kepala Seksi Pelayanan Umum",
+                "Kepala Seksi Pemerintahan",
+            ]
             firsts = [add(2, head, "pengawas", names[i]) for i in range(n_f)]
         else:
             head = add(0, None, "pengawas", "Lurah")
@@ -333,25 +404,44 @@ def _unit_staff(unit: pd.Series, rng: np.random.Generator) -> list[tuple]:
         n_mid = max(n_mid, 2)
     mids = [add(1, head, "administrator", opd.mids[i]) for i in range(n_mid)]
     n_first = int(np.clip(round((n - 1 - n_mid) / 8), 1, 2 * n_mid)) if n >= 15 else 0
-    firsts = [add(2, mids[i % n_mid], "pengawas",
-                  sd.FIRST_LINE[i % len(sd.FIRST_LINE)]) for i in range(n_first)]
+    firsts = [
+        add(2, mids[i % n_mid], "pengawas", sd.FIRST_LINE[i % len(sd.FIRST_LINE)])
+        for i in range(n_first)
+    ]
     bosses = firsts or mids or [head]
     m = n - len(staff)
     n_counter = max(2, round(0.3 * m)) if pd.notna(unit["service"]) else 0
     n_spec = round(0.4 * (m - n_counter))
     for i in range(m):
-        job = "counter" if i < n_counter else ("specialist" if i < n_counter + n_spec
-                                               else "pelaksana")
+        job = (
+            "counter"
+            if i < n_counter
+            else ("specialist" if i < n_counter + n_spec else "pelaksana")
+        )
         add(3, bosses[i % len(bosses)], job)
     return staff
 
 
 def _jf_level(kind: str, grade_idx: int) -> str:
     if kind == "ahli":
-        return ("ahli_pertama" if grade_idx <= 9 else "ahli_muda" if grade_idx <= 11
-                else "ahli_madya" if grade_idx <= 14 else "ahli_utama")
-    return ("pemula" if grade_idx <= 4 else "terampil" if grade_idx <= 7
-            else "mahir" if grade_idx <= 9 else "penyelia")
+        return (
+            "ahli_pertama"
+            if grade_idx <= 9
+            else "ahli_muda"
+            if grade_idx <= 11
+            else "ahli_madya"
+            if grade_idx <= 14
+            else "ahli_utama"
+        )
+    return (
+        "pemula"
+        if grade_idx <= 4
+        else "terampil"
+        if grade_idx <= 7
+        else "mahir"
+        if grade_idx <= 9
+        else "penyelia"
+    )
 
 
 def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -363,9 +453,17 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     for u_idx, unit in units.iterrows():
         base = len(members)
         for level, parent, job, position in _unit_staff(unit, rng):
-            members.append(dict(uidx=u_idx, unit_id=unit["unit_id"], sector=unit["sector"],
-                                level=level, parent_idx=None if parent is None
-                                else base + parent, job=job, position=position))
+            members.append(
+                dict(
+                    uidx=u_idx,
+                    unit_id=unit["unit_id"],
+                    sector=unit["sector"],
+                    level=level,
+                    parent_idx=None if parent is None else base + parent,
+                    job=job,
+                    position=position,
+                )
+            )
         heads[unit["unit_id"]] = base
         mids[unit["unit_id"]] = [base + i for i, m in enumerate(members[base:]) if m["level"] == 1]
     sekda = heads["SETDA"]
@@ -424,7 +522,8 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
         elif jf_kind == "terampil":
             entry = 6
         sma = emp.at[i, "job"] in ("pelaksana", "counter", "operator_sekolah") and (
-            rng.random() < 0.5)
+            rng.random() < 0.5
+        )
         if sma:
             entry = 4
         base_name = job.position
@@ -499,8 +598,10 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     emp["front"] = [sd.JOBS[j].front for j in emp["job"]]
     width = max(5, len(str(n)))
     emp["employee_id"] = [f"E{i + 1:0{width}d}" for i in range(n)]
-    emp["supervisor_id"] = [None if p is None or pd.isna(p) else emp.at[int(p), "employee_id"]
-                            for p in emp["parent_idx"]]
+    emp["supervisor_id"] = [
+        None if p is None or pd.isna(p) else emp.at[int(p), "employee_id"]
+        for p in emp["parent_idx"]
+    ]
     emp["nip"] = _nips(emp, intake, rng)
     return emp
 
@@ -534,12 +635,28 @@ def _nips(emp: pd.DataFrame, intake: np.ndarray, rng: np.random.Generator) -> li
 # indicators and results
 
 
-def _build_indicators(units: pd.DataFrame, rng: np.random.Generator
-                      ) -> tuple[pd.DataFrame, list[str]]:
-    cols = ["indicator_id", "sector", "unit_id", "name", "unit_of_measure", "direction",
-            "target_kind", "family", "lo", "hi", "decimals", "cap"]
-    rows = [dict(zip(cols, spec, strict=True)) for spec in sd.INDICATORS
-            if spec[2] is None or spec[2] in set(units["unit_id"])]
+def _build_indicators(
+    units: pd.DataFrame, rng: np.random.Generator
+) -> tuple[pd.DataFrame, list[str]]:
+    cols = [
+        "indicator_id",
+        "sector",
+        "unit_id",
+        "name",
+        "unit_of_measure",
+        "direction",
+        "target_kind",
+        "family",
+        "lo",
+        "hi",
+        "decimals",
+        "cap",
+    ]
+    rows = [
+        dict(zip(cols, spec, strict=True))
+        for spec in sd.INDICATORS
+        if spec[2] is None or spec[2] in set(units["unit_id"])
+    ]
     # unclear-indicator units: one school, one puskesmas, one kecamatan, one OPD
     picks = []
     for kinds in (("sekolah",), ("puskesmas",), ("kecamatan",), ("dinas", "badan")):
@@ -552,22 +669,38 @@ def _build_indicators(units: pd.DataFrame, rng: np.random.Generator
         chosen = np.sort(rng.choice(3, 2, replace=False))
         for k, c in enumerate(chosen):
             name, uom, direction, tkind = sd.VAGUE_INDICATORS[sector][c]
-            rows.append(dict(indicator_id=f"IKI-{uid}-{k + 1}", sector=sector, unit_id=uid,
-                             name=name, unit_of_measure=uom, direction=direction,
-                             target_kind=tkind, family="vague", lo=np.nan, hi=np.nan,
-                             decimals=0, cap=None))
+            rows.append(
+                dict(
+                    indicator_id=f"IKI-{uid}-{k + 1}",
+                    sector=sector,
+                    unit_id=uid,
+                    name=name,
+                    unit_of_measure=uom,
+                    direction=direction,
+                    target_kind=tkind,
+                    family="vague",
+                    lo=np.nan,
+                    hi=np.nan,
+                    decimals=0,
+                    cap=None,
+                )
+            )
     return pd.DataFrame(rows), sorted(picks)
 
 
-def _assign_indicators(emp: pd.DataFrame, ind: pd.DataFrame, rng: np.random.Generator
-                       ) -> pd.DataFrame:
+def _assign_indicators(
+    emp: pd.DataFrame, ind: pd.DataFrame, rng: np.random.Generator
+) -> pd.DataFrame:
     """(employee index, indicator index, kind) for each SKP line."""
     rows = []
-    by_family = {f: ind.index[(ind["family"] == f) & ind["unit_id"].isna()].to_numpy()
-                 for f in ("guru", "klinis", "admin")}
-    by_unit = {u: g.index.to_numpy() for u, g in ind[ind["unit_id"].notna()
-                                                     & (ind["family"] != "vague")]
-               .groupby("unit_id")}
+    by_family = {
+        f: ind.index[(ind["family"] == f) & ind["unit_id"].isna()].to_numpy()
+        for f in ("guru", "klinis", "admin")
+    }
+    by_unit = {
+        u: g.index.to_numpy()
+        for u, g in ind[ind["unit_id"].notna() & (ind["family"] != "vague")].groupby("unit_id")
+    }
     vague = {u: g.index.to_numpy() for u, g in ind[ind["family"] == "vague"].groupby("unit_id")}
     for i, row in enumerate(emp.itertuples(index=False)):
         k = int(rng.integers(3, 7))
@@ -587,9 +720,15 @@ def _assign_indicators(emp: pd.DataFrame, ind: pd.DataFrame, rng: np.random.Gene
     return pd.DataFrame(rows, columns=["eidx", "iidx", "kind"])
 
 
-def _build_results(emp: pd.DataFrame, ind: pd.DataFrame, lines: pd.DataFrame,
-                   periods: list[str], theta: np.ndarray, trend: float,
-                   rng: np.random.Generator) -> pd.DataFrame:
+def _build_results(
+    emp: pd.DataFrame,
+    ind: pd.DataFrame,
+    lines: pd.DataFrame,
+    periods: list[str],
+    theta: np.ndarray,
+    trend: float,
+    rng: np.random.Generator,
+) -> pd.DataFrame:
     T = len(periods)
     years = np.array([int(p[:4]) for p in periods])
     uyears = np.unique(years)
@@ -607,7 +746,7 @@ def _build_results(emp: pd.DataFrame, ind: pd.DataFrame, lines: pd.DataFrame,
     vague = ind["family"].to_numpy(object)[iidx] == "vague"
     # one target per SKP line and year
     u = rng.random((L, len(uyears)))
-    tgt = (lo + u[np.repeat(np.arange(L), T), yidx] * (hi - lo))
+    tgt = lo + u[np.repeat(np.arange(L), T), yidx] * (hi - lo)
     days = ind["unit_of_measure"].to_numpy(object)[iidx] == "hari"
     tgt = np.where(days, np.round(tgt, 1), np.round(tgt))
     z = (theta[eidx] + trend * t) / np.sqrt(VAR_ETA + SD_UNIT**2) + rng.normal(0, 0.8, L * T)
@@ -622,23 +761,26 @@ def _build_results(emp: pd.DataFrame, ind: pd.DataFrame, lines: pd.DataFrame,
     tgt = np.where(vague, np.nan, tgt)
     real = np.where(vague, np.where(coin < 0.5, 100.0, np.nan), real)
     rating = np.where(vague, np.where(coin < 0.85, "sesuai", "di_atas"), rating)
-    return pd.DataFrame({
-        "period": np.array(periods, dtype=object)[t],
-        "employee_id": emp["employee_id"].to_numpy(object)[eidx],
-        "indicator_id": ind["indicator_id"].to_numpy(object)[iidx],
-        "kind": kind,
-        "target": tgt,
-        "realization": real,
-        "rating": rating,
-    })
+    return pd.DataFrame(
+        {
+            "period": np.array(periods, dtype=object)[t],
+            "employee_id": emp["employee_id"].to_numpy(object)[eidx],
+            "indicator_id": ind["indicator_id"].to_numpy(object)[iidx],
+            "kind": kind,
+            "target": tgt,
+            "realization": real,
+            "rating": rating,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
 # training
 
 
-def _build_training(emp: pd.DataFrame, theta: np.ndarray, periods: list[str],
-                    rng: np.random.Generator) -> tuple[pd.DataFrame, np.ndarray]:
+def _build_training(
+    emp: pd.DataFrame, theta: np.ndarray, periods: list[str], rng: np.random.Generator
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Attendance rows and, per employee, the index of the first treated quarter
     (``len(periods)`` or more = not treated within the window)."""
     n, T = len(emp), len(periods)
@@ -696,8 +838,11 @@ def _rater_pairs(emp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     for i in range(n):
         pool = [j for j in by_parent.get(int(par[i]), []) if j != i] if par[i] >= 0 else []
         if len(pool) < 2:
-            pool = [j for j in by_unit[int(uidx[i])]
-                    if j != i and j != par[i] and par[j] != i and level[j] == level[i]]
+            pool = [
+                j
+                for j in by_unit[int(uidx[i])]
+                if j != i and j != par[i] and par[j] != i and level[j] == level[i]
+            ]
         if len(pool) < 2:
             pool = [j for j in by_unit[int(uidx[i])] if j != i and j != par[i] and par[j] != i]
         k = min(len(pool), int(rng.integers(2, 5)))
@@ -712,8 +857,9 @@ def _rater_pairs(emp: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
     return pairs.sort_values(["ratee", "rater"], kind="stable").reset_index(drop=True)
 
 
-def _bounded_score(mean: np.ndarray, noise: np.ndarray, unif: np.ndarray, lo: int, hi: int
-                   ) -> np.ndarray:
+def _bounded_score(
+    mean: np.ndarray, noise: np.ndarray, unif: np.ndarray, lo: int, hi: int
+) -> np.ndarray:
     """Integer scores on ``lo..hi`` whose expectation is exactly ``clip(mean, lo, hi)``.
 
     The symmetric ``noise`` is clipped symmetrically to the distance from the clipped
@@ -890,13 +1036,27 @@ def simulate(
 
     # citizens
     citizen, cit_lat, cit_unit, cit_item_obs = _build_citizen(
-        units, emp, plist, a_unit, eta, item_unit, time_trend, rngs[6])
+        units, emp, plist, a_unit, eta, item_unit, time_trend, rngs[6]
+    )
 
     # behaviour
     behaviour, truth_b = _build_behaviour(
-        emp, units, plist, theta, noise_mult, is_div, first_treated, time_trend,
-        float(training_effect), float(source_offset_pomp), float(divergent_gap_pomp),
-        cit_lat, cit_unit, cit_item_obs, rngs[7])
+        emp,
+        units,
+        plist,
+        theta,
+        noise_mult,
+        is_div,
+        first_treated,
+        time_trend,
+        float(training_effect),
+        float(source_offset_pomp),
+        float(divergent_gap_pomp),
+        cit_lat,
+        cit_unit,
+        cit_item_obs,
+        rngs[7],
+    )
 
     org = _build_org_rating(units, a_unit, plist, rngs[8])
 
@@ -905,36 +1065,42 @@ def simulate(
     ft_in = first_treated[first_treated < T]
     truth: dict[str, Any] = {
         "parameters": {
-            "seed": seed, "employees": n, "periods": plist, "divergent_units": k_div,
+            "seed": seed,
+            "employees": n,
+            "periods": plist,
+            "divergent_units": k_div,
             "training_effect": float(training_effect),
             "source_offset_pomp": float(source_offset_pomp),
-            "divergent_gap_pomp": float(divergent_gap_pomp), "time_trend": float(time_trend),
+            "divergent_gap_pomp": float(divergent_gap_pomp),
+            "time_trend": float(time_trend),
         },
         "divergent_units": sorted(units["unit_id"].to_numpy()[div_idx].tolist()),
         "divergent_gap_pomp": float(divergent_gap_pomp),
         "source_offset_pomp": float(source_offset_pomp),
-        "aligned": {"supervisor_values": list(ALIGNED_VALUES),
-                    "citizen_items": list(ALIGNED_ITEMS),
-                    "supervisor_scale": [1, 5], "citizen_scale": [1, 4]},
+        "aligned": {
+            "supervisor_values": list(ALIGNED_VALUES),
+            "citizen_items": list(ALIGNED_ITEMS),
+            "supervisor_scale": [1, 5],
+            "citizen_scale": [1, 4],
+        },
         "training_effect": float(training_effect),
         "time_trend_per_quarter": float(time_trend),
         "treated": {
             "employees_trained": int(len(trained_ids)),
             "employees_never_trained": int(n - len(trained_ids)),
             "employees_treated_in_window": int(len(ft_in)),
-            "trained_in_last_period_not_yet_treated": int(
-                len(trained_ids) - len(ft_in)),
-            "first_treated_period": {plist[q]: int((ft_in == q).sum())
-                                     for q in range(1, T)},
+            "trained_in_last_period_not_yet_treated": int(len(trained_ids) - len(ft_in)),
+            "first_treated_period": {plist[q]: int((ft_in == q).sum()) for q in range(1, T)},
             "treated_employee_quarters": int(np.maximum(0, T - first_treated).sum()),
             "rule": "treated from the first quarter after the quarter in which the end_date "
-                    "of the employee's first course falls; later courses add nothing",
+            "of the employee's first course falls; later courses add nothing",
             "selection": "P(ever trained) = logistic(0.25 - 0.9 * theta / sd(theta)); no "
-                         "selection on transitory shocks",
+            "selection on transitory shocks",
         },
         "theta_sd": {"unit": SD_UNIT, "individual": float(np.sqrt(VAR_ETA))},
-        "unit_noise_multiplier": {u: round(float(m), 4) for u, m in
-                                  zip(units["unit_id"], noise_mult, strict=True)},
+        "unit_noise_multiplier": {
+            u: round(float(m), 4) for u, m in zip(units["unit_id"], noise_mult, strict=True)
+        },
         "unclear_indicator_units": unclear,
         "unclear_indicators": sorted(ind.loc[ind["family"] == "vague", "indicator_id"].tolist()),
         **truth_b,
@@ -992,8 +1158,11 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
             named = (s == 0) & (rng.random(k) < named_share) & (len(officers[u]) > 0)
             # a named officer is front-line staff; an unnamed response was served by
             # anyone of the unit's staff
-            off = np.where(named, pool[rng.integers(0, len(pool), k)],
-                           staff[u][rng.integers(0, len(staff[u]), k)])
+            off = np.where(
+                named,
+                pool[rng.integers(0, len(pool), k)],
+                staff[u][rng.integers(0, len(staff[u]), k)],
+            )
             for name in services:
                 if name not in svc_index:
                     svc_index[name] = len(svc_names)
@@ -1023,7 +1192,8 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     gender = np.where(rng.random(N) < np.where(school, 0.7, 0.55), "p", "l").astype(object)
     age = np.clip(np.round(rng.triangular(17, 38, 75, N)), 17, 75)
     edu = np.array(CODES["education"], dtype=object)[
-        rng.choice(len(CODES["education"]), N, p=EDUCATION_P)]
+        rng.choice(len(CODES["education"]), N, p=EDUCATION_P)
+    ]
     occ = np.array(OCCUPATIONS, dtype=object)[rng.integers(0, len(OCCUPATIONS), N)]
     day = np.empty(N, dtype=object)
     for t in range(T):
@@ -1037,18 +1207,24 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     edu[miss[:, 2]] = None
 
     order = np.lexsort((csvc, cu, ct))
-    df = pd.DataFrame({
-        "period": np.array(periods, dtype=object)[ct],
-        "unit_id": units["unit_id"].to_numpy(object)[cu],
-        "employee_id": np.where(cnamed, emp["employee_id"].to_numpy(object)[coff], None),
-        "service": np.array(svc_names, dtype=object)[csvc],
-        **{k: answers[:, j] for j, k in enumerate(SKM_ITEMS)},
-        "respondent_gender": gender,
-        "respondent_age": age,
-        "respondent_education": edu,
-        "respondent_occupation": occ,
-        "survey_date": pd.to_datetime(day),
-    }).iloc[order].reset_index(drop=True)
+    df = (
+        pd.DataFrame(
+            {
+                "period": np.array(periods, dtype=object)[ct],
+                "unit_id": units["unit_id"].to_numpy(object)[cu],
+                "employee_id": np.where(cnamed, emp["employee_id"].to_numpy(object)[coff], None),
+                "service": np.array(svc_names, dtype=object)[csvc],
+                **{k: answers[:, j] for j, k in enumerate(SKM_ITEMS)},
+                "respondent_gender": gender,
+                "respondent_age": age,
+                "respondent_education": edu,
+                "respondent_occupation": occ,
+                "survey_date": pd.to_datetime(day),
+            }
+        )
+        .iloc[order]
+        .reset_index(drop=True)
+    )
     df.insert(1, "response_id", [f"SKM{i + 1:06d}" for i in range(N)])
     for k in SKM_ITEMS:
         df[k] = df[k].astype("Int64")
@@ -1065,8 +1241,23 @@ def _service_p(k: int) -> np.ndarray:
 # behaviour
 
 
-def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treated, trend,
-                     tau, offset, div_gap, cit_lat, cit_unit, cit_obs, rng):
+def _build_behaviour(
+    emp,
+    units,
+    periods,
+    theta,
+    noise_mult,
+    is_div,
+    first_treated,
+    trend,
+    tau,
+    offset,
+    div_gap,
+    cit_lat,
+    cit_unit,
+    cit_obs,
+    rng,
+):
     n, T, U = len(emp), len(periods), len(units)
     V = len(BERAKHLAK)
     uidx = emp["uidx"].to_numpy(int)
@@ -1144,11 +1335,13 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
     s, cdiv, ctr = 0.0, 0.0, tau
     for _ in range(4):
         if ref_units.any():
-            s = _solve(partial(offset_at, cdiv=cdiv, ctr=ctr), offset, -4.0, 4.0,
-                       "source_offset_pomp")
+            s = _solve(
+                partial(offset_at, cdiv=cdiv, ctr=ctr), offset, -4.0, 4.0, "source_offset_pomp"
+            )
         if div_cell.any():
-            cdiv = _shift_for_increase(latent(s, 0.0, ctr)[div_cell & aligned],
-                                       div_gap / 25.0, "divergent_gap_pomp")
+            cdiv = _shift_for_increase(
+                latent(s, 0.0, ctr)[div_cell & aligned], div_gap / 25.0, "divergent_gap_pomp"
+            )
         if treat_cell.any():
             ctr = _shift_for_increase(latent(s, cdiv, 0.0)[treat_cell], tau, "training_effect")
     L = x + s + cdiv * div_cell + ctr * treat_cell
@@ -1157,14 +1350,16 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
 
     gaps = unit_gaps(L)
     twfe_estimand = _twfe_expected(np.clip(L[sup], 1, 5), ee[sup], rt[sup], first_treated, n, T)
-    beh = pd.DataFrame({
-        "period": np.array(periods, dtype=object)[rt],
-        "employee_id": emp["employee_id"].to_numpy(object)[ee],
-        "rater_id": emp["employee_id"].to_numpy(object)[rater[rp]],
-        "rater_role": np.array(ROLES, dtype=object)[rrole],
-        "value": np.array(BERAKHLAK, dtype=object)[rv],
-        "score": score,
-    })
+    beh = pd.DataFrame(
+        {
+            "period": np.array(periods, dtype=object)[rt],
+            "employee_id": emp["employee_id"].to_numpy(object)[ee],
+            "rater_id": emp["employee_id"].to_numpy(object)[rater[rp]],
+            "rater_role": np.array(ROLES, dtype=object)[rrole],
+            "value": np.array(BERAKHLAK, dtype=object)[rv],
+            "score": score,
+        }
+    )
     order = np.lexsort((rv, beh["rater_id"].to_numpy(), beh["employee_id"].to_numpy(), rt))
     beh = beh.iloc[order].reset_index(drop=True)
 
@@ -1182,17 +1377,25 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
             err = (prm["h"] + prm["g"] + prm["e"]) * noise_mult[u]
             rel_u[name] = {
                 "value": round(VAR_ETA / (VAR_ETA + err + ROUNDING_VAR), 4),
-                "value_absolute": round(VAR_ETA / (VAR_ETA + prm["sd"] ** 2 + err
-                                                   + ROUNDING_VAR), 4),
-                "mean_of_values": round(VAR_ETA / (
-                    VAR_ETA + (prm["h"] + prm["g"]) * noise_mult[u]
-                    + (prm["e"] * noise_mult[u] + ROUNDING_VAR) / V), 4),
+                "value_absolute": round(
+                    VAR_ETA / (VAR_ETA + prm["sd"] ** 2 + err + ROUNDING_VAR), 4
+                ),
+                "mean_of_values": round(
+                    VAR_ETA
+                    / (
+                        VAR_ETA
+                        + (prm["h"] + prm["g"]) * noise_mult[u]
+                        + (prm["e"] * noise_mult[u] + ROUNDING_VAR) / V
+                    ),
+                    4,
+                ),
             }
         reliability[str(units.at[u, "unit_id"])] = rel_u
     uid = units["unit_id"].to_numpy()
     truth = {
-        "unit_gap_pomp": {str(uid[u]): round(float(gaps[u]), 4) for u in range(U)
-                          if np.isfinite(gaps[u])},
+        "unit_gap_pomp": {
+            str(uid[u]): round(float(gaps[u]), 4) for u in range(U) if np.isfinite(gaps[u])
+        },
         "leniency": leniency,
         "leniency_role_mean": {k: v["mean"] for k, v in ROLE_PARAMS.items()},
         "reliability": reliability,
@@ -1203,20 +1406,31 @@ def _build_behaviour(emp, units, periods, theta, noise_mult, is_div, first_treat
             "mean_of_values is the same for the mean of the seven values, "
             "var(eta) / (var(eta) + m_u*(var_h + var_g) + (m_u*var_e + 1/6)/7); "
             "1/6 approximates the variance added by stochastic rounding; clipping at the "
-            "scale ends is ignored"),
-        "variance_components": {"eta": VAR_ETA, "unit": SD_UNIT**2,
-                                **{k: {c: v[c] for c in ("h", "g", "e")}
-                                   for k, v in ROLE_PARAMS.items()}},
+            "scale ends is ignored"
+        ),
+        "variance_components": {
+            "eta": VAR_ETA,
+            "unit": SD_UNIT**2,
+            **{k: {c: v[c] for c in ("h", "g", "e")} for k, v in ROLE_PARAMS.items()},
+        },
         "training_twfe_estimand": twfe_estimand,
-        "calibration": {"supervisor_base": round(3.9 + s, 6),
-                        "divergent_shift": round(cdiv, 6) + 0.0,
-                        "training_shift": round(ctr, 6) + 0.0},
+        "calibration": {
+            "supervisor_base": round(3.9 + s, 6),
+            "divergent_shift": round(cdiv, 6) + 0.0,
+            "training_shift": round(ctr, 6) + 0.0,
+        },
     }
     return beh, truth
 
 
-def _twfe_expected(expected: np.ndarray, ratee: np.ndarray, t: np.ndarray,
-                   first_treated: np.ndarray, n: int, T: int) -> float | None:
+def _twfe_expected(
+    expected: np.ndarray,
+    ratee: np.ndarray,
+    t: np.ndarray,
+    first_treated: np.ndarray,
+    n: int,
+    T: int,
+) -> float | None:
     """The two-way fixed-effects DiD coefficient computed on the expected mean supervisor
     score per employee and quarter (no rating noise): what TWFE estimates in this data set.
     ``None`` when no employee changes treatment status within the window."""
@@ -1244,8 +1458,11 @@ def _build_org_rating(units, a_unit, periods, rng):
     years = sorted({int(p[:4]) for p in periods})
     U = len(units)
     z = (a_unit / SD_UNIT)[:, None] * 0.8 + rng.normal(0.0, 0.6, (U, len(years)))
-    cut = np.select([z >= 1.9, z >= -1.5, z >= -2.2, z >= -2.7],
-                    ["istimewa", "baik", "butuh_perbaikan", "kurang"], "sangat_kurang")
+    cut = np.select(
+        [z >= 1.9, z >= -1.5, z >= -2.2, z >= -2.7],
+        ["istimewa", "baik", "butuh_perbaikan", "kurang"],
+        "sangat_kurang",
+    )
     rows = []
     for p in periods:
         y = years.index(int(p[:4]))
@@ -1260,9 +1477,14 @@ def _build_org_rating(units, a_unit, periods, rng):
 
 #: Label spellings written for a few category codes (the loader normalises them).
 _LABELS = {
-    "di_atas": "Di Atas", "sesuai": "Sesuai", "di_bawah": "Di Bawah",
-    "istimewa": "Istimewa", "baik": "Baik", "butuh_perbaikan": "Butuh Perbaikan",
-    "kurang": "Kurang", "sangat_kurang": "Sangat Kurang",
+    "di_atas": "Di Atas",
+    "sesuai": "Sesuai",
+    "di_bawah": "Di Bawah",
+    "istimewa": "Istimewa",
+    "baik": "Baik",
+    "butuh_perbaikan": "Butuh Perbaikan",
+    "kurang": "Kurang",
+    "sangat_kurang": "Sangat Kurang",
 }
 #: (table, column, share of rows, kind) of the harmless imperfections in the files.
 IMPERFECTIONS: tuple[tuple[str, str, float, str], ...] = (
@@ -1303,8 +1525,10 @@ def _write_study(study: SimulatedStudy, out: Path, rng: np.random.Generator) -> 
         )
         files.append(path)
     path = out / "truth.json"
-    path.write_text(json.dumps(study.truth, indent=1, sort_keys=True, ensure_ascii=False)
-                    + "\n", encoding="utf-8")
+    path.write_text(
+        json.dumps(study.truth, indent=1, sort_keys=True, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
     files.append(path)
     path = out / "README.md"
     path.write_text(_readme(study), encoding="utf-8")

@@ -198,8 +198,13 @@ TABLES: dict[str, Table] = {
             (
                 _c("indicator_id", "str"),
                 _c("sector", "category", codes="sector"),
-                _c("unit_id", "str", required=False, references="units.unit_id",
-                   description="unit that owns the indicator; empty = sector catalogue"),
+                _c(
+                    "unit_id",
+                    "str",
+                    required=False,
+                    references="units.unit_id",
+                    description="unit that owns the indicator; empty = sector catalogue",
+                ),
                 _c("name", "str"),
                 _c("unit_of_measure", "str", required=False),
                 _c("direction", "category", codes="direction", required=False),
@@ -217,8 +222,13 @@ TABLES: dict[str, Table] = {
                 _c("kind", "category", codes="result_kind"),
                 _c("target", "float", required=False, low=0),
                 _c("realization", "float", required=False, low=0),
-                _c("rating", "category", codes="expectation", required=False,
-                   description="the supervisor's judgement of this result, when exported"),
+                _c(
+                    "rating",
+                    "category",
+                    codes="expectation",
+                    required=False,
+                    description="the supervisor's judgement of this result, when exported",
+                ),
             ),
             key=("period", "employee_id", "indicator_id"),
             periodic=True,
@@ -244,8 +254,13 @@ TABLES: dict[str, Table] = {
                 _c("period", "period"),
                 _c("response_id", "str"),
                 _c("unit_id", "str", references="units.unit_id"),
-                _c("employee_id", "str", required=False, references="employees.employee_id",
-                   description="named officer the citizen rated, if any"),
+                _c(
+                    "employee_id",
+                    "str",
+                    required=False,
+                    references="employees.employee_id",
+                    description="named officer the citizen rated, if any",
+                ),
                 _c("service", "str"),
                 *(_c(u, "int", required=False, low=1, high=4) for u in SKM_ITEMS),
                 _c("respondent_gender", "category", codes="gender", required=False),
@@ -306,9 +321,7 @@ def empty_frame(table: str) -> pd.DataFrame:
     import pandas as pd
 
     t = TABLES[table]
-    return pd.DataFrame(
-        {c.name: pd.Series(dtype=PANDAS_DTYPES[c.dtype]) for c in t.columns}
-    )
+    return pd.DataFrame({c.name: pd.Series(dtype=PANDAS_DTYPES[c.dtype]) for c in t.columns})
 
 
 def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -404,11 +417,19 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "expectation": {
         "di_atas": (
-            "di_atas_ekspektasi", "diatas", "diatas_ekspektasi", "above", "above_expectation",
+            "di_atas_ekspektasi",
+            "diatas",
+            "diatas_ekspektasi",
+            "above",
+            "above_expectation",
         ),
         "sesuai": ("sesuai_ekspektasi", "meets", "meets_expectation"),
         "di_bawah": (
-            "di_bawah_ekspektasi", "dibawah", "dibawah_ekspektasi", "below", "below_expectation",
+            "di_bawah_ekspektasi",
+            "dibawah",
+            "dibawah_ekspektasi",
+            "below",
+            "below_expectation",
         ),
     },
     "rater_role": {

@@ -86,8 +86,9 @@ def test_align_sources_pomp_worked_example():
     assert cit.loc["r3", "score"] == pytest.approx(50 / 3)
     assert "r4" not in cit.index  # other quarter
     assert set(al["source"]) == {"supervisor", "citizen"}  # peers only when asked
-    with_peers = align_sources(behaviour, citizen, employees=employees, period="2025Q1",
-                               roles=("atasan", "rekan"))
+    with_peers = align_sources(
+        behaviour, citizen, employees=employees, period="2025Q1", roles=("atasan", "rekan")
+    )
     assert with_peers.loc[with_peers["source"] == "peer", "score"].tolist() == [25.0]
 
 
@@ -98,8 +99,14 @@ def test_align_sources_officer_level_year_and_items():
     assert (al["level"] == "officer").all()
     e3 = al[(al["ratee"] == "e3") & (al["source"] == "supervisor")]
     assert sorted(e3["score"]) == [12.5, 100.0]  # both quarters of the year
-    only_u6 = align_sources(behaviour, citizen, employees=employees, citizen_items=["u6"],
-                            supervisor_values=["kompeten"], period="2025Q1")
+    only_u6 = align_sources(
+        behaviour,
+        citizen,
+        employees=employees,
+        citizen_items=["u6"],
+        supervisor_values=["kompeten"],
+        period="2025Q1",
+    )
     c = only_u6[only_u6["source"] == "citizen"].set_index("observer")["score"]
     assert c.to_dict() == pytest.approx({"r1": 200 / 3, "r2": 100.0, "r3": 0.0})
 
@@ -162,10 +169,15 @@ def test_adjust_casemix_numeric_age_with_a_missing_value():
 
 
 def test_adjust_casemix_skips_constant_fields_and_leaves_other_sources():
-    al = pd.DataFrame({
-        "source": ["citizen", "citizen", "supervisor"], "ratee": ["A", "A", "A"],
-        "unit_id": "A", "score": [10.0, 20.0, 30.0], "respondent_gender": ["l", "l", None],
-    })
+    al = pd.DataFrame(
+        {
+            "source": ["citizen", "citizen", "supervisor"],
+            "ratee": ["A", "A", "A"],
+            "unit_id": "A",
+            "score": [10.0, 20.0, 30.0],
+            "respondent_gender": ["l", "l", None],
+        }
+    )
     out = adjust_casemix(al, covariates=["respondent_gender"])
     assert out["score"].tolist() == [10.0, 20.0, 30.0]
     assert out.attrs["casemix_covariates"] == []
@@ -215,13 +227,15 @@ def test_source_agreement_each_statistic_against_scipy_statsmodels_and_hand():
     r = np.corrcoef(x, y)[0, 1]
     assert res.loc["pearson_r", "estimate"] == pytest.approx(r)
     assert res.loc["pearson_r", "ci_low"] == pytest.approx(
-        math.tanh(math.atanh(r) - 1.959963984540054 / math.sqrt(n - 3)))
+        math.tanh(math.atanh(r) - 1.959963984540054 / math.sqrt(n - 3))
+    )
     rho = stats.spearmanr(x, y)
     assert res.loc["spearman_rho", "estimate"] == pytest.approx(rho.statistic)
     assert res.loc["spearman_rho", "p_val"] == pytest.approx(rho.pvalue)
     se_bw = math.sqrt((1 + rho.statistic**2 / 2) / (n - 3))
     assert res.loc["spearman_rho", "ci_high"] == pytest.approx(
-        math.tanh(math.atanh(rho.statistic) + 1.959963984540054 * se_bw))
+        math.tanh(math.atanh(rho.statistic) + 1.959963984540054 * se_bw)
+    )
     # correction for attenuation with the given reliabilities
     assert res.loc["pearson_r_disattenuated", "estimate"] == pytest.approx(r / math.sqrt(0.4))
     # Wilcoxon (pratt) and TOST (statsmodels)
@@ -250,7 +264,8 @@ def test_source_agreement_reliability_is_icc1k_for_balanced_data():
         rows += [("supervisor", f"U{j}", true + rng.normal(0, 5), 0) for _ in range(3)]
         rows += [("citizen", f"U{j}", true + rng.normal(0, 15), k) for k in range(6)]
     al = pd.DataFrame(rows, columns=["source", "ratee", "score", "k"]).assign(
-        unit_id=lambda d: d["ratee"], level="unit")
+        unit_id=lambda d: d["ratee"], level="unit"
+    )
     res = source_agreement(al).set_index("statistic")
     cit = al[al["source"] == "citizen"]
     icc = pg.intraclass_corr(cit, targets="ratee", raters="k", ratings="score")
@@ -283,7 +298,8 @@ def test_source_offset_matches_lme4():
         for _ in range(int(rng.integers(3, 9))):
             rows.append(("citizen", f"R{j:02d}", round(60 + b + rng.normal(0, 12), 2)))
     al = pd.DataFrame(rows, columns=["source", "ratee", "score"]).assign(
-        unit_id=lambda d: d["ratee"])
+        unit_id=lambda d: d["ratee"]
+    )
     res = source_offset(al).iloc[0]
     assert res["estimate"] == pytest.approx(10.84282871, abs=1e-5)
     assert res["se"] == pytest.approx(2.156309115, rel=2e-3)  # lme4 and statsmodels SEs
@@ -301,7 +317,8 @@ def test_source_offset_balanced_equals_difference_of_means_and_sign_is_superviso
         rows += [("supervisor", f"U{j}", 70 + b + rng.normal(0, 5)) for _ in range(4)]
         rows += [("citizen", f"U{j}", 60 + b + rng.normal(0, 5)) for _ in range(4)]
     al = pd.DataFrame(rows, columns=["source", "ratee", "score"]).assign(
-        unit_id=lambda d: d["ratee"])
+        unit_id=lambda d: d["ratee"]
+    )
     means = al.groupby("source")["score"].mean()
     est = source_offset(al)["estimate"].iloc[0]
     assert est == pytest.approx(means["supervisor"] - means["citizen"], abs=1e-6)
@@ -352,12 +369,18 @@ def test_flag_units_worked_example_by_hand():
     for u, (sup, cit) in data.items():
         rows += [("supervisor", u, s) for s in sup] + [("citizen", u, c) for c in cit]
     al = pd.DataFrame(rows, columns=["source", "ratee", "score"]).assign(
-        unit_id=lambda d: d["ratee"], level="unit")
+        unit_id=lambda d: d["ratee"], level="unit"
+    )
     res = flag_units(al, min_citizen=3, variance="unit", q=0.10).set_index("unit_id")
     elig = [u for u in data if u != "F"]
     gap = {u: np.mean(data[u][0]) - np.mean(data[u][1]) for u in data}
-    se = {u: math.sqrt(np.var(data[u][0], ddof=1) / len(data[u][0])
-                       + np.var(data[u][1], ddof=1) / len(data[u][1])) for u in elig}
+    se = {
+        u: math.sqrt(
+            np.var(data[u][0], ddof=1) / len(data[u][0])
+            + np.var(data[u][1], ddof=1) / len(data[u][1])
+        )
+        for u in elig
+    }
     g = np.array([gap[u] for u in elig])
     v = np.array([se[u] ** 2 for u in elig])
     centre, tau2 = _robust_tau2(g, v)
@@ -373,7 +396,8 @@ def test_flag_units_worked_example_by_hand():
         assert res.loc[u, "q_value"] == pytest.approx(qv[i])
         assert res.loc[u, "flagged"] == (qv[i] <= 0.10)
         assert res.loc[u, "funnel_high95"] == pytest.approx(
-            centre + 1.959963984540054 * math.sqrt(se[u] ** 2 + tau2))
+            centre + 1.959963984540054 * math.sqrt(se[u] ** 2 + tau2)
+        )
     assert res.loc["C", "flagged"] and res.loc["C", "direction"] == "higher"
     assert not res.loc["F", "eligible"] and not res.loc["F", "flagged"]
     assert np.isnan(res.loc["F", "q_value"])
@@ -381,8 +405,9 @@ def test_flag_units_worked_example_by_hand():
     assert res.attrs["n_eligible"] == 5
 
 
-def _make_units(seed, n_units=40, divergent=(), div_gap=25.0, offset=10.0, tau=3.0,
-                n_emp=8, n_cit=30):
+def _make_units(
+    seed, n_units=40, divergent=(), div_gap=25.0, offset=10.0, tau=3.0, n_emp=8, n_cit=30
+):
     """Observation-level data with planted unit gaps: citizens see the unit's quality,
     supervisors that plus a common offset, a unit deviation N(0, τ²) and, in the
     divergent units, div_gap more."""
@@ -474,17 +499,24 @@ def _study_from(al_seed=0, divergent=("U03",)):
                 sc = int(np.clip(np.rint(3.6 + q + dev + rng.normal(0, 0.6)), 1, 5))
                 beh.append(("2025Q4", eid, f"{u}S", "atasan", v, sc))
         for r in range(25):
-            row = {"period": "2025Q4", "response_id": f"{u}R{r}", "unit_id": u,
-                   "employee_id": f"{u}E{r % 4}" if r % 3 == 0 else None, "service": "s",
-                   "respondent_gender": "lp"[r % 2], "respondent_age": 20 + r,
-                   "respondent_education": "sma"}
+            row = {
+                "period": "2025Q4",
+                "response_id": f"{u}R{r}",
+                "unit_id": u,
+                "employee_id": f"{u}E{r % 4}" if r % 3 == 0 else None,
+                "service": "s",
+                "respondent_gender": "lp"[r % 2],
+                "respondent_age": 20 + r,
+                "respondent_education": "sma",
+            }
             for k in range(1, 10):
                 row[f"u{k}"] = int(np.clip(np.rint(2.8 + 0.75 * q + rng.normal(0, 0.6)), 1, 4))
             cit.append(row)
     return Study(
         employees=pd.DataFrame(emp, columns=["employee_id", "unit_id"]),
-        behaviour=pd.DataFrame(beh, columns=["period", "employee_id", "rater_id",
-                                             "rater_role", "value", "score"]),
+        behaviour=pd.DataFrame(
+            beh, columns=["period", "employee_id", "rater_id", "rater_role", "value", "score"]
+        ),
         citizen=pd.DataFrame(cit),
     )
 
@@ -497,8 +529,16 @@ def test_compare_sources_result_and_json_without_personal_data():
     text = json.dumps(js, allow_nan=False)  # NaN became None
     assert "E0" not in text and "employee_id" not in text  # no officer ids
     assert set(js) >= {"units", "offset", "agreement"}
-    assert set(js["units"][0]) == {"unit_id", "n_citizen", "n_supervisor", "gap", "ci_low",
-                                   "ci_high", "q_value", "flagged"}
+    assert set(js["units"][0]) == {
+        "unit_id",
+        "n_citizen",
+        "n_supervisor",
+        "gap",
+        "ci_low",
+        "ci_high",
+        "q_value",
+        "flagged",
+    }
     assert len(js["units"]) == 30
     assert set(js["offset"]) >= {"estimate", "ci_low", "ci_high", "method"}
     assert js["offset"]["ci_low"] < js["offset"]["estimate"] < js["offset"]["ci_high"]
@@ -548,8 +588,9 @@ def test_summary_speaks_plainly_and_takes_translated_templates():
 
 
 def _sim_flags(seed, divergent_units=4, employees=800):
-    study = ek.simulate(seed=seed, employees=employees, periods="2025Q1:2025Q4",
-                        divergent_units=divergent_units)
+    study = ek.simulate(
+        seed=seed, employees=employees, periods="2025Q1:2025Q4", divergent_units=divergent_units
+    )
     res = ek.compare_sources(study, "2025")
     return study, res
 
@@ -570,7 +611,8 @@ def test_simulated_planted_divergent_units_three_seeds():
         # the robust centre of the unit gaps is the planted common offset (the truth is
         # the mean gap of the non-divergent units), sign supervisor − citizen
         assert res.units.attrs["centre"] == pytest.approx(
-            study.truth["source_offset_pomp"], abs=1.5)
+            study.truth["source_offset_pomp"], abs=1.5
+        )
         # peers (who rate in Q2 and Q4) get the unit-level agreement statistics too
         peer = res.to_json()["agreement_other"]["peer"]
         other = res.agreement_other.set_index("statistic")
@@ -624,8 +666,11 @@ def test_plots_return_figures_and_draw_the_table_numbers():
     assert ax.lines[0].get_ydata()[0] == pytest.approx(u.attrs["centre"])
     fig = plot_bland_altman(u)
     ba = ek.bland_altman(u[u["eligible"]], "mean_supervisor", "mean_citizen")
-    ys = sorted(ln.get_ydata()[0] for ln in fig.axes[0].lines
-                if len(ln.get_ydata()) and ln.get_ydata()[0] != 0)
+    ys = sorted(
+        ln.get_ydata()[0]
+        for ln in fig.axes[0].lines
+        if len(ln.get_ydata()) and ln.get_ydata()[0] != 0
+    )
     np.testing.assert_allclose(ys, sorted(ba["estimate"]))
     import matplotlib.pyplot as plt
 

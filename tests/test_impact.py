@@ -61,12 +61,24 @@ def _study(y: np.ndarray, g: np.ndarray, unit: np.ndarray) -> SimpleNamespace:
         }
     )
     employees = pd.DataFrame({"employee_id": ids, "unit_id": [f"U{u:03d}" for u in unit]})
-    return SimpleNamespace(behaviour=behaviour, training=training, employees=employees,
-                           citizen=None)
+    return SimpleNamespace(
+        behaviour=behaviour, training=training, employees=employees, citizen=None
+    )
 
 
-def _staggered(n=800, T=8, n_units=40, cohorts=(2, 4, 6), p_never=0.4, effect=0.3, grow=0.0,
-               trend=0.05, select=1.0, noise=0.3, seed=0):
+def _staggered(
+    n=800,
+    T=8,
+    n_units=40,
+    cohorts=(2, 4, 6),
+    p_never=0.4,
+    effect=0.3,
+    grow=0.0,
+    trend=0.05,
+    select=1.0,
+    noise=0.3,
+    seed=0,
+):
     """Staggered training with selection on the persistent level and a common trend.
 
     y_it = α_i + trend·t + τ_it + u_{unit,t} + ε_it, τ_it = effect + grow·(t − g_i) after
@@ -83,8 +95,13 @@ def _staggered(n=800, T=8, n_units=40, cohorts=(2, 4, 6), p_never=0.4, effect=0.
     t = np.arange(T)
     rel = t[None, :] - g[:, None]
     tau = np.where(rel >= 0, effect + grow * rel, 0.0)
-    y = (alpha[:, None] + trend * t[None, :] + tau
-         + rng.normal(0, 0.05, (n_units, T))[unit] + rng.normal(0, noise, (n, T)))
+    y = (
+        alpha[:, None]
+        + trend * t[None, :]
+        + tau
+        + rng.normal(0, 0.05, (n_units, T))[unit]
+        + rng.normal(0, noise, (n, T))
+    )
     truth = tau[rel >= 0].mean() if (rel >= 0).any() else 0.0
     return _study(y, g, unit), truth, g, y
 
@@ -107,14 +124,21 @@ def test_panel_timing_cohort_is_quarter_after_end_date():
     training = pd.DataFrame(
         {
             "employee_id": ["A", "A", "B", "C", "D"],
-            "course": ["komunikasi_efektif", "pelayanan_prima", "manajemen_waktu",
-                       "pelayanan_prima", "pelayanan_prima"],
-            "start_date": pd.to_datetime(["2024-06-01", "2024-03-01", "2024-03-30",
-                                          "2023-12-01", "2026-01-02"]),
+            "course": [
+                "komunikasi_efektif",
+                "pelayanan_prima",
+                "manajemen_waktu",
+                "pelayanan_prima",
+                "pelayanan_prima",
+            ],
+            "start_date": pd.to_datetime(
+                ["2024-06-01", "2024-03-01", "2024-03-30", "2023-12-01", "2026-01-02"]
+            ),
             # A: the first training (ends 31 March) defines the cohort → 2024Q2
             # B: ends 1 April → Q2 → cohort 2024Q3; C: before the panel → already treated
-            "end_date": pd.to_datetime(["2024-06-05", "2024-03-31", "2024-04-01",
-                                        "2023-12-20", "2026-01-05"]),
+            "end_date": pd.to_datetime(
+                ["2024-06-05", "2024-03-31", "2024-04-01", "2023-12-20", "2026-01-05"]
+            ),
             "hours": 10.0,
         }
     )
@@ -137,9 +161,16 @@ def test_panel_timing_cohort_is_quarter_after_end_date():
 
 def test_panel_citizen_outcome_is_mean_of_u6_u7_over_responses():
     employees = pd.DataFrame({"employee_id": ["A", "B"], "unit_id": "U1"})
-    behaviour = pd.DataFrame({"period": ["2024Q1", "2024Q2"], "employee_id": "A",
-                              "rater_id": "S", "rater_role": "atasan", "value": "loyal",
-                              "score": [3, 4]})
+    behaviour = pd.DataFrame(
+        {
+            "period": ["2024Q1", "2024Q2"],
+            "employee_id": "A",
+            "rater_id": "S",
+            "rater_role": "atasan",
+            "value": "loyal",
+            "score": [3, 4],
+        }
+    )
     citizen = pd.DataFrame(
         {
             "period": ["2024Q1", "2024Q1", "2024Q1", "2024Q2"],
@@ -164,8 +195,14 @@ def test_panel_citizen_outcome_is_mean_of_u6_u7_over_responses():
 def test_panel_rejects_mixed_or_malformed_periods():
     employees = pd.DataFrame({"employee_id": ["A"], "unit_id": "U1"})
     training = pd.DataFrame(columns=["employee_id", "end_date"])
-    behaviour = pd.DataFrame({"period": ["2024Q1", "2024-2"], "employee_id": "A",
-                              "rater_role": "atasan", "score": [3, 4]})
+    behaviour = pd.DataFrame(
+        {
+            "period": ["2024Q1", "2024-2"],
+            "employee_id": "A",
+            "rater_role": "atasan",
+            "score": [3, 4],
+        }
+    )
     with pytest.raises(ValueError, match="2024-2"):
         training_panel(behaviour, training, employees)
     with pytest.raises(ValueError, match="missing column"):
@@ -227,8 +264,15 @@ def test_twfe_matches_statsmodels_dummies_and_hand_cluster_se():
     s = _study(y, g, s.employees["unit_id"].str[1:].astype(int).to_numpy())
     res = training_impact(s, n_boot=99)
     e, t = np.nonzero(np.isfinite(y))
-    df = pd.DataFrame({"y": y[e, t], "e": e, "t": t, "D": (t >= g[e]).astype(float),
-                       "u": s.employees["unit_id"].to_numpy()[e]})
+    df = pd.DataFrame(
+        {
+            "y": y[e, t],
+            "e": e,
+            "t": t,
+            "D": (t >= g[e]).astype(float),
+            "u": s.employees["unit_id"].to_numpy()[e],
+        }
+    )
     df = df[df.groupby("e")["y"].transform("size") >= 2]
     fit = smf.ols("y ~ D + C(e) + C(t)", df).fit()
     assert res.twfe.loc[0, "estimate"] == pytest.approx(fit.params["D"], abs=1e-9)
@@ -250,8 +294,9 @@ def test_twfe_matches_statsmodels_dummies_and_hand_cluster_se():
 def test_cs_recovers_growing_effects_where_twfe_is_biased():
     """Goodman-Bacon (2021): with effects that grow after training, TWFE uses the
     already-trained as controls and is pulled down; CS is exact without noise."""
-    s, truth, g, y = _staggered(n=600, cohorts=(2, 4, 6), effect=0.1, grow=0.15, noise=0.0,
-                                p_never=0.0, select=0.0, seed=5)
+    s, truth, g, y = _staggered(
+        n=600, cohorts=(2, 4, 6), effect=0.1, grow=0.15, noise=0.0, p_never=0.0, select=0.0, seed=5
+    )
     res = training_impact(s, n_boot=99)
     # no never-trained: the last cohort has no control in its post periods (dropped), so
     # the target is the ATT over the identified cells, t < last cohort
@@ -392,8 +437,13 @@ def test_predikat_outcome_uses_codes_1_to_5():
     bumped = np.minimum(level + post, 5)
     planted = (bumped - level)[post].mean()  # 1 step, less where already sangat_baik
     level = bumped
-    pred = pd.DataFrame({"period": beh["period"], "employee_id": beh["employee_id"],
-                         "predikat": [codes[k - 1] for k in level]})
+    pred = pd.DataFrame(
+        {
+            "period": beh["period"],
+            "employee_id": beh["employee_id"],
+            "predikat": [codes[k - 1] for k in level],
+        }
+    )
     panel = training_panel(s.behaviour, s.training, s.employees, predikat=pred)
     assert panel["y_predikat"].between(1, 5).all()
     res = training_impact(s, outcome="predikat", predikat=pred, n_boot=199)
@@ -487,8 +537,14 @@ def test_matches_diff_diff_package():
     diff_diff = pytest.importorskip("diff_diff")
     s, truth, g, y = _staggered(n=300, grow=0.1, seed=1)
     n, T = y.shape
-    df = pd.DataFrame({"id": np.repeat(np.arange(n), T), "t": np.tile(np.arange(1, T + 1), n),
-                       "y": y.ravel(), "g": np.repeat(np.where(g < NEVER, g + 1, 0), T)})
+    df = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n), T),
+            "t": np.tile(np.arange(1, T + 1), n),
+            "y": y.ravel(),
+            "g": np.repeat(np.where(g < NEVER, g + 1, 0), T),
+        }
+    )
     theirs = diff_diff.CallawaySantAnna(
         control_group="not_yet_treated", estimation_method="reg", base_period="universal"
     ).fit(df, outcome="y", unit="id", time="t", first_treat="g")

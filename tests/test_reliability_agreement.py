@@ -105,8 +105,12 @@ def _ccc_descTools(y1, y2, conf=0.95):
     p = 2 * sxy / (sx2 + sy2 + (yb - xb) ** 2)
     u = (yb - xb) / ((sx2 * sy2) ** 0.25)
     sep = math.sqrt(
-        ((1 - r**2) * p**2 * (1 - p**2) / r**2 + 2 * p**3 * (1 - p) * u**2 / r
-         - 0.5 * p**4 * u**4 / r**2) / (k - 2)
+        (
+            (1 - r**2) * p**2 * (1 - p**2) / r**2
+            + 2 * p**3 * (1 - p) * u**2 / r
+            - 0.5 * p**4 * u**4 / r**2
+        )
+        / (k - 2)
     )
     zq = stats.norm.ppf(1 - (1 - conf) / 2)
     t = math.log((1 + p) / (1 - p)) / 2
@@ -194,9 +198,9 @@ def test_errors_for_people():
 
 @settings(max_examples=40, deadline=None)
 @given(
-    st.lists(
-        st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=4, max_size=30
-    ).filter(lambda p: len({a for a, _ in p}) > 1 and len({b for _, b in p}) > 1)
+    st.lists(st.tuples(st.integers(1, 5), st.integers(1, 5)), min_size=4, max_size=30).filter(
+        lambda p: len({a for a, _ in p}) > 1 and len({b for _, b in p}) > 1
+    )
 )
 def test_swapping_x_and_y_mirrors_the_statistics(pairs):
     """bias(y − x) = −bias(x − y), the limits swap and change sign; ρ_c is symmetric."""
@@ -204,8 +208,9 @@ def test_swapping_x_and_y_mirrors_the_statistics(pairs):
     ab = ek.bland_altman(df, "x", "y").set_index("statistic")
     ba = ek.bland_altman(df, "y", "x").set_index("statistic")
     assert ba.loc["bias", "estimate"] == pytest.approx(-ab.loc["bias", "estimate"], abs=1e-12)
-    assert ba.loc["loa_low", "estimate"] == pytest.approx(-ab.loc["loa_high", "estimate"],
-                                                          abs=1e-12)
+    assert ba.loc["loa_low", "estimate"] == pytest.approx(
+        -ab.loc["loa_high", "estimate"], abs=1e-12
+    )
     assert ba.loc["loa_high", "ci_high"] == pytest.approx(-ab.loc["loa_low", "ci_low"], abs=1e-12)
     c1 = ek.lin_ccc(df, "x", "y").iloc[0]
     c2 = ek.lin_ccc(df, "y", "x").iloc[0]

@@ -43,8 +43,7 @@ def test_predikat_matrix_cell_s6_s7(hasil, perilaku, expected):
 def test_predikat_matrix_has_exactly_nine_cells_and_five_codes():
     assert len(rules.PREDIKAT_MATRIX) == 9
     assert set(rules.PREDIKAT_MATRIX.values()) == set(rules.PREDIKAT)
-    assert rules.PREDIKAT == ("sangat_baik", "baik", "butuh_perbaikan", "kurang",
-                              "sangat_kurang")
+    assert rules.PREDIKAT == ("sangat_baik", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 
 
 def test_predikat_of_vectorised_missing_and_unknown():
@@ -57,8 +56,15 @@ def test_predikat_of_vectorised_missing_and_unknown():
 
 @pytest.mark.parametrize(
     ("achievement", "level"),
-    [(150.0, "di_atas"), (110.0, "di_atas"), (109.99, "sesuai"), (100.0, "sesuai"),
-     (90.0, "sesuai"), (89.99, "di_bawah"), (0.0, "di_bawah")],
+    [
+        (150.0, "di_atas"),
+        (110.0, "di_atas"),
+        (109.99, "sesuai"),
+        (100.0, "sesuai"),
+        (90.0, "sesuai"),
+        (89.99, "di_bawah"),
+        (0.0, "di_bawah"),
+    ],
 )
 def test_hasil_bands_boundaries_package_choice(achievement, level):
     assert rules.HASIL_BANDS == ((110.0, "di_atas"), (90.0, "sesuai"))
@@ -67,8 +73,14 @@ def test_hasil_bands_boundaries_package_choice(achievement, level):
 
 @pytest.mark.parametrize(
     ("mean", "level"),
-    [(5.0, "di_atas"), (4.5, "di_atas"), (4.49, "sesuai"), (3.0, "sesuai"),
-     (2.99, "di_bawah"), (1.0, "di_bawah")],
+    [
+        (5.0, "di_atas"),
+        (4.5, "di_atas"),
+        (4.49, "sesuai"),
+        (3.0, "sesuai"),
+        (2.99, "di_bawah"),
+        (1.0, "di_bawah"),
+    ],
 )
 def test_perilaku_bands_boundaries_unconfirmed_default(mean, level):
     assert rules.PERILAKU_BANDS == ((4.5, "di_atas"), (3.0, "sesuai"))
@@ -83,16 +95,16 @@ def test_band_rejects_unordered_bounds():
 @pytest.mark.parametrize(
     ("atas", "sesuai", "bawah", "expected"),
     [
-        (3, 0, 0, "di_atas"),     # all above
-        (2, 1, 0, "di_atas"),     # most above, none below
-        (3, 0, 1, "sesuai"),      # most above but a main result below: not di_atas [S5]
-        (1, 1, 0, "sesuai"),      # half above is not "most": meets expectation
+        (3, 0, 0, "di_atas"),  # all above
+        (2, 1, 0, "di_atas"),  # most above, none below
+        (3, 0, 1, "sesuai"),  # most above but a main result below: not di_atas [S5]
+        (1, 1, 0, "sesuai"),  # half above is not "most": meets expectation
         (0, 3, 0, "sesuai"),
-        (1, 2, 1, "sesuai"),      # a small part below
-        (1, 1, 2, "di_bawah"),    # half below: not "a small part"
+        (1, 2, 1, "sesuai"),  # a small part below
+        (1, 1, 2, "di_bawah"),  # half below: not "a small part"
         (0, 1, 2, "di_bawah"),
         (0, 0, 3, "di_bawah"),
-        (0, 0, 0, None),          # nothing judged
+        (0, 0, 0, None),  # nothing judged
     ],
 )
 def test_hasil_from_counts_most_or_all_rule_s5(atas, sesuai, bawah, expected):
@@ -111,21 +123,29 @@ def test_hasil_from_counts_most_is_configurable():
 
 # regulations.md §1, "Kurva/pola distribusi" [S8]: every rule of every row
 PATTERN = {
-    "istimewa": {("sangat_baik_not_majority", ("sangat_baik",), "majority", None),
-                 ("sangat_baik_above_max", ("sangat_baik",), "max", 70)},
-    "baik": {("baik_not_majority", ("baik",), "majority", None),
-             ("baik_above_max", ("baik",), "max", 70),
-             ("butuh_perbaikan_or_kurang_missing", ("butuh_perbaikan", "kurang"), "exists",
-              None)},
-    "butuh_perbaikan": {("sangat_baik_above_max", ("sangat_baik",), "max", 10),
-                        ("butuh_perbaikan_below_min", ("butuh_perbaikan",), "min", 60)},
-    "kurang": {("sangat_baik_above_max", ("sangat_baik",), "max", 10),
-               ("butuh_perbaikan_below_min", ("butuh_perbaikan",), "min", 10),
-               ("kurang_below_min", ("kurang",), "min", 60)},
-    "sangat_kurang": {("sangat_baik_present", ("sangat_baik",), "none", None),
-                      ("kurang_or_butuh_perbaikan_below_min", ("kurang", "butuh_perbaikan"),
-                       "min", 10),
-                      ("sangat_kurang_below_min", ("sangat_kurang",), "min", 60)},
+    "istimewa": {
+        ("sangat_baik_not_majority", ("sangat_baik",), "majority", None),
+        ("sangat_baik_above_max", ("sangat_baik",), "max", 70),
+    },
+    "baik": {
+        ("baik_not_majority", ("baik",), "majority", None),
+        ("baik_above_max", ("baik",), "max", 70),
+        ("butuh_perbaikan_or_kurang_missing", ("butuh_perbaikan", "kurang"), "exists", None),
+    },
+    "butuh_perbaikan": {
+        ("sangat_baik_above_max", ("sangat_baik",), "max", 10),
+        ("butuh_perbaikan_below_min", ("butuh_perbaikan",), "min", 60),
+    },
+    "kurang": {
+        ("sangat_baik_above_max", ("sangat_baik",), "max", 10),
+        ("butuh_perbaikan_below_min", ("butuh_perbaikan",), "min", 10),
+        ("kurang_below_min", ("kurang",), "min", 60),
+    },
+    "sangat_kurang": {
+        ("sangat_baik_present", ("sangat_baik",), "none", None),
+        ("kurang_or_butuh_perbaikan_below_min", ("kurang", "butuh_perbaikan"), "min", 10),
+        ("sangat_kurang_below_min", ("sangat_kurang",), "min", 60),
+    },
 }
 
 
@@ -137,8 +157,7 @@ def test_distribution_pattern_rows_s8(org):
 
 def test_distribution_pattern_covers_every_org_predikat():
     assert set(rules.DISTRIBUTION_PATTERN) == set(rules.ORG_PREDIKAT)
-    assert rules.ORG_PREDIKAT == ("istimewa", "baik", "butuh_perbaikan", "kurang",
-                                  "sangat_kurang")
+    assert rules.ORG_PREDIKAT == ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang")
 
 
 # --- PP 46/2011 ---------------------------------------------------------------------------
@@ -146,9 +165,21 @@ def test_distribution_pattern_covers_every_org_predikat():
 
 @pytest.mark.parametrize(
     ("score", "category"),
-    [(100, "sangat_baik"), (91, "sangat_baik"), (90.5, "sangat_baik"), (90, "baik"),
-     (76, "baik"), (75.01, "baik"), (75, "cukup"), (61, "cukup"), (60, "kurang"),
-     (51, "kurang"), (50.5, "kurang"), (50, "buruk"), (0, "buruk")],
+    [
+        (100, "sangat_baik"),
+        (91, "sangat_baik"),
+        (90.5, "sangat_baik"),
+        (90, "baik"),
+        (76, "baik"),
+        (75.01, "baik"),
+        (75, "cukup"),
+        (61, "cukup"),
+        (60, "kurang"),
+        (51, "kurang"),
+        (50.5, "kurang"),
+        (50, "buruk"),
+        (0, "buruk"),
+    ],
 )
 def test_pp46_category_bands_s21_s22(score, category):
     assert rules.pp46_category([score]).tolist() == [category]
@@ -156,8 +187,14 @@ def test_pp46_category_bands_s21_s22(score, category):
 
 @pytest.mark.parametrize(
     ("score", "category"),
-    [(90.49, "baik"), (90.5, "sangat_baik"), (75.49, "cukup"), (75.5, "baik"),
-     (50.49, "buruk"), (50.5, "kurang")],
+    [
+        (90.49, "baik"),
+        (90.5, "sangat_baik"),
+        (75.49, "cukup"),
+        (75.5, "baik"),
+        (50.49, "buruk"),
+        (50.5, "kurang"),
+    ],
 )
 def test_pp46_category_half_up_rounding_option(score, category):
     assert rules.pp46_category([score], rounding="half_up").tolist() == [category]
@@ -184,10 +221,10 @@ def test_pp46_kuantitas_kualitas_s23():
 @pytest.mark.parametrize(
     ("rw", "tw", "expected"),
     [
-        (12, 12, 76.0),                # on time: efficiency 0 -> (1.76·12 − 12)/12·100
+        (12, 12, 76.0),  # on time: efficiency 0 -> (1.76·12 − 12)/12·100
         (13, 12, (21.12 - 13) / 12 * 100),  # late: 67.67
-        (9.12, 12, 100.0),             # efficiency exactly 24%: first branch, 176 − 76
-        (9, 12, 75.0),                 # efficiency 25%: 76 − (((21.12 − 9)/12·100) − 100)
+        (9.12, 12, 100.0),  # efficiency exactly 24%: first branch, 176 − 76
+        (9, 12, 75.0),  # efficiency 25%: 76 − (((21.12 − 9)/12·100) − 100)
         (6, 12, 50.0),
     ],
 )
@@ -206,8 +243,10 @@ def test_pp46_biaya_same_pattern_and_skp_mean():
 
 
 def test_pp30_weights_s26_and_cap_s12():
-    assert pp_30_2019.WEIGHTS == {"default": {"skp": 0.7, "perilaku": 0.3},
-                                  "360": {"skp": 0.6, "perilaku": 0.4}}
+    assert pp_30_2019.WEIGHTS == {
+        "default": {"skp": 0.7, "perilaku": 0.3},
+        "360": {"skp": 0.6, "perilaku": 0.4},
+    }
     assert float(rules.pp30_score(100, 80)) == pytest.approx(94.0)
     assert float(rules.pp30_score(100, 80, three_sixty=True)) == pytest.approx(92.0)
     assert float(rules.pp30_score(150, 100)) == pytest.approx(0.7 * 120 + 30)
@@ -222,7 +261,7 @@ def test_pp30_weights_s26_and_cap_s12():
         (109.99, True, "baik"),
         (120, False, "baik"),
         (110, False, "baik"),
-        (130, True, "sangat_baik"),   # read as the cap 120
+        (130, True, "sangat_baik"),  # read as the cap 120
         (90.01, False, "baik"),
         (90, False, "cukup"),
         (70.01, False, "cukup"),
@@ -255,9 +294,21 @@ def test_skm_weight_is_exactly_one_ninth_not_011_s30():
 
 @pytest.mark.parametrize(
     ("converted", "mutu"),
-    [(100.0, "A"), (88.31, "A"), (88.305, "A"), (88.3049, "B"), (88.30, "B"),
-     (76.61, "B"), (76.605, "B"), (76.6049, "C"), (76.60, "C"), (65.00, "C"),
-     (64.995, "C"), (64.99, "D"), (25.0, "D")],
+    [
+        (100.0, "A"),
+        (88.31, "A"),
+        (88.305, "A"),
+        (88.3049, "B"),
+        (88.30, "B"),
+        (76.61, "B"),
+        (76.605, "B"),
+        (76.6049, "C"),
+        (76.60, "C"),
+        (65.00, "C"),
+        (64.995, "C"),
+        (64.99, "D"),
+        (25.0, "D"),
+    ],
 )
 def test_skm_mutu_interval_table_s33(converted, mutu):
     assert rules.skm_mutu([converted]).tolist() == [mutu]
@@ -267,16 +318,37 @@ def test_skm_mutu_unrounded_option_and_kinerja_labels_s33():
     assert rules.skm_mutu([64.995], decimals=None).tolist() == ["D"]
     assert rules.skm_mutu([88.305], decimals=None).tolist() == ["B"]
     assert rules.skm_mutu([float("nan")]).tolist() == [None]
-    assert rules.KINERJA == {"A": "sangat_baik", "B": "baik", "C": "kurang_baik",
-                             "D": "tidak_baik"}
+    assert rules.KINERJA == {"A": "sangat_baik", "B": "baik", "C": "kurang_baik", "D": "tidak_baik"}
     assert rules.skm_kinerja(["A", "B", "C", "D", None]).tolist() == [
-        "sangat_baik", "baik", "kurang_baik", "tidak_baik", None]
+        "sangat_baik",
+        "baik",
+        "kurang_baik",
+        "tidak_baik",
+        None,
+    ]
 
 
 # regulations.md §3 [S35] and methods.md §7 (Krejcie & Morgan 1970)
-KREJCIE_MORGAN = {10: 10, 20: 19, 50: 44, 100: 80, 150: 108, 200: 132, 300: 169, 400: 196,
-                  500: 217, 1_000: 278, 2_000: 322, 3_000: 341, 5_000: 357, 9_000: 368,
-                  10_000: 370, 20_000: 377, 50_000: 381, 1_000_000: 384}
+KREJCIE_MORGAN = {
+    10: 10,
+    20: 19,
+    50: 44,
+    100: 80,
+    150: 108,
+    200: 132,
+    300: 169,
+    400: 196,
+    500: 217,
+    1_000: 278,
+    2_000: 322,
+    3_000: 341,
+    5_000: 357,
+    9_000: 368,
+    10_000: 370,
+    20_000: 377,
+    50_000: 381,
+    1_000_000: 384,
+}
 
 
 @pytest.mark.parametrize(("population", "sample"), list(KREJCIE_MORGAN.items()))
@@ -297,8 +369,13 @@ def test_krejcie_morgan_vectorised_and_errors():
 
 @pytest.mark.parametrize(
     ("predikat", "percent", "ak_ahli_pertama"),
-    [("sangat_baik", 150, 18.75), ("baik", 100, 12.5), ("butuh_perbaikan", 75, 9.375),
-     ("kurang", 50, 6.25), ("sangat_kurang", 25, 3.125)],
+    [
+        ("sangat_baik", 150, 18.75),
+        ("baik", 100, 12.5),
+        ("butuh_perbaikan", 75, 9.375),
+        ("kurang", 50, 6.25),
+        ("sangat_kurang", 25, 3.125),
+    ],
 )
 def test_angka_kredit_conversion_s18(predikat, percent, ak_ahli_pertama):
     assert rules.AK_PERCENT[predikat] == percent
@@ -318,9 +395,19 @@ def test_angka_kredit_worked_example_s18():
 
 @pytest.mark.parametrize(
     ("nk", "category", "percent"),
-    [(100, "amat_baik", 125), (91, "amat_baik", 125), (90.01, "amat_baik", 125),
-     (90, "baik", 100), (76, "baik", 100), (75, "cukup", 75), (61, "cukup", 75),
-     (60, "sedang", 50), (51, "sedang", 50), (50, "kurang", 25), (0, "kurang", 25)],
+    [
+        (100, "amat_baik", 125),
+        (91, "amat_baik", 125),
+        (90.01, "amat_baik", 125),
+        (90, "baik", 100),
+        (76, "baik", 100),
+        (75, "cukup", 75),
+        (61, "cukup", 75),
+        (60, "sedang", 50),
+        (51, "sedang", 50),
+        (50, "kurang", 25),
+        (0, "kurang", 25),
+    ],
 )
 def test_pkg_conversion_bands_s38(nk, category, percent):
     assert rules.pkg_category([nk]).tolist() == [category]
@@ -331,10 +418,17 @@ def test_pkg_max_scores_s37():
     assert rules.PKG_MAX_SCORE == {"guru_kelas": 56, "guru_bk": 68}
 
 
-@pytest.mark.parametrize("module", ["evalkit.rules", "evalkit.rules.permenpanrb_6_2022",
-                                    "evalkit.rules.pp_46_2011", "evalkit.rules.pp_30_2019",
-                                    "evalkit.rules.permenpanrb_14_2017",
-                                    "evalkit.rules.angka_kredit"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "evalkit.rules",
+        "evalkit.rules.permenpanrb_6_2022",
+        "evalkit.rules.pp_46_2011",
+        "evalkit.rules.pp_30_2019",
+        "evalkit.rules.permenpanrb_14_2017",
+        "evalkit.rules.angka_kredit",
+    ],
+)
 def test_docstring_examples(module):
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0

@@ -18,30 +18,35 @@ from evalkit import scoring
 
 
 def _results(rows):
-    return pd.DataFrame(rows, columns=["period", "employee_id", "indicator_id", "kind",
-                                       "target", "realization"])
+    return pd.DataFrame(
+        rows, columns=["period", "employee_id", "indicator_id", "kind", "target", "realization"]
+    )
 
 
-INDICATORS = pd.DataFrame({
-    "indicator_id": ["up", "down", "vague"],
-    "unit_of_measure": ["dokumen", "hari", None],
-    "direction": ["higher", "lower", None],
-    "target_kind": ["kuantitatif", "kuantitatif", None],
-})
+INDICATORS = pd.DataFrame(
+    {
+        "indicator_id": ["up", "down", "vague"],
+        "unit_of_measure": ["dokumen", "hari", None],
+        "direction": ["higher", "lower", None],
+        "target_kind": ["kuantitatif", "kuantitatif", None],
+    }
+)
 
 
 # --- result_ratings / hasil_rating ----------------------------------------------------------
 
 
 def test_result_ratings_achievement_directions_and_unjudgeable():
-    r = _results([
-        ("2025Q3", "e1", "up", "utama", 10.0, 12.0),     # 120 -> di_atas
-        ("2025Q3", "e1", "down", "utama", 4.0, 5.0),     # 4/5 = 80 -> di_bawah
-        ("2025Q3", "e1", "down", "tambahan", 0.0, 0.0),  # zero against zero: 100
-        ("2025Q3", "e1", "up", "tambahan", 0.0, 3.0),    # target 0: cannot judge
-        ("2025Q3", "e1", "up", "tambahan", None, 3.0),   # no target
-        ("2025Q3", "e1", "vague", "utama", 5.0, 5.0),    # indicator without direction
-    ])
+    r = _results(
+        [
+            ("2025Q3", "e1", "up", "utama", 10.0, 12.0),  # 120 -> di_atas
+            ("2025Q3", "e1", "down", "utama", 4.0, 5.0),  # 4/5 = 80 -> di_bawah
+            ("2025Q3", "e1", "down", "tambahan", 0.0, 0.0),  # zero against zero: 100
+            ("2025Q3", "e1", "up", "tambahan", 0.0, 3.0),  # target 0: cannot judge
+            ("2025Q3", "e1", "up", "tambahan", None, 3.0),  # no target
+            ("2025Q3", "e1", "vague", "utama", 5.0, 5.0),  # indicator without direction
+        ]
+    )
     out = scoring.result_ratings(r, INDICATORS)
     assert out["achievement"].iloc[:3].tolist() == pytest.approx([120.0, 80.0, 100.0])
     assert out["level"].tolist() == ["di_atas", "di_bawah", "sesuai", None, None, None]
@@ -58,8 +63,12 @@ def test_result_ratings_lower_difference_formula():
 
 
 def test_result_ratings_supervisor_rating_used_where_present():
-    r = _results([("2025Q3", "e1", "up", "utama", 10.0, 12.0),
-                  ("2025Q3", "e1", "vague", "utama", None, None)])
+    r = _results(
+        [
+            ("2025Q3", "e1", "up", "utama", 10.0, 12.0),
+            ("2025Q3", "e1", "vague", "utama", None, None),
+        ]
+    )
     r["rating"] = ["sesuai", "di_atas"]
     out = scoring.result_ratings(r, INDICATORS)
     assert out["level"].tolist() == ["sesuai", "di_atas"]
@@ -73,37 +82,42 @@ def test_result_ratings_supervisor_rating_used_where_present():
 
 def test_result_ratings_errors_name_the_columns():
     with pytest.raises(KeyError, match="'realization'"):
-        scoring.result_ratings(pd.DataFrame({"period": [], "employee_id": [],
-                                             "indicator_id": [], "target": []}))
+        scoring.result_ratings(
+            pd.DataFrame({"period": [], "employee_id": [], "indicator_id": [], "target": []})
+        )
     bad = INDICATORS.assign(direction=["up", "lower", None])
     with pytest.raises(ValueError, match="direction must be one of higher, lower"):
         scoring.result_ratings(_results([("p", "e", "up", "utama", 1.0, 1.0)]), bad)
 
 
 def test_hasil_rating_counts_and_rule():
-    r = _results([
-        # e1: 2 above, 1 meets, none below -> di_atas; a tambahan below does not count
-        ("2025Q3", "e1", "up", "utama", 10.0, 12.0),
-        ("2025Q3", "e1", "up", "utama", 10.0, 11.0),
-        ("2025Q3", "e1", "up", "utama", 10.0, 10.0),
-        ("2025Q3", "e1", "up", "tambahan", 10.0, 1.0),
-        # e2: 1 above, 1 meets, 2 below -> half below -> di_bawah; one unjudgeable
-        ("2025Q3", "e2", "up", "utama", 10.0, 12.0),
-        ("2025Q3", "e2", "up", "utama", 10.0, 9.0),
-        ("2025Q3", "e2", "up", "utama", 10.0, 5.0),
-        ("2025Q3", "e2", "down", "utama", 2.0, 4.0),
-        ("2025Q3", "e2", "vague", "utama", 1.0, 1.0),
-        # e3: only unjudgeable -> no rating
-        ("2025Q3", "e3", "vague", "utama", 1.0, 1.0),
-    ])
+    r = _results(
+        [
+            # e1: 2 above, 1 meets, none below -> di_atas; a tambahan below does not count
+            ("2025Q3", "e1", "up", "utama", 10.0, 12.0),
+            ("2025Q3", "e1", "up", "utama", 10.0, 11.0),
+            ("2025Q3", "e1", "up", "utama", 10.0, 10.0),
+            ("2025Q3", "e1", "up", "tambahan", 10.0, 1.0),
+            # e2: 1 above, 1 meets, 2 below -> half below -> di_bawah; one unjudgeable
+            ("2025Q3", "e2", "up", "utama", 10.0, 12.0),
+            ("2025Q3", "e2", "up", "utama", 10.0, 9.0),
+            ("2025Q3", "e2", "up", "utama", 10.0, 5.0),
+            ("2025Q3", "e2", "down", "utama", 2.0, 4.0),
+            ("2025Q3", "e2", "vague", "utama", 1.0, 1.0),
+            # e3: only unjudgeable -> no rating
+            ("2025Q3", "e3", "vague", "utama", 1.0, 1.0),
+        ]
+    )
     r["indicator_id"] = r["indicator_id"]
     out = scoring.hasil_rating(r, INDICATORS).set_index("employee_id")
-    assert out.loc["e1", ["n_results", "n_unjudgeable", "n_di_atas", "n_sesuai",
-                          "n_di_bawah"]].tolist() == [3, 0, 2, 1, 0]
+    assert out.loc[
+        "e1", ["n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah"]
+    ].tolist() == [3, 0, 2, 1, 0]
     assert out.loc["e1", "hasil"] == "di_atas"
     assert out.loc["e1", "mean_achievement"] == pytest.approx(110.0)
-    assert out.loc["e2", ["n_results", "n_unjudgeable", "n_di_atas", "n_sesuai",
-                          "n_di_bawah"]].tolist() == [5, 1, 1, 1, 2]
+    assert out.loc[
+        "e2", ["n_results", "n_unjudgeable", "n_di_atas", "n_sesuai", "n_di_bawah"]
+    ].tolist() == [5, 1, 1, 1, 2]
     assert out.loc["e2", "hasil"] == "di_bawah"
     assert out.loc["e3", "hasil"] is None
     with_extra = scoring.hasil_rating(r, INDICATORS, kinds=("utama", "tambahan"))
@@ -121,8 +135,9 @@ def _behaviour():
         rows.append(("2025Q3", "e1", "p1", "rekan", value, 3))
         rows.append(("2025Q3", "e1", "p2", "rekan", value, 4))
         rows.append(("2025Q3", "e1", "e1", "diri", value, 5))
-    return pd.DataFrame(rows, columns=["period", "employee_id", "rater_id", "rater_role",
-                                       "value", "score"])
+    return pd.DataFrame(
+        rows, columns=["period", "employee_id", "rater_id", "rater_role", "value", "score"]
+    )
 
 
 def test_perilaku_rating_supervisor_default():
@@ -168,8 +183,9 @@ def test_predikat_scalars_series_and_arrays():
 
 
 def test_score_employees_outer_join():
-    r = _results([("2025Q3", "e1", "up", "utama", 10.0, 10.0),
-                  ("2025Q3", "e2", "up", "utama", 10.0, 5.0)])
+    r = _results(
+        [("2025Q3", "e1", "up", "utama", 10.0, 10.0), ("2025Q3", "e2", "up", "utama", 10.0, 5.0)]
+    )
     b = _behaviour()
     out = scoring.score_employees(r, b, INDICATORS)
     assert out["employee_id"].tolist() == ["e1", "e2"]
@@ -183,8 +199,9 @@ def test_score_employees_outer_join():
 
 
 def _unit(counts: dict[str, int], unit="u1"):
-    return pd.DataFrame({"unit_id": unit,
-                         "predikat": [p for p, k in counts.items() for _ in range(k)]})
+    return pd.DataFrame(
+        {"unit_id": unit, "predikat": [p for p, k in counts.items() for _ in range(k)]}
+    )
 
 
 @pytest.mark.parametrize(
@@ -196,21 +213,29 @@ def _unit(counts: dict[str, int], unit="u1"):
         ("istimewa", {"sangat_baik": 4, "baik": 4, "kurang": 2}, ""),  # tie: plurality holds
         ("baik", {"sangat_baik": 2, "baik": 7, "butuh_perbaikan": 1}, ""),
         ("baik", {"sangat_baik": 2, "baik": 7, "kurang": 1}, ""),
-        ("baik", {"sangat_baik": 2, "baik": 8}, "baik_above_max; "
-         "butuh_perbaikan_or_kurang_missing"),
+        (
+            "baik",
+            {"sangat_baik": 2, "baik": 8},
+            "baik_above_max; butuh_perbaikan_or_kurang_missing",
+        ),
         ("baik", {"sangat_baik": 6, "baik": 3, "kurang": 1}, "baik_not_majority"),
         ("butuh_perbaikan", {"sangat_baik": 1, "butuh_perbaikan": 6, "baik": 3}, ""),
-        ("butuh_perbaikan", {"sangat_baik": 2, "butuh_perbaikan": 5, "baik": 3},
-         "sangat_baik_above_max; butuh_perbaikan_below_min"),
+        (
+            "butuh_perbaikan",
+            {"sangat_baik": 2, "butuh_perbaikan": 5, "baik": 3},
+            "sangat_baik_above_max; butuh_perbaikan_below_min",
+        ),
         ("kurang", {"sangat_baik": 1, "butuh_perbaikan": 1, "kurang": 6, "baik": 2}, ""),
         ("kurang", {"baik": 4, "kurang": 6}, "butuh_perbaikan_below_min"),
         ("kurang", {"butuh_perbaikan": 5, "kurang": 5}, "kurang_below_min"),
         ("sangat_kurang", {"kurang": 1, "sangat_kurang": 6, "baik": 3}, ""),
         ("sangat_kurang", {"butuh_perbaikan": 1, "sangat_kurang": 9}, ""),
-        ("sangat_kurang", {"sangat_baik": 1, "kurang": 1, "sangat_kurang": 8},
-         "sangat_baik_present"),
-        ("sangat_kurang", {"baik": 4, "sangat_kurang": 6},
-         "kurang_or_butuh_perbaikan_below_min"),
+        (
+            "sangat_kurang",
+            {"sangat_baik": 1, "kurang": 1, "sangat_kurang": 8},
+            "sangat_baik_present",
+        ),
+        ("sangat_kurang", {"baik": 4, "sangat_kurang": 6}, "kurang_or_butuh_perbaikan_below_min"),
         ("sangat_kurang", {"kurang": 5, "sangat_kurang": 5}, "sangat_kurang_below_min"),
     ],
 )
@@ -240,16 +265,18 @@ def test_check_distribution_absolute_majority_option():
 def test_check_distribution_rounding_of_counts(rounding, max_ok, min_ok):
     cap_ok = _unit({"sangat_baik": max_ok, "baik": 11 - max_ok})
     cap_bad = _unit({"sangat_baik": max_ok + 1, "baik": 10 - max_ok})
-    assert ek.check_distribution(cap_ok, org_predikat="istimewa",
-                                 rounding=rounding).loc[0, "ok"]
-    assert not ek.check_distribution(cap_bad, org_predikat="istimewa",
-                                     rounding=rounding).loc[0, "ok"]
+    assert ek.check_distribution(cap_ok, org_predikat="istimewa", rounding=rounding).loc[0, "ok"]
+    assert not ek.check_distribution(cap_bad, org_predikat="istimewa", rounding=rounding).loc[
+        0, "ok"
+    ]
     min_good = _unit({"butuh_perbaikan": min_ok, "baik": 11 - min_ok})
     min_bad = _unit({"butuh_perbaikan": min_ok - 1, "baik": 12 - min_ok})
-    assert ek.check_distribution(min_good, org_predikat="butuh_perbaikan",
-                                 rounding=rounding).loc[0, "ok"]
-    assert not ek.check_distribution(min_bad, org_predikat="butuh_perbaikan",
-                                     rounding=rounding).loc[0, "ok"]
+    assert ek.check_distribution(min_good, org_predikat="butuh_perbaikan", rounding=rounding).loc[
+        0, "ok"
+    ]
+    assert not ek.check_distribution(
+        min_bad, org_predikat="butuh_perbaikan", rounding=rounding
+    ).loc[0, "ok"]
 
 
 def test_check_distribution_rounding_is_exact_integer_arithmetic():
@@ -262,19 +289,22 @@ def test_check_distribution_small_units_not_applicable():
     d = _unit({"baik": 3})
     out = ek.check_distribution(d, org_predikat="baik")
     assert bool(out.loc[0, "ok"]) and out.loc[0, "violations"] == ""
-    assert out.loc[0, "not_applicable"] == ("baik_not_majority; baik_above_max; "
-                                            "butuh_perbaikan_or_kurang_missing")
+    assert out.loc[0, "not_applicable"] == (
+        "baik_not_majority; baik_above_max; butuh_perbaikan_or_kurang_missing"
+    )
     checked = ek.check_distribution(d, org_predikat="baik", min_n=1)
     assert checked.loc[0, "violations"] == "baik_above_max; butuh_perbaikan_or_kurang_missing"
     # "no sangat_baik" can always be met: checked in small units too
-    tiny = ek.check_distribution(_unit({"sangat_baik": 1, "sangat_kurang": 2}),
-                                 org_predikat="sangat_kurang")
+    tiny = ek.check_distribution(
+        _unit({"sangat_baik": 1, "sangat_kurang": 2}), org_predikat="sangat_kurang"
+    )
     assert tiny.loc[0, "violations"] == "sangat_baik_present"
 
 
 def test_check_distribution_org_predikat_as_column_mapping_and_missing():
-    d = pd.concat([_unit({"baik": 7, "kurang": 3}, "a"), _unit({"baik": 10}, "b"),
-                   _unit({"baik": 10}, "c")])
+    d = pd.concat(
+        [_unit({"baik": 7, "kurang": 3}, "a"), _unit({"baik": 10}, "b"), _unit({"baik": 10}, "c")]
+    )
     d.loc[len(d)] = ["a", None]  # an unscored employee
     org = {"a": "baik", "b": "baik"}
     out = ek.check_distribution(d, org_predikat=org)
@@ -298,15 +328,15 @@ def test_check_distribution_org_predikat_as_column_mapping_and_missing():
 
 # Worked by hand. Answers per unsur for four respondents (one missing answer to u5):
 SKM_HAND = {
-    "u1": [4, 3, 4, 4],     # NRR 15/4 = 3.75
-    "u2": [3, 3, 3, 3],     # 3.00
-    "u3": [2, 3, 4, 3],     # 3.00
-    "u4": [4, 4, 4, 4],     # 4.00
+    "u1": [4, 3, 4, 4],  # NRR 15/4 = 3.75
+    "u2": [3, 3, 3, 3],  # 3.00
+    "u3": [2, 3, 4, 3],  # 3.00
+    "u4": [4, 4, 4, 4],  # 4.00
     "u5": [3, 4, None, 3],  # 10/3 (mean of the 3 answers given, not 10/4)
-    "u6": [4, 4, 3, 3],     # 3.50
-    "u7": [4, 4, 4, 3],     # 3.75
-    "u8": [1, 2, 3, 2],     # 2.00
-    "u9": [3, 3, 4, 4],     # 3.50
+    "u6": [4, 4, 3, 3],  # 3.50
+    "u7": [4, 4, 4, 3],  # 3.75
+    "u8": [1, 2, 3, 2],  # 2.00
+    "u9": [3, 3, 4, 4],  # 3.50
 }
 # Σ NRR = 26.5 + 10/3 = 179/6; IKM = 179/54 = 3.31481; × 25 = 4475/54 = 82.87 -> B, baik
 
@@ -317,7 +347,8 @@ def test_skm_index_worked_example_by_hand():
     assert row["n"] == 4
     assert row["nrr_u5"] == pytest.approx(10 / 3)
     assert row[[f"nrr_u{i}" for i in range(1, 10)]].tolist() == pytest.approx(
-        [3.75, 3.0, 3.0, 4.0, 10 / 3, 3.5, 3.75, 2.0, 3.5])
+        [3.75, 3.0, 3.0, 4.0, 10 / 3, 3.5, 3.75, 2.0, 3.5]
+    )
     assert row["ikm"] == pytest.approx(179 / 54, abs=1e-12)
     assert row["ikm_converted"] == pytest.approx(4475 / 54, abs=1e-12)  # 82.870
     assert (row["mutu"], row["kinerja"]) == ("B", "baik")
@@ -338,8 +369,9 @@ def test_skm_weight_011_pitfall_changes_the_result_s30():
 
 
 def test_skm_index_groups_population_and_sufficiency():
-    d = pd.DataFrame({"unit_id": ["a"] * 3 + ["b"] * 2,
-                      **{f"u{i}": [4, 4, 3, 2, 2] for i in range(1, 10)}})
+    d = pd.DataFrame(
+        {"unit_id": ["a"] * 3 + ["b"] * 2, **{f"u{i}": [4, 4, 3, 2, 2] for i in range(1, 10)}}
+    )
     out = ek.skm_index(d, "unit_id", population={"a": 3, "b": 1_000})
     assert out["unit_id"].tolist() == ["a", "b"]
     assert out["n"].tolist() == [3, 2]
@@ -372,14 +404,15 @@ def test_skm_index_unsur_without_answers_and_bad_answers():
 
 
 def test_indicator_clarity_shares_per_owner_unit():
-    ind = pd.DataFrame({
-        "indicator_id": list("abcdef"),
-        "unit_id": ["u1", "u1", "u1", "u2", "u2", None],
-        "unit_of_measure": ["dokumen", "  ", "orang", "%", "hari", None],
-        "direction": ["higher", "higher", None, "higher", "lower", None],
-        "target_kind": ["kuantitatif", "kuantitatif", None, "kuantitatif", "kuantitatif",
-                        None],
-    })
+    ind = pd.DataFrame(
+        {
+            "indicator_id": list("abcdef"),
+            "unit_id": ["u1", "u1", "u1", "u2", "u2", None],
+            "unit_of_measure": ["dokumen", "  ", "orang", "%", "hari", None],
+            "direction": ["higher", "higher", None, "higher", "lower", None],
+            "target_kind": ["kuantitatif", "kuantitatif", None, "kuantitatif", "kuantitatif", None],
+        }
+    )
     out = ek.indicator_clarity(ind)
     assert out["unit_id"].tolist() == ["u1", "u2"]  # catalogue indicator f has no owner
     assert out["n_indicators"].tolist() == [3, 2]
@@ -393,11 +426,14 @@ def test_indicator_clarity_shares_per_owner_unit():
 def test_indicator_clarity_from_results_fisher_and_bh_match_scipy_statsmodels():
     rng = np.random.default_rng(5)
     units = [f"u{i:02d}" for i in range(12)]
-    ind = pd.DataFrame({
-        "indicator_id": [f"i{j}" for j in range(40)],
-        "unit_of_measure": ["x"] * 40, "direction": ["higher"] * 40,
-        "target_kind": ["kuantitatif"] * 40,
-    })
+    ind = pd.DataFrame(
+        {
+            "indicator_id": [f"i{j}" for j in range(40)],
+            "unit_of_measure": ["x"] * 40,
+            "direction": ["higher"] * 40,
+            "target_kind": ["kuantitatif"] * 40,
+        }
+    )
     rows = []
     for k, u in enumerate(units):
         for j in rng.choice(40, size=12, replace=False):
@@ -412,9 +448,9 @@ def test_indicator_clarity_from_results_fisher_and_bh_match_scipy_statsmodels():
         k, n = row["n_unclear"], row["n_indicators"]
         table = [[k, n - k], [bad - k, total - n - (bad - k)]]
         assert row["p_val"] == pytest.approx(
-            stats.fisher_exact(table, alternative="greater").pvalue, rel=1e-9)
-    assert out["q_val"].to_numpy() == pytest.approx(
-        multipletests(out["p_val"], method="fdr_bh")[1])
+            stats.fisher_exact(table, alternative="greater").pvalue, rel=1e-9
+        )
+    assert out["q_val"].to_numpy() == pytest.approx(multipletests(out["p_val"], method="fdr_bh")[1])
     assert out.loc[out["cluster"], "unit_id"].tolist() == ["u00", "u01"]
     with pytest.raises(KeyError, match="join the unit to results first"):
         ek.indicator_clarity(ind, res.drop(columns="unit_id"))
@@ -447,15 +483,22 @@ def test_pkg_score_conversion_and_bk_teachers():
 
 
 def test_indicator_clarity_counts_results_and_tests_either_level():
-    ind = pd.DataFrame({"indicator_id": ["ok1", "ok2", "vague"],
-                        "unit_of_measure": ["x", "x", None], "direction": "higher",
-                        "target_kind": "kuantitatif"})
+    ind = pd.DataFrame(
+        {
+            "indicator_id": ["ok1", "ok2", "vague"],
+            "unit_of_measure": ["x", "x", None],
+            "direction": "higher",
+            "target_kind": "kuantitatif",
+        }
+    )
     # unit a: 6 results, 4 on the vague indicator; unit b: 6 results, a missing target
-    res = pd.DataFrame({
-        "unit_id": ["a"] * 6 + ["b"] * 6,
-        "indicator_id": ["vague"] * 4 + ["ok1", "ok2"] + ["ok1"] * 3 + ["ok2"] * 3,
-        "target": [1.0] * 11 + [None],
-    })
+    res = pd.DataFrame(
+        {
+            "unit_id": ["a"] * 6 + ["b"] * 6,
+            "indicator_id": ["vague"] * 4 + ["ok1", "ok2"] + ["ok1"] * 3 + ["ok2"] * 3,
+            "target": [1.0] * 11 + [None],
+        }
+    )
     out = ek.indicator_clarity(ind, res).set_index("unit_id")
     assert out["n_indicators"].tolist() == [3, 2]
     assert out["n_unclear"].tolist() == [1, 1]  # b: ok2 has a result without target
@@ -474,8 +517,10 @@ def test_indicator_clarity_counts_results_and_tests_either_level():
 
 
 @settings(max_examples=60, deadline=None)
-@given(counts=st.lists(st.integers(0, 30), min_size=5, max_size=5).filter(lambda c: sum(c) > 0),
-       org=st.sampled_from(ek.rules.ORG_PREDIKAT))
+@given(
+    counts=st.lists(st.integers(0, 30), min_size=5, max_size=5).filter(lambda c: sum(c) > 0),
+    org=st.sampled_from(ek.rules.ORG_PREDIKAT),
+)
 def test_strict_rounding_is_exact_share_comparison(counts, org):
     """Property: floor caps and ceil minima (the default) accept a unit exactly when the
     shares, as exact fractions, satisfy the percentages of the pattern."""

@@ -43,11 +43,11 @@ def test_clarity_flags_exactly_the_planted_unclear_indicator_units(study, result
 @pytest.mark.parametrize("seed", [11, 12])
 def test_clarity_finds_planted_units_for_other_seeds(seed):
     s = ek.simulate(employees=250, seed=seed, periods="2025Q3:2025Q3")
-    res = s.results.assign(unit_id=s.results["employee_id"].map(
-        s.employees.set_index("employee_id")["unit_id"]))
+    res = s.results.assign(
+        unit_id=s.results["employee_id"].map(s.employees.set_index("employee_id")["unit_id"])
+    )
     out = ek.indicator_clarity(s.indicators, res)
-    assert out.loc[out["cluster"], "unit_id"].tolist() == sorted(
-        s.truth["unclear_indicator_units"])
+    assert out.loc[out["cluster"], "unit_id"].tolist() == sorted(s.truth["unclear_indicator_units"])
 
 
 def test_employee_table_matches_the_period_and_the_codes(study, result):
@@ -105,14 +105,20 @@ def test_to_json_is_unit_level_and_serialisable(study, result):
         assert f'"{eid}"' not in text
     for nip in study.employees["nip"].head(50):
         assert nip not in text
-    assert set(out) == {"period", "rules", "parameters", "summary", "units",
-                        "distribution", "skm", "clarity"}
-    assert out["summary"]["n_units_unclear_cluster"] == len(
-        study.truth["unclear_indicator_units"])
+    assert set(out) == {
+        "period",
+        "rules",
+        "parameters",
+        "summary",
+        "units",
+        "distribution",
+        "skm",
+        "clarity",
+    }
+    assert out["summary"]["n_units_unclear_cluster"] == len(study.truth["unclear_indicator_units"])
     violations = [v for row in out["distribution"] for v in row["violations"]]
     assert all(isinstance(v, str) and v.islower() for v in violations)
-    assert sum(out["summary"]["predikat_counts"].values()) == out["summary"][
-        "n_employees_scored"]
+    assert sum(out["summary"]["predikat_counts"].values()) == out["summary"]["n_employees_scored"]
     assert "<details>" in result._repr_html_()
 
 
@@ -152,8 +158,7 @@ def test_distribution_plot_marks_violating_units(result):
     assert ax.get_title() == "Predikat pegawai per unit"
     assert "Baik" in [t.get_text() for t in ax.get_legend().get_texts()]
     red = {t.get_text() for t in ax.get_yticklabels() if t.get_color() == "firebrick"}
-    bad = set(result.distribution.loc[result.distribution["ok"].eq(False).fillna(False),
-                                      "unit_id"])
+    bad = set(result.distribution.loc[result.distribution["ok"].eq(False).fillna(False), "unit_id"])
     assert red == bad and bad
     plt.close(fig)
 
@@ -163,11 +168,16 @@ def test_skm_and_clarity_plots_draw_on_given_axes(result):
     assert splots.plot_skm(result.skm, ax=a1) is fig
     bars = [p for p in a1.patches if p.get_hatch() == "///"]
     assert len(bars) == int(result.skm["n_sufficient"].eq(False).sum())
-    assert splots.plot_indicator_clarity(result.clarity, ax=a2,
-                                         labels={"clarity_title": "Kejelasan"}) is fig
+    assert (
+        splots.plot_indicator_clarity(result.clarity, ax=a2, labels={"clarity_title": "Kejelasan"})
+        is fig
+    )
     assert a2.get_title() == "Kejelasan"
-    red = [p for p in a2.patches if p.get_facecolor()[:3] == pytest.approx(
-        matplotlib.colors.to_rgb("firebrick"))]
+    red = [
+        p
+        for p in a2.patches
+        if p.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("firebrick"))
+    ]
     assert len(red) == int(result.clarity["cluster"].sum())
     plt.close(fig)
 

@@ -24,8 +24,9 @@ from evalkit.simulation import DEFAULT_SEED, SimulatedStudy, simulate
 from evalkit.tables import CODES, PANDAS_DTYPES, TABLES
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"
-SMALL = dict(seed=11, employees=400, periods="2024Q1:2025Q2", divergent_units=3,
-             training_effect=0.4)
+SMALL = dict(
+    seed=11, employees=400, periods="2024Q1:2025Q2", divergent_units=3, training_effect=0.4
+)
 
 
 @pytest.fixture(scope="module")
@@ -46,14 +47,19 @@ def _unit_gaps(st: Study) -> pd.Series:
     """Raw supervisor-minus-citizen gap per unit, POMP, aligned items."""
     b = st.behaviour
     unit_of = st.employees.set_index("employee_id")["unit_id"]
-    sup = b[(b["rater_role"] == "atasan")
-            & b["value"].isin(["berorientasi_pelayanan", "kompeten"])]
-    sup_pomp = ((sup["score"].astype(float) - 1) / 4 * 100).groupby(
-        unit_of.loc[sup["employee_id"]].to_numpy()).mean()
+    sup = b[(b["rater_role"] == "atasan") & b["value"].isin(["berorientasi_pelayanan", "kompeten"])]
+    sup_pomp = (
+        ((sup["score"].astype(float) - 1) / 4 * 100)
+        .groupby(unit_of.loc[sup["employee_id"]].to_numpy())
+        .mean()
+    )
     c = st.citizen
-    long = pd.concat([pd.DataFrame({"unit_id": c["unit_id"],
-                                    "x": (c[k].astype(float) - 1) / 3 * 100})
-                      for k in ("u6", "u7")])
+    long = pd.concat(
+        [
+            pd.DataFrame({"unit_id": c["unit_id"], "x": (c[k].astype(float) - 1) / 3 * 100})
+            for k in ("u6", "u7")
+        ]
+    )
     cit_pomp = long.groupby("unit_id")["x"].mean()
     return (sup_pomp - cit_pomp).dropna()
 
@@ -78,6 +84,7 @@ def _supervisor_panel(st: Study) -> tuple[np.ndarray, np.ndarray, pd.Index]:
 
 def _twfe(y: np.ndarray, d: np.ndarray) -> float:
     """Two-way fixed-effects DiD on a balanced panel (within transformation)."""
+
     def within(a):
         return a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
 
@@ -135,8 +142,14 @@ def test_values_are_valid_under_the_model(small, table):
 def test_every_period_has_supervisor_ratings_and_360_in_semesters(small):
     b = small.behaviour
     per_role = b.groupby("rater_role")["period"].unique()
-    assert sorted(per_role["atasan"]) == ["2024Q1", "2024Q2", "2024Q3", "2024Q4",
-                                          "2025Q1", "2025Q2"]
+    assert sorted(per_role["atasan"]) == [
+        "2024Q1",
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2025Q1",
+        "2025Q2",
+    ]
     for role in ("rekan", "bawahan", "diri"):
         assert sorted(per_role[role]) == ["2024Q2", "2024Q4", "2025Q2"]
     # every employee with a supervisor is rated on all seven values every quarter
@@ -214,9 +227,15 @@ def test_grades_positions_and_proportions_are_believable(full):
     assert set(e["position_type"]) == set(CODES["position_type"])
     # JF levels match the golongan for PNS teachers (regulations.md §5 mapping)
     g = e[pns & pos.str.startswith("Guru ")]
-    level = {"III/a": "ahli_pertama", "III/b": "ahli_pertama", "III/c": "ahli_muda",
-             "III/d": "ahli_muda", "IV/a": "ahli_madya", "IV/b": "ahli_madya",
-             "IV/c": "ahli_madya"}
+    level = {
+        "III/a": "ahli_pertama",
+        "III/b": "ahli_pertama",
+        "III/c": "ahli_muda",
+        "III/d": "ahli_muda",
+        "IV/a": "ahli_madya",
+        "IV/b": "ahli_madya",
+        "IV/c": "ahli_madya",
+    }
     assert (g["grade"].map(level) == g["jf_level"]).all()
     assert e["name"].str.split().str.len().ge(2).all()
 
@@ -251,13 +270,14 @@ def test_same_arguments_same_bytes_and_another_seed_differs(tmp_path):
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert names == sorted([f"{t}.csv" for t in TABLES] + ["truth.json", "README.md"])
     assert sorted(p.name for p in a.files) == names
-    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names,
-                                               shallow=False)
+    match, mismatch, errors = filecmp.cmpfiles(tmp_path / "a", tmp_path / "b", names, shallow=False)
     assert mismatch == [] and errors == []
-    assert not filecmp.cmp(tmp_path / "a" / "behaviour.csv", tmp_path / "c" / "behaviour.csv",
-                           shallow=False)
-    assert not filecmp.cmp(tmp_path / "a" / "employees.csv", tmp_path / "c" / "employees.csv",
-                           shallow=False)
+    assert not filecmp.cmp(
+        tmp_path / "a" / "behaviour.csv", tmp_path / "c" / "behaviour.csv", shallow=False
+    )
+    assert not filecmp.cmp(
+        tmp_path / "a" / "employees.csv", tmp_path / "c" / "employees.csv", shallow=False
+    )
 
 
 def test_shipped_folder_is_what_the_defaults_write(tmp_path):
@@ -280,8 +300,10 @@ def test_shipped_folder_loads_without_quarantine_and_equals_memory(full):
     assert len(loaded.quarantine) == 0
     for name in TABLES:
         pd.testing.assert_frame_equal(
-            getattr(loaded, name).reset_index(drop=True), getattr(full, name),
-            check_dtype=False, obj=name,
+            getattr(loaded, name).reset_index(drop=True),
+            getattr(full, name),
+            check_dtype=False,
+            obj=name,
         )
 
 
@@ -303,9 +325,19 @@ def test_files_carry_the_documented_harmless_imperfections():
 
 def test_truth_has_the_promised_keys(full):
     t = full.truth
-    for key in ("divergent_units", "divergent_gap_pomp", "source_offset_pomp",
-                "unit_gap_pomp", "training_effect", "time_trend_per_quarter", "treated",
-                "leniency", "reliability", "unclear_indicator_units", "parameters"):
+    for key in (
+        "divergent_units",
+        "divergent_gap_pomp",
+        "source_offset_pomp",
+        "unit_gap_pomp",
+        "training_effect",
+        "time_trend_per_quarter",
+        "treated",
+        "leniency",
+        "reliability",
+        "unclear_indicator_units",
+        "parameters",
+    ):
         assert key in t, key
     assert len(t["divergent_units"]) == 4
     assert set(t["divergent_units"]) <= set(full.citizen["unit_id"])
@@ -319,7 +351,8 @@ def test_planted_gaps_hold_exactly_in_expectation(full):
     div = t["divergent_units"]
     assert gaps.drop(div).mean() == pytest.approx(t["source_offset_pomp"], abs=1e-3)
     assert gaps[div].mean() - gaps.drop(div).mean() == pytest.approx(
-        t["divergent_gap_pomp"], abs=2.5)
+        t["divergent_gap_pomp"], abs=2.5
+    )
 
 
 def test_raw_gaps_recover_offset_and_divergent_units(full):
@@ -355,7 +388,8 @@ def test_did_recovers_training_effect_and_naive_comparisons_are_biased(full):
     assert att == pytest.approx(t["training_twfe_estimand"], abs=0.025)
     treated = d.any(axis=1)
     before_after = np.nanmean(np.where(d == 1, y, np.nan)[treated]) - np.nanmean(
-        np.where(d == 0, y, np.nan)[treated])
+        np.where(d == 0, y, np.nan)[treated]
+    )
     # the time trend inflates the naive before/after comparison of the trained
     assert before_after > t["training_effect"] + 0.05
     never = ~ids.isin(full.training["employee_id"])
@@ -376,14 +410,14 @@ def test_treated_counts_and_waves_match_the_training_table(full):
     assert tr["employees_never_trained"] == len(full.employees) - tr["employees_trained"]
     assert 0.3 < tr["employees_never_trained"] / len(full.employees) < 0.7
     first_end = training.groupby("employee_id")["end_date"].min()
-    first_period = (first_end.dt.year.astype(str) + "Q"
-                    + ((first_end.dt.month - 1) // 3 + 1).astype(str))
+    first_period = (
+        first_end.dt.year.astype(str) + "Q" + ((first_end.dt.month - 1) // 3 + 1).astype(str)
+    )
     waves = first_period.value_counts()
     assert len(waves) == 8  # staggered over every quarter of the window
     assert tr["trained_in_last_period_not_yet_treated"] == waves["2025Q4"]
     assert (training["end_date"] >= training["start_date"]).all()
-    assert training["start_date"].dt.to_period("Q").eq(
-        training["end_date"].dt.to_period("Q")).all()
+    assert training["start_date"].dt.to_period("Q").eq(training["end_date"].dt.to_period("Q")).all()
     # selection on the persistent level: the trained had lower first-quarter ratings
     b = full.behaviour
     q1 = b[(b["period"] == "2024Q1") & (b["rater_role"] == "atasan")]
@@ -400,8 +434,9 @@ def test_leniency_and_reliability_truths(full):
         assert set(t["leniency"][role]) == set(raters[role])
     role_mean = b.groupby("rater_role")["score"].mean()
     assert 0.08 < role_mean["diri"] - role_mean["atasan"] < 0.3  # self most lenient
-    rel = pd.DataFrame({u: {r: v["value"] for r, v in roles.items()}
-                        for u, roles in t["reliability"].items()}).T
+    rel = pd.DataFrame(
+        {u: {r: v["value"] for r, v in roles.items()} for u, roles in t["reliability"].items()}
+    ).T
     assert (rel["atasan"] > rel["rekan"]).all() and (rel["rekan"] > rel["bawahan"]).all()
     assert rel["atasan"].median() == pytest.approx(0.5, abs=0.05)
     assert rel["rekan"].median() == pytest.approx(0.37, abs=0.05)
@@ -420,8 +455,9 @@ def test_peer_reliability_is_near_the_planted_value(full):
     removed), against the planted absolute single-rater reliability."""
     b = full.behaviour
     unit_of = full.employees.set_index("employee_id")["unit_id"]
-    r = b[(b["rater_role"] == "rekan") & (b["value"] == "kompeten")
-          & (b["period"] == "2024Q4")].copy()
+    r = b[
+        (b["rater_role"] == "rekan") & (b["value"] == "kompeten") & (b["period"] == "2024Q4")
+    ].copy()
     r["unit"] = unit_of.loc[r["employee_id"]].to_numpy()
     r["x"] = r["score"] - r.groupby("unit")["score"].transform("mean")
     g = r.groupby("employee_id")["x"]
@@ -431,8 +467,7 @@ def test_peer_reliability_is_near_the_planted_value(full):
     msb = (k * (means - r["x"].mean()) ** 2).sum() / (n - 1)
     k0 = (len(r) - (k**2).sum() / len(r)) / (n - 1)
     icc1 = (msb - msw) / (msb + (k0 - 1) * msw)
-    planted = np.median([v["rekan"]["value_absolute"] for v in
-                         full.truth["reliability"].values()])
+    planted = np.median([v["rekan"]["value_absolute"] for v in full.truth["reliability"].values()])
     assert icc1 == pytest.approx(planted, abs=0.1)
 
 
@@ -451,11 +486,13 @@ def test_unclear_indicators_are_clustered_in_the_named_units(full):
 
 
 def test_results_are_direction_aware_and_follow_the_level(full):
-    res = full.results.merge(full.indicators[["indicator_id", "direction"]],
-                             on="indicator_id")
+    res = full.results.merge(full.indicators[["indicator_id", "direction"]], on="indicator_id")
     res = res[res["target"].notna()]
-    ach = np.where(res["direction"] == "lower", res["target"] / res["realization"],
-                   res["realization"] / res["target"])
+    ach = np.where(
+        res["direction"] == "lower",
+        res["target"] / res["realization"],
+        res["realization"] / res["target"],
+    )
     res = res.assign(ach=ach)
     assert res["ach"].between(0.5, 2).all()
     lower = res[res["direction"] == "lower"]
@@ -486,9 +523,10 @@ def test_citizen_responses_are_plausible(full):
     answers = c[[f"u{i}" for i in range(1, 10)]]
     assert 0 < answers.isna().mean().mean() < 0.05
     # a citizen sees the officer: u6/u7 higher for officers their supervisor rates higher
-    sup = full.behaviour[(full.behaviour["rater_role"] == "atasan")
-                         & full.behaviour["value"].isin(["berorientasi_pelayanan",
-                                                         "kompeten"])]
+    sup = full.behaviour[
+        (full.behaviour["rater_role"] == "atasan")
+        & full.behaviour["value"].isin(["berorientasi_pelayanan", "kompeten"])
+    ]
     s = sup.groupby("employee_id")["score"].mean()
     cit = named.groupby("employee_id")[["u6", "u7"]].mean().mean(axis=1).astype(float)
     both = pd.concat([s, cit], axis=1, join="inner").dropna()
@@ -498,8 +536,9 @@ def test_citizen_responses_are_plausible(full):
 def test_org_predikat_mostly_baik_and_constant_within_year(full):
     org = full.org_rating
     assert 0.6 < (org["predikat"] == "baik").mean() < 0.98
-    per_year = org.assign(year=org["period"].str[:4]).groupby(["unit_id", "year"])[
-        "predikat"].nunique()
+    per_year = (
+        org.assign(year=org["period"].str[:4]).groupby(["unit_id", "year"])["predikat"].nunique()
+    )
     assert (per_year == 1).all()
 
 
@@ -554,8 +593,10 @@ def test_planted_truths_recovered_over_seeds_at_modest_size():
         y, d, _ = _supervisor_panel(st)
         twfe.append(_twfe(y, d))
         treated = d.any(axis=1)
-        before_after.append(np.nanmean(np.where(d == 1, y, np.nan)[treated])
-                            - np.nanmean(np.where(d == 0, y, np.nan)[treated]))
+        before_after.append(
+            np.nanmean(np.where(d == 1, y, np.nan)[treated])
+            - np.nanmean(np.where(d == 0, y, np.nan)[treated])
+        )
     assert np.mean(hits) >= 0.8
     assert np.mean(twfe) == pytest.approx(0.3, abs=0.02)
     assert np.all(np.abs(np.array(twfe) - 0.3) < 0.06)
@@ -576,15 +617,38 @@ def test_did_follows_other_training_effects(effect):
 def test_cli_passes_every_option(tmp_path):
     from evalkit.cli import main
 
-    assert main(["simulate", "--out", str(tmp_path), "--seed", "5", "--employees", "250",
-                 "--periods", "2024Q2:2024Q3", "--divergent-units", "1",
-                 "--training-effect", "0.2"]) == 0
+    assert (
+        main(
+            [
+                "simulate",
+                "--out",
+                str(tmp_path),
+                "--seed",
+                "5",
+                "--employees",
+                "250",
+                "--periods",
+                "2024Q2:2024Q3",
+                "--divergent-units",
+                "1",
+                "--training-effect",
+                "0.2",
+            ]
+        )
+        == 0
+    )
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
     assert truth["parameters"] == {
-        "seed": 5, "employees": 250, "periods": ["2024Q2", "2024Q3"], "divergent_units": 1,
-        "training_effect": 0.2, "source_offset_pomp": 8.0, "divergent_gap_pomp": 20.0,
+        "seed": 5,
+        "employees": 250,
+        "periods": ["2024Q2", "2024Q3"],
+        "divergent_units": 1,
+        "training_effect": 0.2,
+        "source_offset_pomp": 8.0,
+        "divergent_gap_pomp": 20.0,
         "time_trend": 0.05,
     }
     assert len(truth["divergent_units"]) == 1
-    assert "--seed 5 --employees 250 --periods 2024Q2:2024Q3" in (
-        tmp_path / "README.md").read_text(encoding="utf-8")
+    assert "--seed 5 --employees 250 --periods 2024Q2:2024Q3" in (tmp_path / "README.md").read_text(
+        encoding="utf-8"
+    )

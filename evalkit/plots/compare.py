@@ -72,7 +72,9 @@ def _status(data: pd.DataFrame, lab: dict[str, str]) -> pd.Series:
     flagged = data["flagged"] if "flagged" in data else pd.Series(False, index=data.index)
     eligible = data["eligible"] if "eligible" in data else pd.Series(True, index=data.index)
     return pd.Series(
-        np.where(flagged, lab["flagged"], np.where(eligible, lab["not_flagged"], lab["not_eligible"])),
+        np.where(
+            flagged, lab["flagged"], np.where(eligible, lab["not_flagged"], lab["not_eligible"])
+        ),
         index=data.index,
     )
 
@@ -129,18 +131,36 @@ def plot_bland_altman(
     diff = data[x] - data[y]
     plot = pd.DataFrame({"mean": mean, "diff": diff, "status": _status(data, lab)})
     ax.axhline(0, color="0.75", lw=1, zorder=0, label=lab["zero"])
-    sns.scatterplot(data=plot, x="mean", y="diff", hue="status", palette=_palette(lab), ax=ax,
-                    s=30, edgecolor="white", linewidth=0.5)
-    for stat, style, name in (("bias", "-", lab["bias"]), ("loa_low", "--", lab["loa"]),
-                              ("loa_high", "--", None)):
+    sns.scatterplot(
+        data=plot,
+        x="mean",
+        y="diff",
+        hue="status",
+        palette=_palette(lab),
+        ax=ax,
+        s=30,
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    for stat, style, name in (
+        ("bias", "-", lab["bias"]),
+        ("loa_low", "--", lab["loa"]),
+        ("loa_high", "--", None),
+    ):
         if stat not in est.index:
             continue
         row = est.loc[stat]
-        ax.axhline(row["estimate"], color="k", ls=style, lw=1.5 if stat == "bias" else 1,
-                   label=name)
+        ax.axhline(
+            row["estimate"], color="k", ls=style, lw=1.5 if stat == "bias" else 1, label=name
+        )
         if np.isfinite(row["ci_low"]):
-            ax.axhspan(row["ci_low"], row["ci_high"], color="0.5" if stat == "bias" else "tab:blue",
-                       alpha=0.15, lw=0)
+            ax.axhspan(
+                row["ci_low"],
+                row["ci_high"],
+                color="0.5" if stat == "bias" else "tab:blue",
+                alpha=0.15,
+                lw=0,
+            )
     ax.set(title=lab["ba_title"], xlabel=lab["ba_xlabel"], ylabel=lab["ba_ylabel"])
     ax.legend(frameon=False, fontsize="small")
     return fig
@@ -200,17 +220,32 @@ def plot_funnel(
         grid = np.linspace(max(prec.min() * 0.5, 1e-6), prec.max() * 1.1, 200)
         sd = np.sqrt(1 / grid**2 + tau2)
         ax.axhline(centre, color="k", lw=1.2, label=lab["centre"])
-        for zq, style, name in ((z95, "--", lab["limit95"]),
-                                (stats.norm.ppf(0.999), ":", lab["limit998"])):
+        for zq, style, name in (
+            (z95, "--", lab["limit95"]),
+            (stats.norm.ppf(0.999), ":", lab["limit998"]),
+        ):
             ax.plot(grid, centre + zq * sd, color="0.3", ls=style, lw=1, label=name)
             ax.plot(grid, centre - zq * sd, color="0.3", ls=style, lw=1)
-    sns.scatterplot(data=plot, x="precision", y="gap", hue="status", palette=_palette(lab),
-                    ax=ax, s=30, edgecolor="white", linewidth=0.5)
+    sns.scatterplot(
+        data=plot,
+        x="precision",
+        y="gap",
+        hue="status",
+        palette=_palette(lab),
+        ax=ax,
+        s=30,
+        edgecolor="white",
+        linewidth=0.5,
+    )
     if annotate and "flagged" in d:
         for _, row in d[d["flagged"]].iterrows():
-            ax.annotate(str((names or {}).get(row["unit_id"], row["unit_id"])),
-                        (1 / row["se"], row["gap"]), fontsize="x-small",
-                        xytext=(3, 3), textcoords="offset points")
+            ax.annotate(
+                str((names or {}).get(row["unit_id"], row["unit_id"])),
+                (1 / row["se"], row["gap"]),
+                fontsize="x-small",
+                xytext=(3, 3),
+                textcoords="offset points",
+            )
     ax.set(title=lab["funnel_title"], xlabel=lab["funnel_xlabel"], ylabel=lab["funnel_ylabel"])
     ax.legend(frameon=False, fontsize="small")
     return fig
@@ -259,9 +294,24 @@ def plot_identity(
     lo = float(min(0.0, np.nanmin(plot[["x", "y"]].to_numpy())))
     hi = float(max(100.0, np.nanmax(plot[["x", "y"]].to_numpy())))
     ax.plot([lo, hi], [lo, hi], color="0.4", lw=1, ls="--", label=lab["identity"])
-    sns.scatterplot(data=plot, x="x", y="y", hue="status", palette=_palette(lab), ax=ax, s=30,
-                    edgecolor="white", linewidth=0.5)
-    ax.set(xlim=(lo, hi), ylim=(lo, hi), aspect="equal", title=lab["identity_title"],
-           xlabel=lab["identity_xlabel"], ylabel=lab["identity_ylabel"])
+    sns.scatterplot(
+        data=plot,
+        x="x",
+        y="y",
+        hue="status",
+        palette=_palette(lab),
+        ax=ax,
+        s=30,
+        edgecolor="white",
+        linewidth=0.5,
+    )
+    ax.set(
+        xlim=(lo, hi),
+        ylim=(lo, hi),
+        aspect="equal",
+        title=lab["identity_title"],
+        xlabel=lab["identity_xlabel"],
+        ylabel=lab["identity_ylabel"],
+    )
     ax.legend(frameon=False, fontsize="small")
     return fig

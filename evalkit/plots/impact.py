@@ -110,8 +110,15 @@ def event_study_plot(
         ref = d["reference"].to_numpy(bool)
         est = d["estimate"].to_numpy(float)
         err = np.vstack([est - d["ci_low"].to_numpy(float), d["ci_high"].to_numpy(float) - est])
-        ax.errorbar(x[~ref], est[~ref], yerr=err[:, ~ref], fmt="o", color=colour, capsize=3,
-                    label=text.get(m, m))
+        ax.errorbar(
+            x[~ref],
+            est[~ref],
+            yerr=err[:, ~ref],
+            fmt="o",
+            color=colour,
+            capsize=3,
+            label=text.get(m, m),
+        )
         if ref.any():
             ax.plot(x[ref], est[ref], "o", mfc="white", color=colour)
     if df["reference"].any():

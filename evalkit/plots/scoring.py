@@ -43,13 +43,11 @@ _DEFAULT_LABELS: dict[str, str] = {
     "unit": "Unit",
 }
 
-_PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKAT)),
-                             strict=True))
+_PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKAT)), strict=True))
 
 
 #: Legends go under the axes so that long unit names keep their room.
-_LEGEND = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06), "ncol": 3,
-           "frameon": False}
+_LEGEND = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06), "ncol": 3, "frameon": False}
 
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
@@ -119,8 +117,15 @@ def plot_predikat_distribution(
     left = np.zeros(len(df))
     for p in PREDIKAT:
         share = df[f"share_{p}"].fillna(0).to_numpy(dtype=float)
-        ax.barh(y, share, left=left, color=_PREDIKAT_COLOURS[p], label=text[p],
-                edgecolor="white", linewidth=0.5)
+        ax.barh(
+            y,
+            share,
+            left=left,
+            color=_PREDIKAT_COLOURS[p],
+            label=text[p],
+            edgecolor="white",
+            linewidth=0.5,
+        )
         left += share
     ax.set_yticks(y, ticks)
     violating = df["ok"].eq(False).fillna(False).to_numpy(dtype=bool)
@@ -132,8 +137,9 @@ def plot_predikat_distribution(
     ax.set_title(text["distribution_title"])
     handles, _ = ax.get_legend_handles_labels()
     if violating.any():
-        handles.append(Patch(facecolor="none", edgecolor="firebrick",
-                             label=f"! {text['violation']}"))
+        handles.append(
+            Patch(facecolor="none", edgecolor="firebrick", label=f"! {text['violation']}")
+        )
     ax.legend(handles=handles, **_LEGEND)
     return fig
 
@@ -177,11 +183,19 @@ def plot_skm(
     fig, ax = _axes(ax, ticks)
     edges = [100.0] + [low for low, _, _ in MUTU_TABLE]
     shades = sns.color_palette("RdYlGn", len(MUTU_TABLE))[::-1]
-    for (high, low, (_, mutu, _), colour) in zip(edges[:-1], edges[1:], MUTU_TABLE, shades,
-                                                 strict=True):
+    for high, low, (_, mutu, _), colour in zip(
+        edges[:-1], edges[1:], MUTU_TABLE, shades, strict=True
+    ):
         ax.axvspan(low, high, color=colour, alpha=0.18, linewidth=0)
-        ax.text((low + high) / 2, 1.0, mutu, transform=ax.get_xaxis_transform(),
-                ha="center", va="bottom", fontsize=9)
+        ax.text(
+            (low + high) / 2,
+            1.0,
+            mutu,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            fontsize=9,
+        )
     y = np.arange(len(df))
     value = df["ikm_converted"].to_numpy(dtype=float)
     insufficient = np.zeros(len(df), dtype=bool)
@@ -200,9 +214,9 @@ def plot_skm(
     ax.set_xlabel(text["skm_xlabel"])
     ax.set_title(text["skm_title"], pad=16)
     if insufficient.any():
-        ax.legend(handles=[Patch(facecolor="#a6bddb", hatch="///",
-                                 label=text["insufficient"])],
-                  **_LEGEND)
+        ax.legend(
+            handles=[Patch(facecolor="#a6bddb", hatch="///", label=text["insufficient"])], **_LEGEND
+        )
     return fig
 
 
@@ -256,7 +270,9 @@ def plot_indicator_clarity(
     on_results = "share_results_unclear" in df.columns
     share, n, k, xlabel = (
         ("share_results_unclear", "n_results", "n_results_unclear", "clarity_xlabel_results")
-        if on_results else ("share_unclear", "n_indicators", "n_unclear", "clarity_xlabel"))
+        if on_results
+        else ("share_unclear", "n_indicators", "n_unclear", "clarity_xlabel")
+    )
     values = df[share].to_numpy(dtype=float)
     ax.barh(y, values, color=colours, height=0.6)
     total = df[n].sum()
@@ -269,7 +285,9 @@ def plot_indicator_clarity(
     ax.set_xlim(0, min(1.0, max(0.1, 1.15 * top)))
     ax.set_xlabel(text[xlabel])
     ax.set_title(text["clarity_title"])
-    handles = [Patch(color="firebrick", label=text["cluster"]),
-               plt.Line2D([], [], color="black", linestyle="--", label=text["overall"])]
+    handles = [
+        Patch(color="firebrick", label=text["cluster"]),
+        plt.Line2D([], [], color="black", linestyle="--", label=text["overall"]),
+    ]
     ax.legend(handles=handles, **_LEGEND)
     return fig

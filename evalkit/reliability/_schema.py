@@ -20,7 +20,9 @@ COLUMNS: tuple[str, ...] = (
 )
 
 
-def result_frame(rows: Iterable[Mapping] | pd.DataFrame, *, group: str | None = None) -> pd.DataFrame:
+def result_frame(
+    rows: Iterable[Mapping] | pd.DataFrame, *, group: str | None = None
+) -> pd.DataFrame:
     """Return ``rows`` as a DataFrame in the shared schema.
 
     Missing numeric fields become NaN; ``n_targets``/``n_raters`` are nullable

@@ -130,8 +130,9 @@ def skm_kinerja(mutu) -> np.ndarray:
     ['sangat_baik', 'tidak_baik', None]
     """
     m = np.asarray(mutu, dtype=object)
-    return np.vectorize(lambda v: KINERJA.get(v) if isinstance(v, str) else None,
-                        otypes=[object])(m)
+    return np.vectorize(lambda v: KINERJA.get(v) if isinstance(v, str) else None, otypes=[object])(
+        m
+    )
 
 
 def krejcie_morgan(population, *, chi2: float = 3.841, p: float = 0.5, d: float = 0.05):

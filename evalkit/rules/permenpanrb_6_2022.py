@@ -295,4 +295,3 @@ def predikat_of(hasil, perilaku) -> np.ndarray:
     for (hv, pv), code in PREDIKAT_MATRIX.items():
         out[(h == hv) & (p == pv)] = code
     return out
-
