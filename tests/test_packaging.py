@@ -134,6 +134,16 @@ def test_cli_help_lists_the_subcommands():
         assert re.search(rf"^\s+{command}\s", out, flags=re.M), out
 
 
+def test_the_readme_python_example_runs(monkeypatch):
+    """The README's Python block is what a researcher copies first: it must run."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), {})
+
+
 def test_ci_runs_exactly_the_readme_test_command():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
