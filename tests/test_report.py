@@ -85,3 +85,12 @@ def test_comparison_meaning_reads_the_unit_level_rank_correlation():
     assert "0,42" in id_[0] and "bukan bukti bias" in id_[-1]
     # no estimate (too few units): only the general reading remains
     assert len(_comparison_meaning(_agreement(np.nan, np.nan, np.nan), en)) == 1
+
+
+def test_shared_plot_helpers_examples_run():
+    import doctest
+
+    import evalkit.plots
+
+    result = doctest.testmod(evalkit.plots, optionflags=doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted >= 5 and result.failed == 0

@@ -8,8 +8,10 @@ numbers come from the analysis modules.
 
 The helpers here are shared by those modules and the period study:
 
-:func:`new_axes`    a Figure and Axes in the study's size, or the Figure of a given ``ax``
-:func:`figure_png`  a Figure as PNG bytes (static, for offline HTML), closing the Figure
+:func:`new_axes`         a Figure and Axes in the study's size, or the Figure of a given ``ax``
+:func:`figure_png`       a Figure as PNG bytes (static, for offline HTML), closing the Figure
+:func:`merge_labels`     a plot function's default texts overridden by the caller's
+:func:`require_columns`  a clear error when a plot is handed the wrong table
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import warnings
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    import pandas as pd
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["DPI", "FIGSIZE", "figure_png", "new_axes"]
+__all__ = ["DPI", "FIGSIZE", "figure_png", "merge_labels", "new_axes", "require_columns"]
 
 #: Default size (inches) and resolution of the study's figures: readable on a laptop
 #: screen and in print, small enough to keep an HTML report below a few megabytes.
@@ -95,3 +100,35 @@ def figure_png(fig: Figure, dpi: int = DPI) -> bytes:
     if plt.fignum_exists(getattr(fig, "number", -1)):
         plt.close(fig)
     return buffer.getvalue()
+
+
+def merge_labels(defaults: Mapping[str, str], labels: Mapping[str, str] | None) -> dict[str, str]:
+    """A plot function's texts: its English ``defaults`` overridden by ``labels``.
+
+    >>> merge_labels({"title": "Gap", "x": "units"}, {"title": "Selisih"})
+    {'title': 'Selisih', 'x': 'units'}
+    """
+    return {**defaults, **(labels or {})}
+
+
+def require_columns(data: pd.DataFrame, func: str, columns: tuple[str, ...], source: str) -> None:
+    """Raise a clear error when ``data`` is not a DataFrame with ``columns``.
+
+    ``source`` names the evalkit function whose table the plot expects.
+
+    >>> import pandas as pd
+    >>> require_columns(pd.DataFrame({"a": [1]}), "plot_x", ("a", "b"), "evalkit.f")
+    Traceback (most recent call last):
+    ...
+    ValueError: plot_x: data lacks column(s) ['b']; pass the table of evalkit.f (or name the columns)
+    """
+    import pandas as pd
+
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(f"{func}: data must be a DataFrame, got {type(data).__name__}")
+    missing = [c for c in columns if c not in data.columns]
+    if missing:
+        raise ValueError(
+            f"{func}: data lacks column(s) {missing}; pass the table of {source} "
+            "(or name the columns)"
+        )

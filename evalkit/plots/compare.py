@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from ..reliability.agreement import bland_altman
+from . import merge_labels, new_axes, require_columns
 
 __all__ = ["plot_bland_altman", "plot_funnel", "plot_identity"]
 
@@ -45,27 +46,14 @@ _DEFAULT_LABELS: dict[str, str] = {
 
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
-    out = dict(_DEFAULT_LABELS)
-    out.update(labels or {})
-    return out
+    return merge_labels(_DEFAULT_LABELS, labels)
 
 
-def _axes(ax, figsize=(6.5, 4.5)):
-    if ax is not None:
-        return ax.figure, ax
-    fig = Figure(figsize=figsize, dpi=100, layout="constrained")
-    return fig, fig.add_subplot()
+_SIZE = (6.5, 4.5)
 
 
 def _need(data: pd.DataFrame, func: str, *columns: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: data must be a DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: data lacks column(s) {missing}; pass the unit table of "
-            "evalkit.compare.flag_units (or name the columns)"
-        )
+    require_columns(data, func, columns, "evalkit.compare.flag_units")
 
 
 def _status(data: pd.DataFrame, lab: dict[str, str]) -> pd.Series:
@@ -122,7 +110,7 @@ def plot_bland_altman(
     """
     _need(data, "plot_bland_altman", x, y)
     lab = _labels(labels)
-    fig, ax = _axes(ax)
+    fig, ax = new_axes(ax, figsize=_SIZE)
     if agreement is None:
         base = data[data["eligible"]] if "eligible" in data else data
         agreement = bland_altman(base, x, y, method=method)
@@ -207,7 +195,7 @@ def plot_funnel(
     """
     _need(units, "plot_funnel", "unit_id", "gap", "se", "funnel_low95", "funnel_high95")
     lab = _labels(labels)
-    fig, ax = _axes(ax)
+    fig, ax = new_axes(ax, figsize=_SIZE)
     d = units[np.isfinite(units["se"]) & (units["se"] > 0)]
     prec = 1 / d["se"]
     plot = pd.DataFrame({"precision": prec, "gap": d["gap"], "status": _status(d, lab)})
@@ -289,7 +277,7 @@ def plot_identity(
     """
     _need(data, "plot_identity", x, y)
     lab = _labels(labels)
-    fig, ax = _axes(ax, figsize=(5.5, 5.0))
+    fig, ax = new_axes(ax, figsize=(5.5, 5.0))
     plot = pd.DataFrame({"x": data[x], "y": data[y], "status": _status(data, lab)})
     lo = float(min(0.0, np.nanmin(plot[["x", "y"]].to_numpy())))
     hi = float(max(100.0, np.nanmax(plot[["x", "y"]].to_numpy())))

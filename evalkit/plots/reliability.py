@@ -16,7 +16,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
-from . import new_axes
+from . import merge_labels, new_axes, require_columns
 
 __all__ = ["plot_rater_reliability", "plot_rwg", "plot_skm_alpha"]
 
@@ -57,20 +57,11 @@ _BAND_COLOURS = {
 
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
-    out = dict(_DEFAULT_LABELS)
-    out.update(labels or {})
-    return out
+    return merge_labels(_DEFAULT_LABELS, labels)
 
 
 def _need(data: pd.DataFrame, func: str, *columns: str) -> None:
-    if not isinstance(data, pd.DataFrame):
-        raise TypeError(f"{func}: data must be a DataFrame, got {type(data).__name__}")
-    missing = [c for c in columns if c not in data.columns]
-    if missing:
-        raise ValueError(
-            f"{func}: data lacks column(s) {missing}; pass the matching table of "
-            "evalkit.reliability.report.assess_reliability"
-        )
+    require_columns(data, func, columns, "evalkit.reliability.report.assess_reliability")
 
 
 def _unit_labels(df: pd.DataFrame, lab: dict[str, str]) -> pd.Series:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Mapping
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from ..rules.permenpanrb_6_2022 import PREDIKAT
 from ..rules.permenpanrb_14_2017 import MUTU_TABLE
+from . import merge_labels, new_axes
 
 __all__ = ["plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
 
@@ -51,9 +52,7 @@ _LEGEND = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06), "ncol": 3, "fr
 
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
-    out = dict(_DEFAULT_LABELS)
-    out.update(labels or {})
-    return out
+    return merge_labels(_DEFAULT_LABELS, labels)
 
 
 def _axes(ax, ticks: list[str]):
@@ -62,8 +61,7 @@ def _axes(ax, ticks: list[str]):
         return ax.figure, ax
     lines = max((t.count("\n") + 1 for t in ticks), default=1)
     height = max(3.0, len(ticks) * (0.12 + 0.17 * max(lines, 1.5)) + 2.0)
-    fig, ax = plt.subplots(figsize=(10, height), layout="constrained")
-    return fig, ax
+    return new_axes(None, figsize=(10, height))
 
 
 def _unit_names(df: pd.DataFrame, unit: str, names: Mapping[str, str] | None) -> list[str]:
@@ -287,7 +285,7 @@ def plot_indicator_clarity(
     ax.set_title(text["clarity_title"])
     handles = [
         Patch(color="firebrick", label=text["cluster"]),
-        plt.Line2D([], [], color="black", linestyle="--", label=text["overall"]),
+        Line2D([], [], color="black", linestyle="--", label=text["overall"]),
     ]
     ax.legend(handles=handles, **_LEGEND)
     return fig
