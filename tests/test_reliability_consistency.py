@@ -8,41 +8,10 @@ import numpy as np
 import pandas as pd
 import pingouin as pg
 import pytest
+from _reliability_data import AGG_CSV
 from scipy import stats
 
 import evalkit as ek
-
-# 27 respondents in 6 groups answering 3 items on a 1-4 scale, two answers missing.
-# The same data are used in tests/test_reliability_aggregation.py for R multilevel.
-AGG_CSV = """grp,a,b,c
-g1,3,2,3
-g1,2,1,2
-g1,2,2,2
-g2,4,2,1
-g2,2,,3
-g2,1,3,3
-g2,2,2,2
-g2,2,2,3
-g2,2,3,2
-g2,2,1,2
-g3,3,4,4
-g3,4,3,3
-g3,3,4,4
-g3,3,4,2
-g4,1,1,3
-g4,2,1,1
-g4,1,1,2
-g4,2,1,1
-g4,1,2,2
-g4,1,1,3
-g5,3,2,1
-g5,2,3,2
-g5,4,2,4
-g5,2,3,3
-g5,3,3,
-g6,1,2,3
-g6,4,2,3
-"""
 
 
 @pytest.fixture
