@@ -1264,14 +1264,16 @@ def readme(study, imperfections) -> str:
         "## How the data were made",
         "",
         "Each employee *i* of unit *u* has a persistent true level θ_i = a_u + η_i "
-        f"(SD of a_u {t['theta_sd']['unit']:g}, SD of η_i {t['theta_sd']['individual']:.3f}, "
-        "in points of the 1–5 behaviour scale); true performance rises by "
-        f"{t['time_trend_per_quarter']:g} points a quarter for everyone.",
+        f"(SD of a_u {t['theta_sd']['unit']:g}, SD of η_i within a unit "
+        f"{t['theta_sd']['individual']:.3f}, in points of the 1–5 behaviour scale; θ lies "
+        f"between {t['theta_bounds'][0]:g} and {t['theta_bounds'][1]:g}, see below); true "
+        f"performance rises by {t['time_trend_per_quarter']:g} points a quarter for "
+        "everyone.",
         "",
         "- **Behaviour (360°).** Latent score = base + θ_i + trend + value effect + the "
         "rater's leniency + a persistent rater–ratee impression + a per-quarter halo "
         "shared by the seven values + value-level noise; for the supervisor also the "
-        "divergence bump (divergent units) and the training effect (treated quarters). "
+        "training effect (treated quarters). "
         "Mean leniency by role: "
         + ", ".join(f"{k} {v:+g}" for k, v in t["leniency_role_mean"].items())
         + " points (self-ratings are the most lenient). Rater noise is scaled by a unit "
@@ -1280,10 +1282,13 @@ def readme(study, imperfections) -> str:
         "subordinates and varies between units. The score is the mean part clipped to 1–5, "
         "plus the noise clipped symmetrically so that it stays within the scale, rounded "
         "stochastically (floor(x + U), U uniform); this keeps expected values: E[score] = "
-        "clip(mean part, 1, 5). The level stays well below the ceiling so that the trend is "
-        "nearly the same for everyone (the few ratees at the ceiling, mostly in divergent "
-        "units, gain less from it; this moves a difference-in-differences by a few "
-        "thousandths of a point, see `training_twfe_estimand`).",
+        "clip(mean part, 1, 5). The supervisor's mean part never leaves 1–5: θ is bounded "
+        "with room for the extreme leniency and value effect and for the trend over the "
+        "window, and only employees with room for the training effect are trained. So the "
+        "expected supervisor score is exactly base + θ_i + trend + value effect + leniency "
+        "+ training effect: the trend is the same for everyone, parallel trends hold "
+        "exactly in expectation, and a difference-in-differences on the expected scores "
+        "gives the planted effect (`training_twfe_estimand`).",
         "- **Citizens (SKM u1–u9, 1–4).** Driven by unit quality and the trend; u6 "
         "(kompetensi pelaksana) and u7 (perilaku pelaksana) also by the level of the officer "
         "who served the citizen (θ mapped to the 1–4 scale at equal percent of maximum "
@@ -1293,9 +1298,11 @@ def readme(study, imperfections) -> str:
         f"higher by {t['source_offset_pomp']:g} POMP points in every unit (the mean, over "
         "non-divergent units with citizen responses, of the expected unit gap), and by "
         f"a further {t['divergent_gap_pomp']:g} points in the divergent units "
-        f"({', '.join(t['divergent_units']) or 'none'}).",
+        f"({', '.join(t['divergent_units']) or 'none'}), whose citizens see the officers' "
+        "competence and behaviour (u6, u7) that much below what the supervisors rate.",
         "- **Training.** Employees with a lower persistent level are more likely to be sent "
-        "(no selection on transitory shocks). A first course ends in a quarter drawn "
+        "(no selection on transitory shocks); those at the top, without room on the scale "
+        "for the effect, are not sent. A first course ends in a quarter drawn "
         "uniformly over the window; the employee is treated from the next quarter on, and "
         f"the supervisor's value scores rise by {t['training_effect']:g} points on average "
         f"(the average effect on the treated). {tr['employees_trained']:,} employees were "
@@ -1312,9 +1319,10 @@ def readme(study, imperfections) -> str:
         f"{', '.join(t['unclear_indicator_units'])}.",
         "- **Organisational predikat.** Mostly baik; higher for units of higher quality.",
         "",
-        "The base level, the divergence bump and the training shift are solved numerically "
-        "on the expected scores so that the planted offset, divergent gap and training "
-        "effect hold exactly in this data set (not only on the latent scale).",
+        "The citizens' level of u6 and u7 and their drop in the divergent units are solved "
+        "numerically on the expected answers so that the planted offset and divergent gap "
+        "hold exactly in this data set (not only on the latent scale); the training effect "
+        "holds exactly because no expected supervisor score is clipped.",
         "",
         "## Simplifications",
         "",
@@ -1364,14 +1372,18 @@ def readme(study, imperfections) -> str:
         "- `training_effect`: average effect on the treated, points of the mean supervisor "
         "behaviour score; `time_trend_per_quarter`; `treated`: counts, treatment rule and "
         "selection; `training_twfe_estimand`: the two-way fixed-effects DiD coefficient "
-        "on the expected (noise-free) employee-quarter supervisor means.",
+        "on the expected (noise-free) employee-quarter supervisor means, equal to "
+        "`training_effect` because nothing is clipped; `theta_bounds`, "
+        "`theta_training_range`: the range of θ, and of θ among the employees who may be "
+        "trained.",
         "- `leniency`: per role (atasan, rekan, bawahan, diri), per rater employee_id, the "
         "rater's additive shift in points; `leniency_role_mean`.",
         "- `reliability`: per unit and role, the planted single-rater reliability "
         "(`reliability_definition` gives the formula); `unit_noise_multiplier`; "
         "`variance_components`.",
         "- `unclear_indicator_units`, `unclear_indicators`: where the vague indicators are.",
-        "- `calibration`: the solved base level, divergence shift and training shift.",
+        "- `calibration`: the supervisor base level in the first quarter and the solved "
+        "shifts of the citizens' u6 and u7 (all units; divergent units).",
         "- `parameters`: the arguments of the run.",
         "",
     ]

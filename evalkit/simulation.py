@@ -10,66 +10,81 @@ checked against it: ``truth`` (and ``truth.json``) records what was planted.
 The planted model
 -----------------
 Scores are built on a latent scale in points of the 1–5 behaviour scale. Employee *i* of
-unit *u* has a persistent true level ``θ_i = a_u + η_i`` (unit quality ``a_u`` with SD
-0.20, individual level ``η_i`` with SD √0.20). Quarter ``t = 0, 1, …`` adds a common
-time trend ``γ t`` (``time_trend``, default 0.05 a quarter) to true performance, which
-every source sees.
+unit *u* has a persistent true level ``θ_i = a_u + η_i``: unit quality ``a_u`` normal
+with SD 0.20 truncated at ±2 SD, individual level ``η_i`` a normal truncated so that
+``θ_i`` stays within the bounds below, its scale chosen per unit so that the variance of
+``η`` within every unit is 0.20. Quarter ``t = 0, 1, …, T − 1`` adds a common time trend
+``γ t`` (``time_trend``, default 0.05 a quarter) to true performance, which every source
+sees.
 
 Behaviour: a rater *r* in role ρ (atasan, rekan, bawahan, diri) rates value *v* of
 ratee *i* in quarter *t* with mean ``M`` and noise ``N``::
 
-    M = μ + θ_i + γ t + δ_v + λ_r,ρ
-        [+ c_div · 1{i in a divergent unit} + c_train · D_it   for ρ = atasan]
+    M = μ + θ_i + γ (t − (T − 1)/2) + δ_v + λ_r,ρ  [+ τ · D_it   for ρ = atasan]
     N = h_ri + g_rit + e_rivt
 
-``δ_v`` is a small value effect (0 for the aligned values berorientasi_pelayanan and
-kompeten), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10, +0.20
-for atasan, rekan, bawahan, diri; rater SD 0.10, 0.15, 0.15, 0.25), ``h`` a persistent
-rater–ratee impression, ``g`` a per-quarter halo shared by the seven values and ``e``
-value-level noise, all normal with role-specific variances (:data:`ROLE_PARAMS`) scaled
-by a unit noise multiplier ``m_u`` (log-normal, SD 0.7 on the log scale), so that the
-single-rater reliability of a value score is about .50 for supervisors, .37 for peers
-and .30 for subordinates (Conway & Huffcutt 1997) and varies between units. The observed
-score is ``floor(y + U)`` with ``y = clip(M, 1, 5) + clip(N, -d, d)``, ``d`` the distance
-from ``clip(M, 1, 5)`` to the nearer scale end and ``U`` uniform on [0, 1): symmetric
-noise clipped symmetrically keeps its zero mean and stochastic rounding keeps the mean,
-so ``E[score | M] = clip(M, 1, 5)`` exactly. The level is kept well below the ceiling,
-so that the time trend is nearly the same for everyone and parallel trends hold; the few
-ratees whose mean part passes 5 (mostly in divergent units) gain less from the trend and
-from training, which moves what a two-way fixed-effects DiD estimates by a few thousandths
-of a point (recorded as ``training_twfe_estimand``).
+``μ`` = 3.5 (:data:`SUPERVISOR_LEVEL`, the level in the middle of the window), ``δ_v`` a
+small value effect (0 for the aligned values berorientasi_pelayanan and kompeten,
+−0.10 … +0.20), ``λ`` the rater's leniency in that role (role means 0, +0.05, +0.10,
++0.20 for atasan, rekan, bawahan, diri; rater SD 0.10, 0.15, 0.15, 0.25 before truncation
+at ±2 SD), ``τ`` the training effect and ``D_it`` = 1 from the quarter after the first
+course; ``h`` a persistent rater–ratee impression, ``g`` a per-quarter halo shared by
+the seven values and ``e`` value-level noise, all normal with role-specific variances
+(:data:`ROLE_PARAMS`) scaled by a unit noise multiplier ``m_u`` (log-normal, SD 0.7 on
+the log scale), so that the single-rater reliability of a value score is about .50 for
+supervisors, .37 for peers and .30 for subordinates (Conway & Huffcutt 1997) and varies
+between units. The noise is independent between employees (no shock is shared by a unit
+or a supervisor in a quarter). The observed score is ``floor(y + U)`` with ``y =
+clip(M, 1, 5) + clip(N, -d, d)``, ``d`` the distance from ``clip(M, 1, 5)`` to the
+nearer scale end and ``U`` uniform on [0, 1): symmetric noise clipped symmetrically keeps
+its zero mean and stochastic rounding keeps the mean, so ``E[score | M] = clip(M, 1, 5)``.
+
+The supervisor's ``M`` never leaves [1, 5]: the bounds on ``θ`` (:func:`_theta_bounds`,
+truth ``theta_bounds``) leave room for the extreme leniency and value effect and for
+the trend at both ends of the window, and only employees with room for ``τ`` are sent to
+training (truth ``theta_training_range``). So ``E[score] = M`` exactly and the
+supervisor score is additive in the employee's level, the quarter and the treatment:
+parallel trends hold exactly in expectation, and a two-way fixed-effects DiD on the
+noise-free scores gives ``τ`` (recorded as ``training_twfe_estimand``). A clipped ``M``
+would not do: an employee at the ceiling gains less from the trend, and as the trained
+are selected from the lower levels, DiD would overstate the effect (by about 0.002 points
+at the former level of clipping, 1.4 % of supervisor ratings). :func:`simulate` refuses a
+trend over the window or an effect that leaves too little room.
 Supervisors rate every quarter; peers, up to three subordinates and the employee herself
 rate in the second and fourth quarter (a semester 360°).
 
 Citizens: an SKM response in unit *u*, quarter *t*, answers item *k* the same way on the
 1–4 scale with mean ``ν_k + ¾ (a_u + γ t) + b_u,k`` (``b = 0`` for u6 and u7) plus, for
 u6 (kompetensi pelaksana) and u7 (perilaku pelaksana), ``¾ η_o`` of the officer *o* who
-served the citizen, and noise shared by the response plus item noise. A share of the
-responses for the unit's main service names the officer (front-line staff: teachers,
-nurses, midwives, doctors, counter staff) in ``employee_id``; an unnamed response was
-served by any of the unit's staff. The factor ¾ maps a point on the 1–5 scale to a point
-on the 1–4 scale with the same percent of maximum possible (POMP = (x − min) / (max −
-min) × 100).
+served the citizen, ``s`` and, in divergent units, ``c_div``, and noise shared by the
+response plus item noise. A share of the responses for the unit's main service names the
+officer (front-line staff: teachers, nurses, midwives, doctors, counter staff) in
+``employee_id``; an unnamed response was served by any of the unit's staff. The factor ¾
+maps a point on the 1–5 scale to a point on the 1–4 scale with the same percent of
+maximum possible (POMP = (x − min) / (max − min) × 100).
 
-Calibration: three constants are solved numerically on the expected scores
-(``clip(M, ·, ·)``) so that the planted truths hold exactly in this data set: the
-supervisor base ``μ`` so that, over units with citizen responses that are not
-divergent, the mean of the unit gaps (expected supervisor POMP of the aligned values
-minus expected citizen POMP of u6 and u7) equals ``source_offset_pomp``; ``c_div`` so
-that it raises the expected supervisor POMP of the aligned values in divergent units by
-``divergent_gap_pomp`` (pooled over their ratings); ``c_train`` so that it raises the
-expected supervisor score of the treated employee-quarters by ``training_effect`` on
-average (the average effect on the treated, ATT, in points of the mean supervisor
-behaviour score).
+Calibration: two constants are solved numerically on the expected answers
+(``clip(·, 1, 4)``) so that the planted truths hold exactly in this data set: the shift
+``s`` of u6 and u7 so that, over units with citizen responses that are not divergent,
+the mean of the unit gaps (expected supervisor POMP of the aligned values minus expected
+citizen POMP of u6 and u7) equals ``source_offset_pomp``; ``c_div`` so that it lowers the
+expected citizen POMP of u6 and u7 in divergent units by ``divergent_gap_pomp`` (pooled
+over their answers): in those units citizens see the officers' competence and behaviour
+well below what the supervisors rate. The supervisor side needs no calibration: with
+nothing clipped, ``τ`` is the average effect on the treated (ATT) in points of the mean
+supervisor behaviour score. (Divergence is planted on the citizen side because a
+supervisor inflation of 20 POMP, 0.8 points, on top of the trend and the effect would
+not fit under 5 for the better employees of those units.)
 
 Training: the probability of ever being trained falls with ``θ_i`` (selection on the
-persistent level, never on transitory shocks); a trained employee finishes a first course
-in a quarter drawn uniformly over the window and is treated from the following quarter on
-(staggered adoption; those who finish in the last quarter are not yet treated). Further
-courses add nothing. The effect is planted in supervisor ratings only. A naive
-before/after comparison of the trained is biased upward by the time trend, a naive
-trained/untrained comparison downward by the selection; a difference-in-differences with
-employee and quarter effects recovers ``training_effect``.
+persistent level, never on transitory shocks), and is 0 for the employees without room
+for the effect; a trained employee finishes a first course in a quarter drawn uniformly
+over the window and is treated from the following quarter on (staggered adoption; those
+who finish in the last quarter are not yet treated). Further courses add nothing. The
+effect is planted in supervisor ratings only. A naive before/after comparison of the
+trained is biased upward by the time trend, a naive trained/untrained comparison
+downward by the selection; a difference-in-differences with employee and quarter effects
+recovers ``training_effect``.
 """
 
 from __future__ import annotations
@@ -77,12 +92,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from . import _simdata as sd
 from ._names import person_names
@@ -114,6 +129,13 @@ ITEM_MEAN = dict(
     zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.55, 2.65, 2.80, 3.00), strict=True)
 )
 CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
+#: Noise-free supervisor score in the middle quarter of the window of an employee at level
+#: θ = 0, rated by a supervisor of leniency 0 on a value of effect 0, untrained.
+SUPERVISOR_LEVEL = 3.5
+#: Unit quality a_u and rater leniencies are normal truncated at this many SDs.
+TRUNCATE_SD = 2.0
+#: The least room, in SDs of θ, that the 1–5 scale must leave for θ above and below 0.
+MIN_ROOM_SD = 1.5
 REF_DATE = date(2024, 1, 1)
 OCCUPATIONS = (
     "PNS",
@@ -779,14 +801,24 @@ def _build_results(
 
 
 def _build_training(
-    emp: pd.DataFrame, theta: np.ndarray, periods: list[str], rng: np.random.Generator
+    emp: pd.DataFrame,
+    theta: np.ndarray,
+    periods: list[str],
+    tau: float,
+    bounds: tuple[float, float],
+    rng: np.random.Generator,
 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Attendance rows and, per employee, the index of the first treated quarter
-    (``len(periods)`` or more = not treated within the window)."""
+    (``len(periods)`` or more = not treated within the window).
+
+    Only employees whose supervisor scores have room for the effect ``tau`` on the 1–5
+    scale are sent (θ within ``bounds`` narrowed by ``tau``): the effect is then planted
+    without clipping, and selection stays on the persistent level."""
     n, T = len(emp), len(periods)
     z = theta / np.sqrt(VAR_ETA + SD_UNIT**2)
     p = 1.0 / (1.0 + np.exp(-(0.25 - 0.9 * z)))  # lower level → more likely sent
-    trained = rng.random(n) < p
+    room = (theta <= bounds[1] - max(tau, 0.0)) & (theta >= bounds[0] + max(-tau, 0.0))
+    trained = (rng.random(n) < p) & room
     end_q = rng.integers(0, T, n)  # quarter in which the first course ends
     first_treated = np.where(trained, end_q + 1, np.iinfo(np.int32).max)
     n_courses = 1 + (rng.random(n) < 0.35).astype(int) + (rng.random(n) < 0.08).astype(int)
@@ -872,6 +904,74 @@ def _bounded_score(
     return np.minimum(np.floor(y + unif), hi)
 
 
+def _truncnorm(u: np.ndarray, sd, lo, hi) -> np.ndarray:
+    """Normal(0, sd²) truncated to [lo, hi] (arrays allowed), by the inverse CDF of the
+    uniform draws ``u``."""
+    sd = np.asarray(sd)
+    a, b = stats.norm.cdf(np.asarray(lo) / sd), stats.norm.cdf(np.asarray(hi) / sd)
+    return sd * stats.norm.ppf(a + u * (b - a))
+
+
+def _truncnorm_var(sd, lo, hi) -> np.ndarray:
+    """Variance of Normal(0, sd²) truncated to [lo, hi]."""
+    sd = np.asarray(sd)
+    return stats.truncnorm.var(np.asarray(lo) / sd, np.asarray(hi) / sd, scale=sd)
+
+
+def _scale_for_variance(var: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """Per element, the scale ``sd`` of a normal N(0, sd²) that, truncated to [lo, hi],
+    has variance ``var`` (bisection; the truncated variance increases with ``sd``)."""
+    a = np.full(np.shape(lo), np.sqrt(var))  # truncation only lowers the variance
+    b = np.full(np.shape(lo), 20.0 * np.sqrt(var))
+    if (_truncnorm_var(b, lo, hi) < var).any():  # pragma: no cover (bounds are checked)
+        raise ValueError("the bounds are too narrow for the variance")
+    for _ in range(60):
+        mid = 0.5 * (a + b)
+        low = _truncnorm_var(mid, lo, hi) < var
+        a = np.where(low, mid, a)
+        b = np.where(low, b, mid)
+    return 0.5 * (a + b)
+
+
+def _theta_bounds(trend: float, T: int) -> tuple[float, float]:
+    """The range of θ that keeps every noise-free supervisor score within [1, 5].
+
+    The supervisor's noise-free score is ``SUPERVISOR_LEVEL + θ + λ + δ_v + γ (t − (T −
+    1)/2)`` (plus the training effect, for which :func:`_build_training` leaves room by
+    whom it sends); with λ and δ at their extremes and t at either end of the window it
+    must stay on the scale.
+    """
+    half = abs(trend) * (T - 1) / 2
+    prm = ROLE_PARAMS["atasan"]
+    lam = TRUNCATE_SD * prm["sd"]
+    hi = 5.0 - SUPERVISOR_LEVEL - (prm["mean"] + lam) - max(VALUE_EFFECT.values()) - half
+    lo = 1.0 - SUPERVISOR_LEVEL - (prm["mean"] - lam) - min(VALUE_EFFECT.values()) + half
+    return lo, hi
+
+
+def _check_room(trend: float, T: int, tau: float) -> tuple[float, float]:
+    """:func:`_theta_bounds`, or a clear error when the window, the trend and the
+    training effect leave too little room on the 1–5 scale to plant them without clipping
+    (clipping at the scale ends would break parallel trends)."""
+    lo, hi = _theta_bounds(trend, T)
+    sd_theta = float(np.sqrt(VAR_ETA + SD_UNIT**2))
+    room = MIN_ROOM_SD * sd_theta
+    if hi < room or lo > -room:
+        most = 2 * (min(hi, -lo) + abs(trend) * (T - 1) / 2 - room)
+        raise ValueError(
+            f"time_trend × (quarters − 1) = {abs(trend) * (T - 1):.3g} points: the trend over "
+            f"the window would push supervisor scores past the 1–5 scale; at most "
+            f"{most:.3g} points fit (e.g. {int(most / 0.05) + 1} quarters at 0.05)"
+        )
+    if hi - max(tau, 0.0) < -0.5 * sd_theta or lo + max(-tau, 0.0) > 0.5 * sd_theta:
+        raise ValueError(
+            f"cannot plant training_effect = {tau:g} without clipping at the scale ends "
+            f"over {T} quarters with time_trend = {trend:g}: too few employees would have "
+            f"room for it on the 1–5 scale; use a smaller effect or a shorter window"
+        )
+    return lo, hi
+
+
 def _pomp(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     return (x - lo) / (hi - lo) * 100.0
 
@@ -893,13 +993,15 @@ def _solve(f, target: float, lo: float, hi: float, what: str) -> float:
     return 0.5 * (lo + hi)
 
 
-def _shift_for_increase(base: np.ndarray, increase: float, what: str) -> float:
-    """The constant ``c`` with ``mean(clip(base + c, 1, 5)) - mean(clip(base, 1, 5))``
-    equal to ``increase`` (points of the 1–5 scale)."""
-    c0 = float(np.clip(base, 1, 5).mean())
+def _shift_for_increase(
+    base: np.ndarray, increase: float, what: str, lo: int = 1, hi: int = 5
+) -> float:
+    """The constant ``c`` with ``mean(clip(base + c, lo, hi)) - mean(clip(base, lo, hi))``
+    equal to ``increase`` (points of the lo–hi scale)."""
+    c0 = float(np.clip(base, lo, hi).mean())
 
     def gain(c: float) -> float:
-        return float(np.clip(base + c, 1, 5).mean()) - c0
+        return float(np.clip(base + c, lo, hi).mean()) - c0
 
     return _solve(gain, increase, -4.0, 4.0, what)
 
@@ -941,14 +1043,23 @@ def simulate(
     training_effect
         True average effect of training on the treated (ATT), in points of the mean
         supervisor behaviour score (1–5 scale), from the quarter after the first course
-        ended. Between -1 and 1.
+        ended. Between -1 and 1; it is planted without clipping at the scale ends, so
+        only employees with room for it on the 1–5 scale are trained (at the defaults,
+        θ at most 0.925 − ``training_effect``; an effect near 1 or a long window with
+        a strong trend narrows the trained to the lower levels, and one that leaves
+        almost nobody room raises ``ValueError``).
     source_offset_pomp
         Common supervisor-minus-citizen offset on the POMP scale (aligned items), in
         every unit.
     divergent_gap_pomp
-        Extra supervisor inflation (POMP points, aligned values) in divergent units.
+        Extra supervisor-minus-citizen gap (POMP points, aligned items) in divergent
+        units: their citizens rate the officers' competence and behaviour (u6, u7) this
+        much lower than the supervisors' ratings would predict.
     time_trend
-        Common trend of true performance per quarter, in points of the 1–5 scale.
+        Common trend of true performance per quarter, in points of the 1–5 scale. The
+        trend over the window, ``|time_trend| × (quarters − 1)``, must leave room on the
+        scale: at most about 0.73 points (15 quarters at the default 0.05), else
+        ``ValueError``.
 
     Returns
     -------
@@ -992,6 +1103,7 @@ def simulate(
         )
     plist = _parse_periods(periods)
     T = len(plist)
+    theta_lo, theta_hi = _check_room(float(time_trend), T, float(training_effect))
     streams = np.random.SeedSequence(seed).spawn(12)
     rngs = [np.random.default_rng(s) for s in streams]
 
@@ -1003,8 +1115,12 @@ def simulate(
 
     # persistent levels and unit parameters
     r = rngs[2]
-    a_unit = r.normal(0.0, SD_UNIT, U)
-    eta = r.normal(0.0, np.sqrt(VAR_ETA), n)
+    # bounded so that no noise-free supervisor score leaves the 1–5 scale in any quarter
+    a_unit = _truncnorm(r.random(U), SD_UNIT, -TRUNCATE_SD * SD_UNIT, TRUNCATE_SD * SD_UNIT)
+    eta_lo, eta_hi = theta_lo - a_unit, theta_hi - a_unit  # per unit
+    # the scale per unit keeps the within-unit variance of η at VAR_ETA (reliabilities)
+    eta_scale = _scale_for_variance(VAR_ETA, eta_lo, eta_hi)
+    eta = _truncnorm(r.random(n), eta_scale[uidx], eta_lo[uidx], eta_hi[uidx])
     theta = a_unit[uidx] + eta
     noise_mult = np.clip(np.exp(r.normal(0.0, 0.7, U)), 0.2, 5.0)
     item_unit = r.normal(0.0, 0.15, (U, len(SKM_ITEMS)))
@@ -1032,30 +1148,37 @@ def simulate(
     results = _build_results(emp, ind, lines, plist, theta, time_trend, rngs[4])
 
     # training
-    training, first_treated = _build_training(emp, theta, plist, rngs[5])
-
-    # citizens
-    citizen, cit_lat, cit_unit, cit_item_obs = _build_citizen(
-        units, emp, plist, a_unit, eta, item_unit, time_trend, rngs[6]
+    training, first_treated = _build_training(
+        emp, theta, plist, float(training_effect), (theta_lo, theta_hi), rngs[5]
     )
 
-    # behaviour
-    behaviour, truth_b = _build_behaviour(
+    # behaviour (the supervisor side needs no calibration: nothing is clipped)
+    behaviour, truth_b, sup_pomp = _build_behaviour(
         emp,
         units,
         plist,
         theta,
         noise_mult,
-        is_div,
         first_treated,
         time_trend,
         float(training_effect),
+        rngs[7],
+    )
+
+    # citizens, calibrated against the supervisors' expected scores
+    citizen, truth_c = _build_citizen(
+        units,
+        emp,
+        plist,
+        a_unit,
+        eta,
+        item_unit,
+        time_trend,
+        is_div,
+        sup_pomp,
         float(source_offset_pomp),
         float(divergent_gap_pomp),
-        cit_lat,
-        cit_unit,
-        cit_item_obs,
-        rngs[7],
+        rngs[6],
     )
 
     org = _build_org_rating(units, a_unit, plist, rngs[8])
@@ -1094,17 +1217,25 @@ def simulate(
             "treated_employee_quarters": int(np.maximum(0, T - first_treated).sum()),
             "rule": "treated from the first quarter after the quarter in which the end_date "
             "of the employee's first course falls; later courses add nothing",
-            "selection": "P(ever trained) = logistic(0.25 - 0.9 * theta / sd(theta)); no "
-            "selection on transitory shocks",
+            "selection": "P(ever trained) = logistic(0.25 - 0.9 * theta / sd(theta)) for "
+            "the employees with room for the effect on the 1-5 scale (theta in "
+            "theta_training_range), 0 for the others; no selection on transitory shocks",
         },
         "theta_sd": {"unit": SD_UNIT, "individual": float(np.sqrt(VAR_ETA))},
+        "theta_bounds": [round(theta_lo, 6), round(theta_hi, 6)],
+        "theta_training_range": [
+            round(theta_lo + max(-float(training_effect), 0.0), 6),
+            round(theta_hi - max(float(training_effect), 0.0), 6),
+        ],
         "unit_noise_multiplier": {
             u: round(float(m), 4) for u, m in zip(units["unit_id"], noise_mult, strict=True)
         },
         "unclear_indicator_units": unclear,
         "unclear_indicators": sorted(ind.loc[ind["family"] == "vague", "indicator_id"].tolist()),
         **truth_b,
+        **truth_c,
     }
+    truth["calibration"] = {**truth_b["calibration"], **truth_c["calibration"]}
 
     tables = {
         "units": units,
@@ -1135,9 +1266,17 @@ def _finish(df: pd.DataFrame, table: str) -> pd.DataFrame:
 # citizens
 
 
-def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
-    """SKM responses, plus the latent answers (for calibration): latent (N, 9), unit index
-    (N,), observed mask (N, 9)."""
+def _build_citizen(
+    units, emp, periods, a_unit, eta, item_unit, trend, is_div, sup_pomp, offset, div_gap, rng
+):
+    """SKM responses and their truths (unit gaps, calibration).
+
+    Two constants are solved on the expected answers (``clip(latent, 1, 4)``): a shift of
+    u6 and u7 in every unit so that the mean, over non-divergent units with citizen
+    responses and supervisor ratings, of the unit gap (``sup_pomp`` minus the expected
+    citizen POMP of u6, u7) equals ``offset``; and a shift of u6 and u7 in the divergent
+    units so that it lowers their expected citizen POMP by ``div_gap`` (pooled over their
+    answers)."""
     T = len(periods)
     uidx = emp["uidx"].to_numpy(int)
     front = emp["front"].to_numpy(bool)
@@ -1178,13 +1317,46 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     cnamed = np.concatenate(rows_named)
     coff = np.concatenate(rows_off)
     N = len(cu)
+    U = len(units)
     nu = np.array([ITEM_MEAN[k] for k in SKM_ITEMS])
     lat = nu[None, :] + CITIZEN_SCALE * (a_unit[cu] + trend * ct)[:, None] + item_unit[cu]
     for k in ALIGNED_ITEMS:
         lat[:, SKM_ITEMS.index(k)] += CITIZEN_SCALE * eta[coff]
     noise = rng.normal(0.0, 0.30, N)[:, None] + rng.normal(0.0, 0.45, (N, 9))
-    answers = _bounded_score(lat, noise, rng.random((N, 9)), 1, 4)
+    unif = rng.random((N, 9))
     observed = rng.random((N, 9)) >= 0.015
+
+    # calibration on the expected answers of u6 and u7
+    cols = [SKM_ITEMS.index(k) for k in ALIGNED_ITEMS]
+    base = lat[:, cols]
+    obs = observed[:, cols]
+    div_row = is_div[cu]
+    obs_unit = np.repeat(cu[:, None], len(cols), axis=1)[obs]
+    n_obs = np.bincount(obs_unit, minlength=U)
+
+    def cit_pomp(shift: np.ndarray) -> np.ndarray:
+        x = _pomp(np.clip(base + shift[:, None], 1, 4), 1, 4)[obs]
+        tot = np.bincount(obs_unit, weights=x, minlength=U)
+        return np.where(n_obs > 0, tot / np.maximum(n_obs, 1), np.nan)
+
+    ref = (n_obs > 0) & ~is_div & np.isfinite(sup_pomp)
+    s = 0.0
+    if ref.any():
+
+        def minus_offset(v: float) -> float:
+            return -float(np.mean((sup_pomp - cit_pomp(np.full(N, v)))[ref]))
+
+        s = _solve(minus_offset, -offset, -3.0, 3.0, "source_offset_pomp")
+    c_div = 0.0
+    div_obs = obs & div_row[:, None]
+    if div_obs.any() and div_gap != 0:
+        c_div = _shift_for_increase(
+            base[div_obs] + s, -div_gap * 3 / 100, "divergent_gap_pomp", 1, 4
+        )
+    shift = s + c_div * div_row
+    lat[:, cols] += shift[:, None]
+    gaps = sup_pomp - cit_pomp(shift)
+    answers = _bounded_score(lat, noise, unif, 1, 4)
     answers = np.where(observed, answers, np.nan)
 
     # respondents
@@ -1229,7 +1401,17 @@ def _build_citizen(units, emp, periods, a_unit, eta, item_unit, trend, rng):
     for k in SKM_ITEMS:
         df[k] = df[k].astype("Int64")
     df["respondent_age"] = df["respondent_age"].astype("Int64")
-    return df, lat[order], cu[order], observed[order]
+    uid = units["unit_id"].to_numpy()
+    truth = {
+        "unit_gap_pomp": {
+            str(uid[u]): round(float(gaps[u]), 4) for u in range(U) if np.isfinite(gaps[u])
+        },
+        "calibration": {
+            "citizen_aligned_shift": round(s, 6) + 0.0,
+            "citizen_divergent_shift": round(c_div, 6) + 0.0,
+        },
+    }
+    return df, truth
 
 
 def _service_p(k: int) -> np.ndarray:
@@ -1247,17 +1429,13 @@ def _build_behaviour(
     periods,
     theta,
     noise_mult,
-    is_div,
     first_treated,
     trend,
     tau,
-    offset,
-    div_gap,
-    cit_lat,
-    cit_unit,
-    cit_obs,
     rng,
 ):
+    """Behaviour ratings, their truths, and per unit the expected supervisor POMP of the
+    aligned values (NaN for a unit without such ratings), for the citizen calibration."""
     n, T, U = len(emp), len(periods), len(units)
     V = len(BERAKHLAK)
     uidx = emp["uidx"].to_numpy(int)
@@ -1267,11 +1445,12 @@ def _build_behaviour(
     role = pairs["role"].to_numpy()
     P = len(pairs)
 
-    # leniency per rater and role
+    # leniency per rater and role (truncated normal, so the supervisor's stays in bounds)
     len_by_role = np.zeros((4, n))
     for k, name in enumerate(ROLES):
         prm = ROLE_PARAMS[name]
-        len_by_role[k] = prm["mean"] + rng.normal(0.0, prm["sd"], n)
+        cut = TRUNCATE_SD * prm["sd"]
+        len_by_role[k] = prm["mean"] + _truncnorm(rng.random(n), prm["sd"], -cut, cut)
     lam = len_by_role[role, rater]
     var = {c: np.array([ROLE_PARAMS[name][c] for name in ROLES]) for c in ("h", "g", "e")}
     m = noise_mult[uidx[ratee]]
@@ -1297,58 +1476,28 @@ def _build_behaviour(
     rrole = role[rp]
     e = rng.normal(0.0, 1.0, Q * V) * np.sqrt(var["e"][rrole] * m[rp])
     delta = np.array([VALUE_EFFECT[v] for v in BERAKHLAK])
-    x = 3.9 + theta[ratee[rp]] + trend * rt + delta[rv] + lam[rp]
+    base = SUPERVISOR_LEVEL - trend * (T - 1) / 2  # the level in the first quarter
     noise = h[rp] + np.repeat(g, V) + e
     unif = rng.random(Q * V)
 
     sup = rrole == 0
     ee = ratee[rp]
-    div_cell = sup & is_div[uidx[ee]]
     treat_cell = sup & (rt >= first_treated[ee])
     aligned = np.isin(rv, [BERAKHLAK.index(v) for v in ALIGNED_VALUES])
-
-    # citizen side: expected POMP of u6/u7 per unit
-    cols = [SKM_ITEMS.index(k) for k in ALIGNED_ITEMS]
-    c_exp = _pomp(np.clip(cit_lat[:, cols], 1, 4), 1, 4)
-    c_obs = cit_obs[:, cols]
-    c_sum = np.bincount(np.repeat(cit_unit, 2), weights=(c_exp * c_obs).ravel(), minlength=U)
-    c_cnt = np.bincount(np.repeat(cit_unit, 2), weights=c_obs.ravel(), minlength=U)
-    has_cit = c_cnt > 0
-    cit_mean = np.where(has_cit, c_sum / np.maximum(c_cnt, 1), np.nan)
-    sa = sup & aligned
-    sa_unit = uidx[ee[sa]]
-    ref_units = has_cit & ~is_div & (np.bincount(sa_unit, minlength=U) > 0)
-
-    def latent(s, cdiv, ctr):
-        return x + s + cdiv * div_cell + ctr * treat_cell
-
-    def unit_gaps(L):
-        sp = _pomp(np.clip(L[sa], 1, 5), 1, 5)
-        tot = np.bincount(sa_unit, weights=sp, minlength=U)
-        cnt = np.bincount(sa_unit, minlength=U)
-        return np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan) - cit_mean
-
-    def offset_at(v: float, cdiv: float, ctr: float) -> float:
-        return float(np.mean(unit_gaps(latent(v, cdiv, ctr))[ref_units]))
-
-    # Gauss-Seidel over the three constants (weakly coupled through clipping)
-    s, cdiv, ctr = 0.0, 0.0, tau
-    for _ in range(4):
-        if ref_units.any():
-            s = _solve(
-                partial(offset_at, cdiv=cdiv, ctr=ctr), offset, -4.0, 4.0, "source_offset_pomp"
-            )
-        if div_cell.any():
-            cdiv = _shift_for_increase(
-                latent(s, 0.0, ctr)[div_cell & aligned], div_gap / 25.0, "divergent_gap_pomp"
-            )
-        if treat_cell.any():
-            ctr = _shift_for_increase(latent(s, cdiv, 0.0)[treat_cell], tau, "training_effect")
-    L = x + s + cdiv * div_cell + ctr * treat_cell
-    # non-supervisor roles get the common base shift only (x + s): already in L
+    # the noise-free score; every role shares the base, the supervisor also sees training
+    L = base + theta[ee] + trend * rt + delta[rv] + lam[rp] + tau * treat_cell
+    lo, hi = float(L[sup].min(initial=3.0)), float(L[sup].max(initial=3.0))
+    if lo < 1.0 - 1e-9 or hi > 5.0 + 1e-9:  # prevented by the bounds on θ, λ and training
+        raise AssertionError(f"noise-free supervisor scores leave the 1–5 scale: {lo}, {hi}")
     score = _bounded_score(L, noise, unif, 1, 5).astype(int)
 
-    gaps = unit_gaps(L)
+    # expected supervisor POMP of the aligned values per unit (exact: nothing is clipped)
+    sa = sup & aligned
+    sa_unit = uidx[ee[sa]]
+    cnt = np.bincount(sa_unit, minlength=U)
+    tot = np.bincount(sa_unit, weights=_pomp(L[sa], 1, 5), minlength=U)
+    sup_pomp = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
+
     twfe_estimand = _twfe_expected(np.clip(L[sup], 1, 5), ee[sup], rt[sup], first_treated, n, T)
     beh = pd.DataFrame(
         {
@@ -1372,18 +1521,20 @@ def _build_behaviour(
     reliability = {}
     for u in range(U):
         rel_u = {}
+        ve = VAR_ETA
         for name in ROLES:
             prm = ROLE_PARAMS[name]
             err = (prm["h"] + prm["g"] + prm["e"]) * noise_mult[u]
+            var_lam = float(
+                _truncnorm_var(prm["sd"], -TRUNCATE_SD * prm["sd"], TRUNCATE_SD * prm["sd"])
+            )
             rel_u[name] = {
-                "value": round(VAR_ETA / (VAR_ETA + err + ROUNDING_VAR), 4),
-                "value_absolute": round(
-                    VAR_ETA / (VAR_ETA + prm["sd"] ** 2 + err + ROUNDING_VAR), 4
-                ),
+                "value": round(ve / (ve + err + ROUNDING_VAR), 4),
+                "value_absolute": round(ve / (ve + var_lam + err + ROUNDING_VAR), 4),
                 "mean_of_values": round(
-                    VAR_ETA
+                    ve
                     / (
-                        VAR_ETA
+                        ve
                         + (prm["h"] + prm["g"]) * noise_mult[u]
                         + (prm["e"] * noise_mult[u] + ROUNDING_VAR) / V
                     ),
@@ -1391,22 +1542,19 @@ def _build_behaviour(
                 ),
             }
         reliability[str(units.at[u, "unit_id"])] = rel_u
-    uid = units["unit_id"].to_numpy()
     truth = {
-        "unit_gap_pomp": {
-            str(uid[u]): round(float(gaps[u]), 4) for u in range(U) if np.isfinite(gaps[u])
-        },
         "leniency": leniency,
         "leniency_role_mean": {k: v["mean"] for k, v in ROLE_PARAMS.items()},
         "reliability": reliability,
         "reliability_definition": (
             "value: var(eta) / (var(eta) + m_u*(var_h + var_g + var_e) + 1/6), the "
-            "single-rater consistency reliability of one value score within a unit; "
-            "value_absolute adds the rater leniency variance to the denominator; "
-            "mean_of_values is the same for the mean of the seven values, "
+            "single-rater consistency reliability of one value score within a unit "
+            "(var(eta) is the variance of the individual levels within every unit); "
+            "value_absolute adds the variance of the (truncated) rater leniency to the "
+            "denominator; mean_of_values is the same for the mean of the seven values, "
             "var(eta) / (var(eta) + m_u*(var_h + var_g) + (m_u*var_e + 1/6)/7); "
-            "1/6 approximates the variance added by stochastic rounding; clipping at the "
-            "scale ends is ignored"
+            "1/6 approximates the variance added by stochastic rounding; the narrowing of "
+            "the rating noise near the scale ends is ignored"
         ),
         "variance_components": {
             "eta": VAR_ETA,
@@ -1414,13 +1562,9 @@ def _build_behaviour(
             **{k: {c: v[c] for c in ("h", "g", "e")} for k, v in ROLE_PARAMS.items()},
         },
         "training_twfe_estimand": twfe_estimand,
-        "calibration": {
-            "supervisor_base": round(3.9 + s, 6),
-            "divergent_shift": round(cdiv, 6) + 0.0,
-            "training_shift": round(ctr, 6) + 0.0,
-        },
+        "calibration": {"supervisor_base": round(base, 6)},
     }
-    return beh, truth
+    return beh, truth, sup_pomp
 
 
 def _twfe_expected(

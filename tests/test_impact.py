@@ -577,7 +577,12 @@ def test_simulate_timing_matches_planted_cohorts():
     assert {p: int(counts.get(p, 0)) for p in planted} == planted
     res = training_impact(s, n_boot=99)
     assert res.summary["n_already_treated"] == 0
-    assert res.headline["n_treated"] == s.truth["treated"]["employees_treated_in_window"]
+    treated = first.loc[first["cohort"].isin(list(planted)), "employee_id"]
+    assert len(treated) == s.truth["treated"]["employees_treated_in_window"]
+    # every employee treated in the window is analysed, except one without a supervisor
+    # (the Sekretaris Daerah has no supervisor ratings, so no outcome)
+    supervised = s.employees.loc[s.employees["supervisor_id"].notna(), "employee_id"]
+    assert res.headline["n_treated"] == treated.isin(supervised).sum()
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
