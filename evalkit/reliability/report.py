@@ -299,7 +299,12 @@ def _rater_means(behaviour: pd.DataFrame) -> pd.DataFrame:
     ].mean()
 
 
-def _scoped(pooled: pd.DataFrame, per_unit: pd.DataFrame) -> pd.DataFrame:
+def _all_and_per_unit(stat, data: pd.DataFrame, *args, group_arg: str = "groups", **kwargs):
+    """``stat`` over all units (``scope="all"``) and per ``unit_id`` (``scope="unit"``),
+    stacked; both in one vectorised call each (``group_arg`` names stat's group keyword)."""
+    data = data.assign(scope="all")
+    pooled = stat(data, *args, **{group_arg: "scope"}, **kwargs).drop(columns="group")
+    per_unit = stat(data, *args, **{group_arg: "unit_id"}, **kwargs)
     pooled = pooled.assign(scope="all", unit_id=None)
     per_unit = per_unit.rename(columns={"group": "unit_id"}).assign(scope="unit")
     return pd.concat([pooled, per_unit], ignore_index=True)
@@ -325,17 +330,16 @@ def _rater_reliability(behaviour: pd.DataFrame, unit_of: pd.Series, confidence: 
     if behaviour.empty:
         return pd.DataFrame(columns=_RATER_COLUMNS)
     means = _rater_means(behaviour)
-    means = means.assign(unit_id=means["employee_id"].map(unit_of), scope="all")
+    means = means.assign(unit_id=means["employee_id"].map(unit_of))
     frames = []
     for role in _ROLES:  # four fixed roles; units are vectorised inside
         sub = means[means["rater_role"] == role]
         if sub.empty:
             continue
-        pooled = icc_aggregation(
-            sub, "employee_id", "score", by="scope", confidence=confidence
-        ).drop(columns="group")
-        per_unit = icc_aggregation(sub, "employee_id", "score", by="unit_id", confidence=confidence)
-        frames.append(_scoped(pooled, per_unit).assign(rater_role=role))
+        both = _all_and_per_unit(
+            icc_aggregation, sub, "employee_id", "score", group_arg="by", confidence=confidence
+        )
+        frames.append(both.assign(rater_role=role))
     if not frames:
         return pd.DataFrame(columns=_RATER_COLUMNS)
     out = pd.concat(frames, ignore_index=True)
@@ -374,16 +378,10 @@ def _source_agreement(behaviour: pd.DataFrame, unit_of: pd.Series, sources, conf
     per_role = means.groupby(["employee_id", "rater_role"], as_index=False, observed=True)[
         "score"
     ].mean()
-    per_role = per_role.assign(unit_id=per_role["employee_id"].map(unit_of), scope="all")
-    pooled = icc(
-        per_role, "employee_id", "rater_role", "score", groups="scope", confidence=confidence
-    ).drop(columns="group")
-    per_unit = icc(
-        per_role, "employee_id", "rater_role", "score", groups="unit_id", confidence=confidence
-    )
-    out = _scoped(pooled, per_unit).rename(
-        columns={"n_targets": "n_ratees", "n_raters": "n_sources"}
-    )
+    per_role = per_role.assign(unit_id=per_role["employee_id"].map(unit_of))
+    out = _all_and_per_unit(
+        icc, per_role, "employee_id", "rater_role", "score", confidence=confidence
+    ).rename(columns={"n_targets": "n_ratees", "n_raters": "n_sources"})
     out["band"] = icc_band(out["estimate"])
     return out[_SOURCE_COLUMNS]
 
@@ -487,16 +485,9 @@ def _skm_alpha(citizen: pd.DataFrame, confidence: float) -> pd.DataFrame:
         id_vars=["response_id", "unit_id"], var_name="item", value_name="score"
     )
     long["score"] = long["score"].astype(float)
-    long["scope"] = "all"
-    pooled = cronbach_alpha(
-        long, "response_id", "item", "score", groups="scope", confidence=confidence
-    ).drop(columns="group")
-    per_unit = cronbach_alpha(
-        long, "response_id", "item", "score", groups="unit_id", confidence=confidence
-    )
-    out = _scoped(pooled, per_unit).rename(
-        columns={"n_targets": "n_responses", "n_raters": "n_items"}
-    )
+    out = _all_and_per_unit(
+        cronbach_alpha, long, "response_id", "item", "score", confidence=confidence
+    ).rename(columns={"n_targets": "n_responses", "n_raters": "n_items"})
     out["band"] = alpha_band(out["estimate"])
     return out[cols]
 
