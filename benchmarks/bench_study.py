@@ -66,7 +66,7 @@ def _sections(data: Path) -> list[tuple[str, float]]:
         if builder is None:
             continue
         t = time.perf_counter()
-        rp.build_section(key, builder, ctx)
+        builder(ctx)
         timings.append((f"section {key}", time.perf_counter() - t))
     return timings
 

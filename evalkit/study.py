@@ -359,7 +359,6 @@ def _manifest(
             k: results.get("data", {}).get(k)
             for k in ("rows_read", "rows_kept", "rows_quarantined")
         },
-        "sections_unavailable": results.get("sections_unavailable", []),
         "outputs": [
             {"file": name, "sha256": _sha256(folder / name)}
             for name in SHARED_OUTPUTS

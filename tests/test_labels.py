@@ -71,7 +71,8 @@ def test_every_code_of_the_data_model_has_a_label(language):
 
 
 def test_every_label_key_written_literally_in_the_report_exists():
-    source = (Path(__file__).resolve().parents[1] / "evalkit" / "report.py").read_text()
+    package = Path(__file__).resolve().parents[1] / "evalkit" / "report"
+    source = "\n".join(p.read_text() for p in sorted(package.glob("*.py")))
     # whole keys only: a literal followed by `]`, `)` or `,` (not a prefix joined with `+`)
     literal = set(re.findall(r'labels(?:\[|\()\s*"([a-z_]+\.[a-z_.]+)"\s*[\]),]', source))
     assert len(literal) > 30

@@ -1,4 +1,4 @@
-"""How the period study runs: periods, unavailable sections, atomic folders, failures, kernel."""
+"""How the period study runs: periods, failing sections, atomic folders, failures, kernel."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import evalkit.study as study_mod
 from evalkit import report as rp
 from evalkit.io import Study
 from evalkit.labels import Labels
+from evalkit.report.period import _sheet_name
 from evalkit.study import StudyError, notebook_to_html, run_study, study_command
 
 
@@ -71,74 +72,19 @@ def test_data_dir_is_found_from_a_subfolder(tmp_path, monkeypatch):
 
 
 # --------------------------------------------------------------------------- sections
-def test_require_marks_only_missing_modules_unavailable(monkeypatch):
-    with pytest.raises(rp.Unavailable) as exc:
-        rp.require("not_landed_yet", "run")
-    assert exc.value.what == "evalkit.not_landed_yet"
-    with pytest.raises(rp.Unavailable, match=r"evalkit\.privacy\.no_such_function"):
-        rp.require("privacy", "pseudonymise", "no_such_function")
-    assert rp.require("privacy", "pseudonymise").__name__ == "evalkit.privacy"
-
-    def broken(name, *args):  # a landed module whose own dependency is missing
-        raise ModuleNotFoundError("No module named 'fancy_dep'", name="fancy_dep")
-
-    monkeypatch.setattr(rp.importlib, "import_module", broken)
-    with pytest.raises(ModuleNotFoundError, match="fancy_dep"):
-        rp.require("scoring", "score_study")
-
-
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_unavailable_section_says_so_and_other_errors_propagate(language):
-    ctx = rp.ReportContext(Study(), "2025Q4", Labels(language))
-
-    def not_landed(ctx):
-        rp.require("not_landed_yet", "run")
-
-    section = rp.build_section("reliability", not_landed, ctx)
-    assert not section.available and section.missing == "evalkit.not_landed_yet"
-    assert section.paragraphs == [Labels(language)["text.unavailable"]]
-    assert section.results == {"available": False}
-    assert Labels(language)["text.unavailable"] in section.to_html(Labels(language))
-    summary = rp.section_summary(ctx, [section])
-    assert summary.results == {"sections_unavailable": ["reliability"]}
-    assert Labels(language)["section.reliability.title"] in summary.findings[-1]
-
-    def buggy(ctx):
-        raise AttributeError("'NoneType' object has no attribute 'estimate'")
-
-    with pytest.raises(AttributeError, match="estimate"):
-        rp.build_section("scoring", buggy, ctx)
-
-
-def test_report_with_sections_not_landed(small_study, monkeypatch):
-    def not_landed(ctx):
-        rp.require("not_landed_yet", "run")
-
-    keep = {"summary": None, "data": rp.section_data, "methods": rp.section_methods}
-    monkeypatch.setattr(rp, "SECTIONS", {k: keep.get(k, not_landed) for k in rp.SECTIONS})
-    monkeypatch.setattr(rp, "_indicator_clarity", lambda ctx: None)
-    report = rp.build_report(small_study, "latest", language="en", min_cell=5)
-    assert report.period == "2025Q4"
-    r = report.results
-    for key in ("scoring", "reliability", "comparison", "training", "trend"):
-        assert r[key] == {"available": False}
-    assert r["sections_unavailable"] == [
-        "scoring",
-        "reliability",
-        "comparison",
-        "training",
-        "trend",
-    ]
-    assert r["data"]["rows_read"] == int(small_study.summary["rows_read"].sum())
-    html = report._repr_html_()
-    assert html.count("This part of the study is not available yet") == 5
+def test_a_section_that_fails_fails_the_report(small_study, monkeypatch):
+    """Real errors are never hidden: a section builder that raises stops the report."""
+    import evalkit.report.period as period_mod
 
     def crash(ctx):
         raise ZeroDivisionError("a real bug")
 
-    monkeypatch.setattr(rp, "SECTIONS", {**rp.SECTIONS, "trend": crash})
+    monkeypatch.setattr(period_mod, "SECTIONS", {**period_mod.SECTIONS, "trend": crash})
     with pytest.raises(ZeroDivisionError, match="a real bug"):
-        rp.build_report(small_study, "latest")
+        rp.build_report(small_study, "latest", language="en", min_cell=5)
+
+
+def test_build_report_refuses_several_periods_and_a_bad_min_cell(small_study):
     with pytest.raises(ValueError, match="asks for 4 reports"):
         rp.build_report(small_study, "all")
     with pytest.raises(ValueError, match="min_cell must be a whole number"):
@@ -167,10 +113,8 @@ def test_to_jsonable_and_sheet_names():
     assert rp.to_jsonable(
         {"a": np.int64(3), "b": np.float64("nan"), "c": (1.0 / 3,), "d": pd.NA, 4: np.bool_(True)}
     ) == {"a": 3, "b": None, "c": [0.3333333333], "d": None, "4": True}
-    assert (
-        rp._sheet_name("Penggabungan nilai warga per unit kerja") == "Penggabungan nilai warga per…"
-    )
-    assert rp._sheet_name("a/b: c") == "a b  c"
+    assert _sheet_name("Penggabungan nilai warga per unit kerja") == "Penggabungan nilai warga per…"
+    assert _sheet_name("a/b: c") == "a b  c"
 
 
 def test_localised_table_labels_headers_codes_and_numbers():
@@ -348,7 +292,6 @@ def test_the_first_quarter_has_no_history_and_still_reports(small_study):
     assert Labels("en")["text.training.no_estimate"] in training.paragraphs
     trend = report.results["trend"]["periods"]
     assert [p["period"] for p in trend] == ["2025Q1"]
-    assert report.results["sections_unavailable"] == []
 
 
 def test_messy_input_quarantine_is_redacted_in_the_shared_folder(small_data, tmp_path):

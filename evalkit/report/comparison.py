@@ -1,0 +1,144 @@
+"""Section "comparison": citizens (SKM) against supervisors, per unit."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..compare import compare_sources
+from ..labels import Labels
+from ..plots.compare import plot_funnel
+from ..privacy import suppress_small_cells
+from .base import (
+    ReportContext,
+    Section,
+    SectionFigure,
+    SectionTable,
+    figure_png,
+    unit_names,
+)
+from .periods import comparison_window
+
+__all__ = ["section_comparison"]
+
+
+def _comparison_meaning(agreement: pd.DataFrame, labels: Labels) -> list[str]:
+    """Where citizens and supervisors agree in ranking units, and what a low correlation
+    does and does not mean (methods.md §1: sources correlate only .2–.35)."""
+    rho = agreement[(agreement["level"] == "unit") & (agreement["statistic"] == "spearman_rho")]
+    out = []
+    if len(rho) and pd.notna(rho["estimate"].iloc[0]):
+        r = rho.iloc[0]
+        consistent = pd.notna(r["ci_low"]) and r["ci_low"] > 0
+        out.append(
+            labels(
+                "text.comparison." + ("consistent" if consistent else "not_consistent"),
+                rho=labels.number(r["estimate"], 2),
+                low=labels.number(r["ci_low"], 2),
+                high=labels.number(r["ci_high"], 2),
+                units=int(r["n_targets"]),
+            )
+        )
+    out.append(labels["text.comparison.low_correlation_normal"])
+    return out
+
+
+def section_comparison(ctx: ReportContext) -> Section:
+    """Citizens versus supervisors per unit (:func:`evalkit.compare.compare_sources`).
+
+    Shared: the source offset, the agreement statistics across units and, per unit, the
+    supervisor and citizen means on the 0–100 (POMP) scale, their gap and the review flag,
+    masked below ``min_cell`` citizen respondents or supervisor ratees. Restricted: the
+    officer-level list (named officers whose two ratings diverge) for follow-up.
+    """
+    labels, study = ctx.labels, ctx.study
+    window = comparison_window(study, ctx.period)
+    result = ctx.cached("comparison", lambda: compare_sources(study, window))
+    section = Section(key="comparison", title=labels["section.comparison.title"])
+    section.paragraphs.append(labels["text.comparison.intro"])
+    section.paragraphs.append(
+        labels("text.comparison.window", first=window[0], last=window[-1], n=len(window))
+    )
+    js = result.to_json()
+    off = js.get("offset")
+    if off and off.get("estimate") is not None:
+        text = labels(
+            "finding.comparison.offset_" + ("higher" if off["estimate"] >= 0 else "lower"),
+            estimate=labels.number(abs(off["estimate"]), 1),
+            low=labels.number(off["ci_low"], 1),
+            high=labels.number(off["ci_high"], 1),
+        )
+        section.paragraphs.append(text)
+        section.findings.append(text)
+    section.paragraphs.extend(_comparison_meaning(result.agreement, labels))
+    names = unit_names(study)
+    units = result.units.merge(names, on="unit_id", how="left")
+    units = units[
+        [
+            "unit_id",
+            "unit_name",
+            "n_citizen",
+            "n_supervisor",
+            "mean_supervisor",
+            "mean_citizen",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "q_value",
+            "flagged",
+            "direction",
+        ]
+    ]
+    units = suppress_small_cells(
+        units,
+        ["n_citizen", "n_supervisor"],
+        ctx.min_cell,
+        values=[
+            "mean_supervisor",
+            "mean_citizen",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "q_value",
+            "flagged",
+            "direction",
+        ],
+    )
+    units = units.sort_values(
+        ["flagged", "gap"], ascending=[False, False], kind="stable", na_position="last"
+    ).reset_index(drop=True)
+    flagged = units.loc[units["flagged"].eq(True), "unit_name"].tolist()
+    text = labels(
+        "finding.comparison.flagged" if flagged else "finding.comparison.none_flagged",
+        units=int(units["flagged"].notna().sum()),
+        flagged=len(flagged),
+        names=", ".join(flagged),
+    )
+    section.paragraphs.append(text)
+    section.findings.append(text)
+    section.paragraphs.append(labels["text.comparison.flag_note"])
+    section.tables.append(
+        SectionTable("comparison_units", units, codes={"direction": "direction_gap"}, digits=1)
+    )
+    agreement = result.agreement[result.agreement["level"] == "unit"][
+        ["statistic", "estimate", "ci_low", "ci_high", "p_val", "n_targets"]
+    ].reset_index(drop=True)
+    section.tables.append(
+        SectionTable("comparison_agreement", agreement, codes={"statistic": "statistic"}, digits=3)
+    )
+    shown = result.units[
+        result.units["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
+    ]
+    if shown["eligible"].any():
+        fig = plot_funnel(
+            shown,
+            names=dict(zip(names["unit_id"], names["unit_name"], strict=False)),
+            labels=labels.prefixed("plot.compare"),
+        )
+        section.figures.append(SectionFigure("comparison_funnel", figure_png(fig)))
+    js["units"] = units.drop(columns="unit_name").to_dict(orient="records")
+    section.results = js
+    if len(result.officers):
+        section.restricted["officers_citizen_vs_supervisor"] = result.officers.sort_values(
+            ["flagged", "gap"], ascending=[False, False], kind="stable"
+        ).reset_index(drop=True)
+    return section

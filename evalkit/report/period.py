@@ -1,0 +1,285 @@
+"""The period report: its sections in order, built once, shown in the notebook and written
+to the shared and restricted outputs."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..io import Study
+from ..labels import DEFAULT_LANGUAGE, Labels
+from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
+from .comparison import section_comparison
+from .data import section_data
+from .methods import section_methods
+from .periods import period_quarters, resolve_data_dir, resolve_periods
+from .reliability import section_reliability
+from .scoring import section_scoring
+from .summary import section_summary
+from .training import section_training
+from .trend import section_trend
+
+__all__ = ["SECTIONS", "PeriodReport", "build_report"]
+
+#: Section keys in report order, and their builders (``summary`` is built last from the
+#: others' findings and shown first).
+SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
+    "summary": None,
+    "data": section_data,
+    "scoring": section_scoring,
+    "reliability": section_reliability,
+    "comparison": section_comparison,
+    "training": section_training,
+    "trend": section_trend,
+    "methods": section_methods,
+}
+
+
+@dataclass
+class PeriodReport:
+    """The period study, built once by :func:`build_report`.
+
+    Attributes
+    ----------
+    period : str
+        The report's period.
+    language : str
+        ``"id"`` or ``"en"``.
+    min_cell : int
+        Small-cell threshold.
+    rules : str
+        Scoring rule set.
+    sections : dict
+        ``{key: Section}`` in report order.
+    study : Study
+        The loaded data (for the quarantine and the restricted outputs; never shown).
+    """
+
+    period: str
+    language: str
+    min_cell: int
+    rules: str
+    sections: dict[str, Section]
+    study: Study = field(repr=False)
+
+    @property
+    def labels(self) -> Labels:
+        """The labels of the report's language."""
+        return Labels(self.language)
+
+    @property
+    def results(self) -> dict[str, Any]:
+        """The content of ``results.json``: canonical codes and numbers, no labels, no
+        run-time metadata; identical across languages and reruns."""
+        s = self.sections
+        return to_jsonable(
+            {
+                "period": self.period,
+                "quarters": period_quarters(self.study, self.period),
+                "rules": self.rules,
+                "min_cell": self.min_cell,
+                "data": s["data"].results,
+                "scoring": s["scoring"].results,
+                "reliability": s["reliability"].results,
+                "comparison": s["comparison"].results,
+                "training": s["training"].results,
+                "trend": s["trend"].results,
+            }
+        )
+
+    def tables(self) -> dict[str, SectionTable]:
+        """Every shared table, in report order."""
+        return {t.name: t for s in self.sections.values() for t in s.tables}
+
+    def section(self, key: str) -> Section:
+        """The section ``key`` (one of :data:`SECTIONS`)."""
+        try:
+            return self.sections[key]
+        except KeyError:
+            raise KeyError(f"no section {key!r}; the sections are {list(self.sections)}") from None
+
+    # -- display ---------------------------------------------------------------------------
+    def title_html(self) -> str:
+        """Title block: study name, period, language-independent facts."""
+        import html
+
+        labels = self.labels
+        return (
+            f"<h1>{html.escape(labels('text.title', period=self.period))}</h1>"
+            f"<p>{html.escape(labels('text.subtitle', min_cell=self.min_cell, rules=self.rules))}"
+            "</p>"
+        )
+
+    def show(self, key: str | None = None) -> None:
+        """Display the title (``key=None``) or one section in a notebook (static HTML)."""
+        from IPython.display import HTML, display
+
+        if key is None:
+            display(HTML(self.title_html()))
+        else:
+            display(HTML(self.section(key).to_html(self.labels)))
+
+    def _repr_html_(self) -> str:
+        labels = self.labels
+        return self.title_html() + "".join(s.to_html(labels) for s in self.sections.values())
+
+    # -- outputs ---------------------------------------------------------------------------
+    def write_outputs(self, output_dir: str | Path) -> list[Path]:
+        """Write ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/``.
+
+        Parameters
+        ----------
+        output_dir : str or Path
+            The run's folder (created if missing).
+
+        Returns
+        -------
+        list of Path
+            The files written.
+
+        Notes
+        -----
+        ``quarantine.csv`` is the loader's quarantine with the values of personal
+        columns redacted (:func:`evalkit.privacy.redact_quarantine`); the full one goes
+        to ``restricted/quarantine.csv`` with the employee-level lists, whose ids are
+        pseudonymised (:func:`evalkit.privacy.pseudonymise`) and whose names and NIPs
+        are dropped.
+        """
+        from ..privacy import pseudonymise, redact_quarantine
+
+        out = Path(output_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        written = []
+        path = out / "results.json"
+        path.write_text(
+            json.dumps(self.results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+            + "\n",
+            encoding="utf-8",
+        )
+        written.append(path)
+        written.append(self._write_xlsx(out / "tables.xlsx"))
+        path = out / "quarantine.csv"
+        redact_quarantine(self.study.quarantine, self.study).to_csv(path, index=False)
+        written.append(path)
+        restricted = out / "restricted"
+        restricted.mkdir(exist_ok=True)
+        path = restricted / "quarantine.csv"
+        self.study.quarantine.to_csv(path, index=False)
+        written.append(path)
+        key = None
+        for section in self.sections.values():
+            for name, frame in section.restricted.items():
+                frame = frame.drop(columns=[c for c in ("nip", "name") if c in frame.columns])
+                for c in ("employee_id", "rater_id", "supervisor_id"):
+                    if c in frame.columns:
+                        if key is None:
+                            from ..privacy import pseudonym_key
+
+                            key = pseudonym_key()
+                        frame[c] = pseudonymise(frame[c], key)
+                path = restricted / f"{name}.csv"
+                frame.to_csv(path, index=False)
+                written.append(path)
+        path = restricted / "README.txt"
+        path.write_text(self.labels["text.restricted_readme"] + "\n", encoding="utf-8")
+        written.append(path)
+        return written
+
+    def _write_xlsx(self, path: Path) -> Path:
+        labels = self.labels
+        used: set[str] = set()
+        buffer = io.BytesIO()
+        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+            for name, table in self.tables().items():
+                sheet = _sheet_name(labels[f"table.{name}"])
+                base, i = sheet, 2
+                while sheet.lower() in used:
+                    suffix = f" ({i})"
+                    sheet = base[: 31 - len(suffix)] + suffix
+                    i += 1
+                used.add(sheet.lower())
+                table.localised(labels).to_excel(writer, sheet_name=sheet, index=False)
+            if not used:
+                pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
+        path.write_bytes(buffer.getvalue())
+        return path
+
+
+def _sheet_name(caption: str) -> str:
+    """An Excel sheet name (≤ 31 characters, no ``[]:*?/\\``) cut at a word boundary."""
+    text = re.sub(r"[\[\]:*?/\\]", " ", caption).strip()
+    if len(text) <= 31:
+        return text
+    cut = text[:30].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def build_report(
+    data: str | Path | Study,
+    period: str = "latest",
+    *,
+    language: str = DEFAULT_LANGUAGE,
+    min_cell: int = 5,
+    rules: str = DEFAULT_RULES,
+) -> PeriodReport:
+    """Load the data, run every analysis once and build the sections of the study.
+
+    Parameters
+    ----------
+    data : str, Path or Study
+        A data folder (found by :func:`resolve_data_dir`) or a loaded study.
+    period : str, default "latest"
+        A quarter, a year or ``"latest"`` (:func:`resolve_periods`; ``"all"`` is for
+        :func:`evalkit.study.run_study`, which makes one report per quarter).
+    language : {"id", "en"}, default "id"
+        Report language.
+    min_cell : int, default 5
+        Cells built from fewer respondents or ratees are suppressed.
+    rules : str, default "permenpanrb_6_2022"
+        Scoring rule set.
+
+    Returns
+    -------
+    PeriodReport
+
+    Raises
+    ------
+    evalkit.io.InputError
+        If the data cannot be used.
+    ValueError
+        If the period has no data or a parameter is invalid.
+    """
+    labels = Labels(language)
+    if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
+        raise ValueError(f"min_cell must be a whole number of at least 1; got {min_cell!r}")
+    if isinstance(data, (str, Path)):
+        from ..io import load_study
+
+        study = load_study(resolve_data_dir(data))
+    else:
+        study = data
+    periods = resolve_periods(study, period)
+    if len(periods) != 1:
+        raise ValueError(
+            f"period={period!r} asks for {len(periods)} reports; build_report makes one. "
+            "Use evalkit.study.run_study (or `evalkit study --period all`) for several."
+        )
+    ctx = ReportContext(study, periods[0], labels, int(min_cell), rules)
+    built = {key: builder(ctx) for key, builder in SECTIONS.items() if builder is not None}
+    summary = section_summary(ctx, list(built.values()))
+    return PeriodReport(
+        period=periods[0],
+        language=language,
+        min_cell=int(min_cell),
+        rules=rules,
+        sections={"summary": summary, **built},
+        study=study,
+    )

@@ -1,0 +1,189 @@
+"""Section "scoring": predikat, the distribution pattern per unit, and the SKM index."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..labels import Labels
+from ..plots.scoring import plot_predikat_distribution, plot_skm
+from ..privacy import suppress_small_cells
+from ..tables import CODES
+from .base import (
+    ReportContext,
+    Section,
+    SectionFigure,
+    SectionTable,
+    figure_png,
+    scored,
+    to_jsonable,
+    unit_names,
+)
+
+__all__ = ["section_scoring", "violation_counts"]
+
+
+def violation_counts(violations: pd.Series) -> pd.Series:
+    """Units per broken rule of the distribution pattern, most frequent first.
+
+    ``violations`` holds :func:`evalkit.check_distribution`'s ``"; "``-joined codes, one
+    string per unit (missing or empty: none)."""
+    codes = violations.dropna().astype(str).str.split(";").explode().str.strip()
+    codes = codes[codes.ne("")]
+    counts = codes.value_counts()
+    return counts.iloc[np.lexsort((counts.index.to_numpy(), -counts.to_numpy()))]
+
+
+def _violation_counts(units: pd.DataFrame, labels: Labels) -> str:
+    """The broken rules in words with their unit counts (the unit names are in the table:
+    a list of eighty names helps nobody)."""
+    counts = violation_counts(units["violations"])
+    return "; ".join(
+        labels("text.scoring.violation_count", rule=labels.code("violation", code), units=n)
+        for code, n in counts.items()
+    )
+
+
+def section_scoring(ctx: ReportContext) -> Section:
+    """Scoring and the predikat distribution against the pattern for the unit's
+    organisational predikat, and the SKM index per unit (:func:`evalkit.scoring.score_study`).
+
+    Shared: the predikat counts of the regency and, per unit, the predikat shares, the
+    pattern check and the IKM, each masked below ``min_cell`` scored employees or
+    respondents (with complementary cells, since the units add up to the regency's
+    totals). Restricted: each employee's hasil, perilaku and predikat.
+    """
+    labels, study = ctx.labels, ctx.study
+    result = scored(ctx)
+    section = Section(key="scoring", title=labels["section.scoring.title"])
+    section.paragraphs.append(labels("text.scoring.intro", rules=ctx.rules))
+    names = unit_names(study)
+    predikat_codes = list(CODES["predikat"])
+
+    # regency-wide predikat counts
+    predikat = result.employees["predikat"].dropna()
+    total = int(len(predikat))
+    overall = pd.DataFrame(
+        {
+            "predikat": predikat_codes,
+            "employees": [int((predikat == c).sum()) for c in predikat_codes],
+        }
+    )
+    overall["share"] = overall["employees"] / total if total else np.nan
+    overall = suppress_small_cells(overall, "employees", ctx.min_cell, values=["share"])
+    overall["employees"] = overall["employees"].astype("Int64").where(overall["suppressed"].isna())
+    section.tables.append(SectionTable("scoring_predikat", overall, digits=3))
+
+    # per unit: shares and the distribution pattern
+    dist = result.distribution.set_index("unit_id")
+    units = result.units.merge(names, on="unit_id", how="left")
+    units["ok"] = units["unit_id"].map(dist["ok"]).astype(object)
+    units["violations"] = units["unit_id"].map(dist["violations"]).astype(object)
+    shares = [f"share_{c}" for c in predikat_codes]
+    units = units[
+        [
+            "unit_id",
+            "unit_name",
+            "org_predikat",
+            "n_scored",
+            *shares,
+            "mean_behaviour",
+            "ok",
+            "violations",
+        ]
+    ]
+    units = suppress_small_cells(
+        units, "n_scored", ctx.min_cell, values=[*shares, "mean_behaviour", "ok", "violations"]
+    )
+    section.tables.append(
+        SectionTable(
+            "scoring_units",
+            units,
+            codes={"org_predikat": "org_predikat", "violations": "violation"},
+            digits=2,
+        )
+    )
+    checked = units["ok"].notna()
+    violating = units.loc[checked & units["ok"].eq(False), "unit_name"].tolist()
+    share_good = float(predikat.isin(["sangat_baik", "baik"]).mean()) if total else float("nan")
+    finding = labels(
+        "finding.scoring",
+        employees=total,
+        share_good=labels.percent(share_good),
+        checked=int(checked.sum()),
+        violating=len(violating),
+    )
+    section.paragraphs.append(finding)
+    section.findings.append(finding)
+    if violating:
+        section.paragraphs.append(
+            labels("text.scoring.violating", rules=_violation_counts(units, labels))
+        )
+    section.paragraphs.append(labels("text.scoring.pattern_note"))
+
+    # SKM per unit
+    skm = result.skm.merge(names, on="unit_id", how="left")
+    skm = skm[
+        [
+            "unit_id",
+            "unit_name",
+            "n",
+            "ikm_converted",
+            "mutu",
+            "kinerja",
+            "n_required",
+            "n_sufficient",
+        ]
+    ].rename(columns={"n": "n_respondents"})
+    skm = suppress_small_cells(
+        skm, "n_respondents", ctx.min_cell, values=["ikm_converted", "mutu", "kinerja"]
+    )
+    if len(skm):
+        section.tables.append(SectionTable("scoring_skm", skm, codes={"kinerja": "kinerja"}))
+        shown = skm.dropna(subset=["ikm_converted"])
+        if len(shown):
+            text = labels(
+                "finding.skm",
+                units=len(shown),
+                low=float(shown["ikm_converted"].min()),
+                high=float(shown["ikm_converted"].max()),
+                insufficient=int((~shown["n_sufficient"].fillna(True).astype(bool)).sum()),
+            )
+            section.paragraphs.append(text)
+            section.findings.append(text)
+
+    # figures (only what the tables show)
+    if True:
+        unit_labels = dict(zip(names["unit_id"], names["unit_name"], strict=False))
+        plot_labels = {
+            **labels.prefixed("plot.scoring"),
+            **{c: labels.code("predikat", c) for c in predikat_codes},
+        }
+        kept = result.distribution[
+            result.distribution["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
+        ]
+        if len(kept):
+            fig = plot_predikat_distribution(kept, names=unit_labels, labels=plot_labels)
+            section.figures.append(SectionFigure("scoring_distribution", figure_png(fig)))
+        kept = result.skm[result.skm["unit_id"].isin(skm.loc[skm["suppressed"].isna(), "unit_id"])]
+        if len(kept):
+            fig = plot_skm(kept, names=unit_labels, labels=plot_labels)
+            section.figures.append(SectionFigure("scoring_skm", figure_png(fig)))
+
+    section.results = {
+        "rules": result.rules,
+        "parameters": to_jsonable(result.parameters),
+        "n_employees_scored": total,
+        "predikat": overall.to_dict(orient="records"),
+        "n_units_checked": int(checked.sum()),
+        "units_violating": units.loc[checked & units["ok"].eq(False), "unit_id"].tolist(),
+        "units": units.drop(columns="unit_name").to_dict(orient="records"),
+        "skm": skm.drop(columns="unit_name").to_dict(orient="records"),
+    }
+    cols = [
+        c
+        for c in ("employee_id", "unit_id", "hasil", "perilaku", "predikat")
+        if c in result.employees.columns
+    ]
+    section.restricted["employee_predikat"] = result.employees[cols].copy()
+    return section

@@ -1,0 +1,81 @@
+"""Section "training": the effect of training on later supervisor ratings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..impact import training_impact
+from ..plots.impact import event_study_plot
+from ..privacy import suppress_small_cells
+from .base import (
+    ReportContext,
+    Section,
+    SectionFigure,
+    SectionTable,
+    figure_png,
+    p_text,
+    signed,
+)
+
+__all__ = ["section_training"]
+
+
+def section_training(ctx: ReportContext) -> Section:
+    """Training impact: Callaway–Sant'Anna ATT on later supervisor behaviour scores,
+    with the TWFE and naive comparisons for honesty (:func:`evalkit.impact.training_impact`)."""
+    labels = ctx.labels
+    result = ctx.cached("training", lambda: training_impact(ctx.study, ctx.period))
+    section = Section(key="training", title=labels["section.training.title"])
+    js = result.to_json()
+    section.results = js
+    section.paragraphs.append(labels["text.training.intro"])
+    est, low, high, p = js["estimate"], js["ci_low"], js["ci_high"], js["p_val"]
+    if est is None:
+        section.paragraphs.append(labels["text.training.no_estimate"])
+        section.findings.append(labels["finding.training.none"])
+    else:
+        key = "clear" if (low is not None and (low > 0 or high < 0)) else "unclear"
+        text = labels(
+            f"finding.training.{key}",
+            estimate=signed(labels, est),
+            low=low,
+            high=high,
+            level=labels.percent(js["confidence"], 0),
+            treated=js["n_treated"],
+        )
+        section.paragraphs.append(text)
+        section.findings.append(text)
+        if p is not None:
+            section.paragraphs.append(labels("text.training.p", p=p_text(labels, p)))
+    for note in js.get("notes", []):
+        key = f"text.training.note.{note}"
+        if key in labels:
+            section.paragraphs.append(labels[key])
+    att = result.att[
+        ["aggregation", "estimate", "ci_low", "ci_high", "p_val", "n_treated", "n_control"]
+    ].copy()
+    att = att[att["aggregation"].isin(["simple", "dynamic"])].reset_index(drop=True)
+    att = suppress_small_cells(att, "n_treated", ctx.min_cell, secondary=False)
+    section.tables.append(
+        SectionTable("training_att", att, codes={"aggregation": "aggregation"}, digits=3)
+    )
+    naive = result.naive[["comparison", "estimate", "ci_low", "ci_high", "n_treated"]].copy()
+    naive = suppress_small_cells(naive, "n_treated", ctx.min_cell, secondary=False)
+    section.tables.append(
+        SectionTable("training_naive", naive, codes={"comparison": "comparison"}, digits=3)
+    )
+    section.paragraphs.append(labels["text.training.naive"])
+    png = _event_study_png(ctx, result)
+    if png is not None:
+        section.figures.append(SectionFigure("training_event_study", png))
+    return section
+
+
+def _event_study_png(ctx: ReportContext, result: Any) -> bytes | None:
+    es = result.event_study
+    if not (es["method"] == "callaway_santanna").any():
+        return None  # no figure without estimates (e.g. no period before any training)
+    fig = event_study_plot(
+        result.event_study, methods=["callaway_santanna"], labels=ctx.labels.prefixed("plot.impact")
+    )
+    return figure_png(fig)
