@@ -514,7 +514,7 @@ def validate_table(
         all_ids = pd.Series(lines[has], index=ids[has].to_numpy())
         all_ids = all_ids[~all_ids.index.duplicated(keep="first")]
         kept_ids = pd.Index(kept[key].dropna().unique())
-    notes = [*notes, *reference_notes]
+    notes = [*raw.notes, *notes, *reference_notes]
     if raw.blank_rows:
         notes.append(f"{raw.blank_rows} empty row(s) skipped")
     return Checked(
