@@ -319,12 +319,11 @@ def _check_title_row(source: Source, rows: list[list]) -> None:
         h = hits(row)
         if h * 2 >= len(required) and h > first:
             shown = " ".join(str(v).strip() for v in rows[0] if v not in (None, ""))[:60]
-            what = f"a title ('{shown}')" if shown else "empty"
+            where = f"looks like a title ('{shown}')" if shown else "is empty"
             raise InputError(
-                f"{source.label}: line 1 looks like {what}; the header is on line {i + 1}. "
-                f"Delete the line(s) above the header (1 to {i}) so that the column names "
-                "are on line 1, and save again (a merged title cell or a two-row header "
-                "cannot be read)"
+                f"{source.label}: line 1 {where}; the header is on line {i + 1}. Delete the "
+                f"line(s) above the header (1 to {i}) so that the column names are on line 1, "
+                "and save again (a merged title cell or a two-row header cannot be read)"
             )
 
 

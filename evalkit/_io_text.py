@@ -270,11 +270,9 @@ def split_records(data: bytes, sep: str) -> Records:
         spans = _spanning(whole, starts, ends)
         suspect = None
         for i in spans:
-            chunk = data[starts[i] : ends[i]]
-            pieces = chunk.split(b"\n")
-            swallowed = any(p.count(sep.encode()) >= max(width - 1, 1) for p in pieces[1:])
+            swallowed = _swallows_rows(whole[starts[i] : ends[i]], sep_byte, width)
             never_closed = open_at_end and i == len(starts) - 1
-            if swallowed or never_closed or counts[i] != width:
+            if swallowed or never_closed:
                 suspect = i
                 break
         if suspect is None and open_at_end:
@@ -326,7 +324,7 @@ def split_records(data: bytes, sep: str) -> Records:
             continue
         raw = data[starts[i] : ends[i]]
         if counts[i] < width:
-            if not raw.strip(b"\r\t " + sep.encode()):
+            if not any(c.strip() for c in _cells(raw, sep)):
                 continue  # an empty row (skipped later, counted in the notes)
             reason = (
                 f"row has {counts[i]} cells but the header has {width} columns: a separator "
@@ -356,6 +354,20 @@ def split_records(data: bytes, sep: str) -> Records:
     body.columns = range(width)
     rejected.sort(key=lambda r: r["line"])
     return Records(header, body.reset_index(drop=True), good_numbers, rejected)
+
+
+def _swallows_rows(chunk: np.ndarray, sep: int, width: int) -> bool:
+    """True when a line that a quoted value runs over holds, inside the quotes, as many
+    separators as a row of the file: the quote swallowed rows instead of a line break."""
+    q = np.flatnonzero(chunk == _QUOTE)
+    t = _toggles(chunk, q, sep)
+    seps = np.flatnonzero(chunk == sep)
+    quoted = seps[np.searchsorted(t, seps) % 2 == 1]
+    if len(quoted) < max(width - 1, 1):
+        return False
+    newlines = np.flatnonzero(chunk == _LF)
+    per_line = np.bincount(np.searchsorted(newlines, quoted), minlength=len(newlines) + 1)
+    return bool((per_line[1:] >= max(width - 1, 1)).any())
 
 
 def _spanning(whole: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

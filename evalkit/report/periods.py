@@ -124,6 +124,19 @@ def comparison_window(study: Study, period: str, quarters: int = COMPARISON_QUAR
     return quarters_up_to(study, period)[-quarters:]
 
 
+def _workbook(path: Path) -> bool:
+    """A workbook with one sheet per table stands for a data folder."""
+    return path.suffix.lower() == ".xlsx" and path.is_file()
+
+
+def _refuse_file(path: Path) -> None:
+    if path.is_file():
+        raise FileNotFoundError(
+            f"{path} is a file, not a study folder: pass the folder that holds the table "
+            f"files ({path.parent}), or an .xlsx workbook with one sheet per table"
+        )
+
+
 def resolve_data_dir(data_dir: str | Path) -> Path:
     """Find the data folder: absolute as given; relative to the working directory or any
     folder above it (so ``data/tanjungselor`` works from the repository root, from
@@ -136,15 +149,17 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     """
     path = Path(data_dir).expanduser()
     if path.is_absolute():
-        if path.is_dir():
+        if path.is_dir() or _workbook(path):
             return path
+        _refuse_file(path)
         raise FileNotFoundError(f"data folder {path} does not exist")
     tried = []
     for base in [Path.cwd(), *Path.cwd().parents]:
         candidate = base / path
         tried.append(str(candidate))
-        if candidate.is_dir():
+        if candidate.is_dir() or _workbook(candidate):
             return candidate.resolve()
+        _refuse_file(candidate)
     raise FileNotFoundError(
         f"data folder {str(data_dir)!r} not found; tried {', '.join(tried[:4])}"
         + (" …" if len(tried) > 4 else "")
