@@ -270,12 +270,14 @@ def split_records(data: bytes, sep: str) -> Records:
         spans = _spanning(whole, starts, ends)
         suspect = None
         for i in spans:
+            if i == 0 and number0 == 1:
+                continue  # the header: a broken header is reported by its columns
             swallowed = _swallows_rows(whole[starts[i] : ends[i]], sep_byte, width)
             never_closed = open_at_end and i == len(starts) - 1
             if swallowed or never_closed:
                 suspect = i
                 break
-        if suspect is None and open_at_end:
+        if suspect is None and open_at_end and (len(starts) > 1 or number0 > 1):
             suspect = len(starts) - 1
         stop = len(starts) if suspect is None else suspect
         keep_starts.append(starts[:stop])
@@ -314,7 +316,8 @@ def split_records(data: bytes, sep: str) -> Records:
     ends = np.concatenate(keep_ends) if keep_ends else np.zeros(0, np.int64)
     numbers = np.concatenate(keep_numbers) if keep_numbers else np.zeros(0, np.int64)
     if width is None or not len(starts):
-        return Records(header, pd.DataFrame(), np.zeros(0, np.int64), rejected)
+        body = pd.DataFrame(columns=range(width or 0), dtype=object)
+        return Records(header, body, np.zeros(0, np.int64), rejected)
     counts = np.concatenate(keep_counts)
     drop = np.zeros(len(starts), dtype=bool)
     drop[0] = True  # the header

@@ -15,7 +15,9 @@ What loading does, and what it promises:
   rows_quarantined``. Entirely empty rows are not data rows: they are skipped and
   counted in the summary's notes. A row with several bad cells has one quarantine
   record per bad cell;
-* messy exports are read as they are: UTF-8 with or without BOM, cp1252/Latin-1;
+* messy exports are read as they are: UTF-8 with or without BOM, UTF-16 with or
+  without BOM, cp1252/Latin-1, and a UTF-8 file with a few cp1252 lines (each line
+  decoded on its own and noted, never garbled);
   ``,`` ``;`` tab or ``|`` separated; decimal commas and thousands separators where
   unambiguous (rules in :mod:`evalkit._io_parse`); stray spaces; category labels in any
   usual spelling (:data:`evalkit.tables.LABEL_CODES`); periods such as ``2025 Q3`` or
@@ -50,6 +52,28 @@ Duplicates
     later copies are quarantined as "exact duplicate of line N". Rows that share a key
     but differ elsewhere are all quarantined, each naming the other lines: nothing
     tells which one is right, and the clerk keeps the correct one.
+Rows that do not fit the header
+    Every record's cell count is checked against the header before any cell is read
+    (:mod:`evalkit._io_text`): a row with more cells (an unquoted separator), fewer
+    cells (a lost separator, a cut line) or a quote that opens and never closes on its
+    line is quarantined with that cause and the line where it starts; the rows a stray
+    quote would have swallowed are read as rows. Control characters (NUL …) are
+    removed and noted. A workbook formula without a saved value is quarantined ("open
+    the file in Excel and save it").
+Optional cells of parent rows
+    In units, employees and indicators (the tables other rows refer to) an unusable
+    *optional* cell (a negative ``service_population``, an unknown ``direction``) is
+    left empty, noted in the summary and listed in ``Study.repairs``; the row is kept,
+    so that its dependents are not quarantined with it.
+Mangled identifiers
+    When most of a file's NIPs or ids were turned into numbers by a spreadsheet
+    (``1.97E+17``), loading stops with one :class:`InputError` that says how to
+    re-export, instead of quarantining most of the data row by row.
+Messages
+    Reasons, notes and errors are English texts of the templates ``io.*`` in
+    ``evalkit/labels/en.json``; the template key is the reason's stable code
+    (:func:`evalkit._io_messages.reason_code`) and ``id.json`` has its Indonesian
+    version (``evalkit validate --language``, default ``id``).
 References
     Parents are validated before children. A required reference must name a kept row;
     when the parent row is quarantined the child is too ("… quarantined in
@@ -176,6 +200,9 @@ def _read_all(path: Path) -> tuple[dict, dict, list[Path]]:
         except OSError as exc:
             problems.append(f"{source.label}: cannot be read ({exc.strerror or exc})")
             continue
+        except InputError as exc:  # a file that cannot be read: said with the others
+            problems.append(str(exc))
+            continue
         if source.path not in files:
             files.append(source.path)
         if not any(str(h).strip() for h in header):
@@ -231,7 +258,10 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
     if period is not None:
         _quarters(period)  # a bad argument fails before any file is read
     raws, layouts, files = _read_all(path)
-    checked = _validate_all(raws, layouts)
+    try:
+        checked = _validate_all(raws, layouts)
+    except InputError as exc:  # most identifiers of a file mangled: one message
+        raise InputError(f"the input in {path} cannot be used:\n  - {exc}") from None
     study = Study(
         **{name: c.frame for name, c in checked.items()},
         quarantine=_combine_quarantine(checked),
