@@ -309,6 +309,40 @@ def test_pp30_category_at_50_option_and_missing():
 # --- SKM, PermenPANRB 14/2017 ------------------------------------------------------------
 
 
+def test_skm_unsur_are_keyed_by_code_u8_pengaduan_u9_sarana_s29():
+    # the sources disagree on the order of u8/u9 ([S29] pengaduan 8th; [S30][S31] sarana
+    # 8th): evalkit keys by code, and its codes mean what UNSUR says everywhere
+    assert rules.UNSUR["u8"] == "penanganan_pengaduan"
+    assert rules.UNSUR["u9"] == "sarana_prasarana"
+    doc = importlib.import_module("evalkit.rules.permenpanrb_14_2017").__doc__
+    assert "[S30][S31]" in doc and "position" in doc
+    from evalkit._simdata import _COLUMN_NOTES
+
+    assert _COLUMN_NOTES["citizen.u8"].startswith("penanganan pengaduan")
+    assert _COLUMN_NOTES["citizen.u9"].startswith("sarana dan prasarana")
+
+
+def test_skm_items_are_read_by_header_not_by_position(small_data, tmp_path):
+    """A citizen file with its item columns in another order (e.g. sarana asked 8th)
+    loads the same answers under the same codes."""
+    import shutil
+
+    import pandas as pd
+
+    from evalkit.io import load_study
+
+    folder = tmp_path / "data"
+    shutil.copytree(small_data, folder)
+    path = folder / "citizen.csv"
+    original = pd.read_csv(path, dtype=str, keep_default_na=False)
+    items = [f"u{i}" for i in range(1, 10)]
+    others = [c for c in original.columns if c not in items]
+    original[others + items[::-1]].to_csv(path, index=False)
+    reordered = load_study(folder).citizen
+    before = load_study(small_data).citizen
+    pd.testing.assert_frame_equal(reordered[items], before[items])
+
+
 def test_skm_weight_is_exactly_one_ninth_not_011_s30():
     assert rules.SKM_WEIGHT == Fraction(1, 9)
     assert float(rules.SKM_WEIGHT) != 0.11
