@@ -265,3 +265,34 @@ def test_reliability_sentence_band_is_the_band_of_its_estimate(up, language):
         if other != band
     )
     assert np.isfinite(icc)
+
+
+# --- every code a stakeholder reads is labelled ------------------------------------------
+
+
+@pytest.mark.parametrize("world", ["up", "down"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_shared_table_shows_a_raw_code(world, language, request):
+    """Every coded cell of every shared table is shown through its label: a code without
+    one (e.g. a new code added to a function but not to the catalogues) would show as
+    itself."""
+    from evalkit.report.base import present
+    from evalkit.tables import CODES
+
+    w = request.getfixturevalue(world)
+    labels = w[language]["labels"]
+    raw = []
+    for section in w[language]["sections"].values():
+        for table in section.tables:
+            kinds = {c: c for c in table.frame.columns if c in CODES} | table.codes
+            kinds.setdefault("suppressed", "suppressed")
+            for column, kind in kinds.items():
+                if column not in table.frame.columns:
+                    continue
+                for value in table.frame[column]:
+                    if not present(value) or value == "":
+                        continue
+                    for part in str(value).split("; "):
+                        if f"code.{kind}.{part}" not in labels:
+                            raw.append((table.name, column, part))
+    assert raw == []

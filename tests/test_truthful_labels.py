@@ -225,3 +225,168 @@ def test_the_flag_finding_names_the_units_that_differ_from_the_typical_gap(secti
     start = {"en": "Of 16 units tested, 4 have", "id": "Dari 16 unit yang diuji, 4 memiliki"}
     assert finding.startswith(start[language])
     assert set(finding.rsplit(": ", 1)[1].rstrip(".").split(", ")) == names
+
+
+# --- reliability: bands, rater roles and the citizens' agreement codes --------------------
+
+
+def reliability_study() -> Study:
+    """Six units of ten employees at levels 1–5. The supervisor and two peers give every
+    employee exactly the employee's level (perfect agreement: ICC = 1, "excellent"; one
+    supervisor per employee: not estimable). Citizens: in U1–U5 every respondent gives
+    every item the unit's value (rwg(j) = 1); in U6 respondents answer all 1 or all 4
+    (more spread than random answering: rwg(j) = 0)."""
+    units, emps, beh, cit = [], [], [], []
+    for j in range(1, 7):
+        u = f"U{j}"
+        units.append({"unit_id": u, "name": f"Unit {u}"})
+        for e in range(10):
+            eid = f"{u}-E{e}"
+            emps.append({"employee_id": eid, "unit_id": u})
+            for rater, role in (
+                (f"{u}-HEAD", "atasan"),
+                (f"{u}-P1", "rekan"),
+                (f"{u}-P2", "rekan"),
+            ):
+                for value in ("akuntabel", "kompeten", "harmonis"):
+                    beh.append(
+                        {
+                            "period": PERIOD,
+                            "employee_id": eid,
+                            "rater_id": rater,
+                            "rater_role": role,
+                            "value": value,
+                            "score": 1 + e % 5,
+                        }
+                    )
+        for r in range(20):
+            answer = (1 if r % 2 else 4) if j == 6 else 1 + j % 4
+            cit.append(
+                {
+                    "period": PERIOD,
+                    "response_id": f"{u}-R{r}",
+                    "unit_id": u,
+                    "employee_id": None,
+                    "service": "layanan",
+                    **{f"u{i}": answer for i in range(1, 10)},
+                }
+            )
+    study = Study()
+    study.units = pd.DataFrame(units)
+    study.employees = pd.DataFrame(emps)
+    study.behaviour = pd.DataFrame(beh)
+    study.citizen = pd.DataFrame(cit)
+    return study
+
+
+@pytest.fixture(scope="module")
+def reliability_sections():
+    from evalkit.reliability.report import assess_reliability
+    from evalkit.report.reliability import section_reliability
+
+    study = reliability_study()
+    cache = {"reliability": assess_reliability(study, PERIOD, n_boot=0)}
+    return {
+        lang: section_reliability(
+            ReportContext(study=study, period=PERIOD, labels=Labels(lang), cache=cache)
+        )
+        for lang in LANGUAGES
+    }
+
+
+def _shown(section, name: str, labels: Labels) -> pd.DataFrame:
+    table = next(t for t in section.tables if t.name == name)
+    return table.localised(labels, as_text=True)
+
+
+RELIABILITY_SHOWN = {
+    "en": {
+        "raters": [("Supervisor", "not estimable"), ("Peer", "excellent")],
+        "source_band": "excellent",
+        "agree": "agreement (rwg(j) 0.70 or more)",
+        "disagree": "weak agreement (rwg(j) below 0.70)",
+    },
+    "id": {
+        "raters": [("Atasan", "tidak dapat dihitung"), ("Rekan kerja", "sangat baik")],
+        "source_band": "sangat baik",
+        "agree": "sepakat (rwg(j) 0,70 atau lebih)",
+        "disagree": "kesepakatan lemah (rwg(j) di bawah 0,70)",
+    },
+}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_reliability_labels_say_what_the_constructed_ratings_are(reliability_sections, language):
+    labels = Labels(language)
+    section = reliability_sections[language]
+    want = RELIABILITY_SHOWN[language]
+    raters = _shown(section, "reliability_raters", labels)
+    one_rater = raters[raters[labels.column("statistic")] == labels.code("statistic", "ICC1")]
+    got = list(
+        zip(one_rater[labels.column("rater_role")], one_rater[labels.column("band")], strict=True)
+    )
+    assert got == want["raters"]
+    sources = _shown(section, "reliability_sources", labels)
+    assert set(sources[labels.column("band")]) == {want["source_band"]}
+    units = _shown(section, "reliability_citizen_units", labels)
+    code = dict(zip(units[labels.column("unit_id")], units[labels.column("code")], strict=True))
+    assert [code[f"U{j}"] for j in range(1, 6)] == [want["agree"]] * 5
+    assert code["U6"] == want["disagree"]
+
+
+# --- scoring: pattern violations and SKM kinerja -------------------------------------------
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_pattern_violation_labels_name_the_rules_a_constructed_unit_breaks(language):
+    """A unit with organisational predikat Baik whose ten employees are all Baik breaks
+    exactly two rules of its row [S8]: Baik above 70% and no Butuh Perbaikan or Kurang."""
+    from evalkit.report.base import label_codes
+    from evalkit.scoring import check_distribution
+
+    data = pd.DataFrame({"unit_id": "A", "predikat": ["baik"] * 10, "org_predikat": "baik"})
+    row = check_distribution(data).iloc[0]
+    assert row["violations"] == "baik_above_max; butuh_perbaikan_or_kurang_missing"
+    assert not row["ok"]
+    shown = label_codes(Labels(language), "violation", row["violations"])
+    expected = {
+        "en": "Good above 70%; no Needs improvement or Poor",
+        "id": "Baik melebihi 70%; tidak ada Butuh Perbaikan atau Kurang",
+    }
+    assert shown == expected[language]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_skm_kinerja_labels_of_constructed_units(language):
+    """All answers 4 → IKM 100, mutu A, "Sangat Baik"; all answers 1 → IKM 25, mutu D,
+    "Tidak Baik"; all 3 → 75, C, "Kurang Baik" (interval table [S33])."""
+    from evalkit.scoring import skm_index
+
+    data = pd.DataFrame(
+        {
+            "unit_id": ["A", "A", "D", "D", "C", "C"],
+            **{f"u{i}": [4, 4, 1, 1, 3, 3] for i in range(1, 10)},
+        }
+    )
+    res = skm_index(data, "unit_id").set_index("unit_id")
+    assert res["ikm_converted"].to_dict() == {"A": 100.0, "C": 75.0, "D": 25.0}
+    labels = Labels(language)
+    shown = {u: labels.code("kinerja", k) for u, k in res["kinerja"].items()}
+    expected = {
+        "en": {"A": "Very good", "C": "Fairly poor", "D": "Poor"},
+        "id": {"A": "Sangat Baik", "C": "Kurang Baik", "D": "Tidak Baik"},
+    }
+    assert shown == expected[language]
+    assert res["mutu"].to_dict() == {"A": "A", "C": "C", "D": "D"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_small_cell_label_marks_the_cell_built_from_too_few(language):
+    from evalkit.privacy import suppress_small_cells
+    from evalkit.report.base import SectionTable
+
+    frame = pd.DataFrame({"unit_id": ["A", "B"], "n_citizen": [3, 30], "gap": [5.0, 7.0]})
+    masked = suppress_small_cells(frame, "n_citizen", 5, values=["gap"], secondary=False)
+    shown = SectionTable("t", masked).localised(Labels(language), as_text=True)
+    col = Labels(language).column("suppressed")
+    assert shown[col].tolist() == [{"en": "small cell", "id": "sel kecil"}[language], ""]
