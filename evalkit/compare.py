@@ -64,11 +64,11 @@ SUPERVISOR_RELIABILITY = 0.52
 #: Codes of ``flag_units``' column ``higher_rater``: who rated the unit higher, from the
 #: sign of its gap and whether its confidence interval covers 0. Sources other than
 #: supervisors and citizens (peers, …) get their plural in :data:`RATER_GROUP`.
-HIGHER_RATER: tuple[str, ...] = ("supervisors", "citizens", "no_clear_difference")
+HIGHER_RATER: tuple[str, ...] = CODES["higher_rater"]
 
 #: Codes of ``flag_units``' column ``vs_regency``: the unit's gap against the typical gap
 #: of the regency (the centre of the flagging), judged by the same test as the flag.
-VS_REGENCY: tuple[str, ...] = ("above_typical", "typical", "below_typical")
+VS_REGENCY: tuple[str, ...] = CODES["vs_regency"]
 
 #: Source name -> the ``higher_rater`` code of that group of raters.
 RATER_GROUP: dict[str, str] = {
