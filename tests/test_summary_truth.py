@@ -296,3 +296,25 @@ def test_no_shared_table_shows_a_raw_code(world, language, request):
                         if f"code.{kind}.{part}" not in labels:
                             raw.append((table.name, column, part))
     assert raw == []
+
+
+@pytest.mark.parametrize("world", ["up", "down"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_training_table_rows_are_what_their_labels_say(world, language, request):
+    """ "Average effect" is the planted effect; "Before and after training" also counts
+    the general trend (as text.training.naive warns), so it misses the effect in the
+    direction of the planted trend."""
+    w = request.getfixturevalue(world)
+    labels = w[language]["labels"]
+    tables = {t.name: t for t in w[language]["sections"]["training"].tables}
+    att = tables["training_att"].localised(labels).set_index(labels.column("aggregation"))
+    naive = tables["training_naive"].localised(labels).set_index(labels.column("comparison"))
+    est = labels.column("estimate")
+    average = att.loc[{"en": "Average effect", "id": "Rata-rata dampak"}[language], est]
+    before_after = naive.loc[
+        {"en": "Before and after training", "id": "Sebelum dan sesudah pelatihan"}[language],
+        est,
+    ]
+    assert average == pytest.approx(w["truth"]["training_effect"], abs=0.1)
+    trend = w["truth"]["time_trend_per_quarter"]
+    assert np.sign(before_after - average) == np.sign(trend)
