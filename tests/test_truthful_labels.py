@@ -45,6 +45,16 @@ TRUE_VS = {"SUPHIGH": "below_typical", "CITHIGH": "below_typical", "EQUAL": "bel
 TRUE_VS["WIDE"] = "above_typical"
 
 
+def _study_of(units: list, employees: list, behaviour: list, citizen: list) -> Study:
+    """A Study of the four tables the comparison and reliability sections read."""
+    study = Study()
+    study.units = pd.DataFrame(units)
+    study.employees = pd.DataFrame(employees)
+    study.behaviour = pd.DataFrame(behaviour)
+    study.citizen = pd.DataFrame(citizen)
+    return study
+
+
 def constructed_study(n_typical: int = 12, employees: int = 20, citizens: int = 40) -> Study:
     """A study of ``n_typical`` alike units (U00 …) and the four :data:`SPECIAL` units."""
     design = {f"U{j:02d}": TYPICAL for j in range(n_typical)} | SPECIAL
@@ -81,12 +91,7 @@ def constructed_study(n_typical: int = 12, employees: int = 20, citizens: int = 
                     "u7": u7,
                 }
             )
-    study = Study()
-    study.units = pd.DataFrame(units)
-    study.employees = pd.DataFrame(emps)
-    study.behaviour = pd.DataFrame(beh)
-    study.citizen = pd.DataFrame(cit)
-    return study
+    return _study_of(units, emps, beh, cit)
 
 
 @pytest.fixture(scope="module")
@@ -271,12 +276,7 @@ def reliability_study() -> Study:
                     **{f"u{i}": answer for i in range(1, 10)},
                 }
             )
-    study = Study()
-    study.units = pd.DataFrame(units)
-    study.employees = pd.DataFrame(emps)
-    study.behaviour = pd.DataFrame(beh)
-    study.citizen = pd.DataFrame(cit)
-    return study
+    return _study_of(units, emps, beh, cit)
 
 
 @pytest.fixture(scope="module")
