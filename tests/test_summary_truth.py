@@ -318,3 +318,23 @@ def test_training_table_rows_are_what_their_labels_say(world, language, request)
     assert average == pytest.approx(w["truth"]["training_effect"], abs=0.1)
     trend = w["truth"]["time_trend_per_quarter"]
     assert np.sign(before_after - average) == np.sign(trend)
+
+
+def test_mean_behaviour_column_is_the_score_behind_the_predikat(up):
+    """column.mean_behaviour says "used for the predikat (1–5)": the unit's value is the
+    mean of its employees' behaviour scores, and each employee's perilaku level (an input
+    of the predikat matrix) is that score's band."""
+    from evalkit import rules
+    from evalkit.report.base import scored
+
+    ctx = ReportContext(study=up["study"], period=PERIOD, labels=Labels("en"), min_cell=MIN_CELL)
+    result = scored(ctx)
+    emp = result.employees.dropna(subset=["mean_behaviour"])
+    assert emp["mean_behaviour"].between(1, 5).all()
+    assert (
+        emp["perilaku"].tolist() == rules.band(emp["mean_behaviour"], rules.PERILAKU_BANDS).tolist()
+    )
+    table = next(t for t in up["en"]["sections"]["scoring"].tables if t.name == "scoring_units")
+    shown = table.frame.dropna(subset=["mean_behaviour"]).set_index("unit_id")["mean_behaviour"]
+    expected = emp.groupby("unit_id")["mean_behaviour"].mean().reindex(shown.index)
+    np.testing.assert_allclose(shown.to_numpy(float), expected.to_numpy(float))
