@@ -308,6 +308,9 @@ def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
                 }
             )
             continue
+        notes = list(c.notes)
+        if c.rows_read == 0 and not TABLES[name].optional:
+            notes.insert(0, "no data rows (only the header): the study needs rows in this table")
         rows.append(
             {
                 "file": c.label,
@@ -315,7 +318,7 @@ def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
                 "rows_read": c.rows_read,
                 "rows_kept": len(c.frame),
                 "rows_quarantined": c.rows_quarantined,
-                "notes": "; ".join(c.notes),
+                "notes": "; ".join(notes),
             }
         )
     out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))

@@ -81,6 +81,8 @@ def test_a_header_only_table_stops_the_study_with_a_plain_message(tmp_path, caps
     from evalkit.study import study_command
 
     folder = write_study(tmp_path / "s", results=[rows_of("results")[0]])
+    assert main(["validate", str(folder)]) == 0  # nothing quarantined, but said:
+    assert "results.csv: tidak ada baris data (hanya header)" in capsys.readouterr().out
     code = study_command(period="2025Q3", data_dir=folder, out_dir=tmp_path / "out", language="en")
     err = capsys.readouterr().err
     assert code == 2
