@@ -329,6 +329,17 @@ def _place(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _mapping_entry(study: Any, data_dir: Path) -> dict[str, Any] | None:
+    """The mapping file (``evalkit.toml``) the data were loaded through, with its SHA-256;
+    ``None`` when none was used."""
+    path = getattr(study, "mapping", None)
+    if path is None:
+        return None
+    path = Path(path)
+    name = str(path.relative_to(data_dir)) if path.is_relative_to(data_dir) else str(path)
+    return {"file": name, "sha256": _sha256(path)}
+
+
 def _manifest(
     *,
     study: Any,
@@ -355,6 +366,7 @@ def _manifest(
             }
             for f in _input_files(study, data_dir)
         ],
+        "mapping": _mapping_entry(study, data_dir),
         "counts": {
             k: results.get("data", {}).get(k)
             for k in ("rows_read", "rows_kept", "rows_quarantined")

@@ -573,6 +573,7 @@ _COMMON_HEADERS: dict[str, tuple[str, ...]] = {
     "unit_id": (
         "Kode Unit Kerja",
         "unit_kerja",
+        "unit",
         "id_unit",
         "kode_unit",
         "kode_opd",
