@@ -310,7 +310,9 @@ def _draft_table(source: Source, folder: Path) -> _TableDraft | None:
     for key in t.key:
         if key not in positions and t.column(key).dtype == "str" and key.endswith("_id"):
             if key == "response_id":
-                draft.keys.append(_Line("line_id", key, 0.9, "no id column: the line number", bare=True))
+                draft.keys.append(
+                    _Line("line_id", key, 0.9, "no id column: the line number", bare=True)
+                )
                 positions[key] = -1
     for c in t.columns:
         if c.required and c.name not in positions:
