@@ -425,3 +425,25 @@ def test_suggest_mapping_writes_to_out_and_never_to_evalkit_toml(small_data, tmp
 def test_manifest_of_a_study_without_mapping_says_so(report_id):
     manifest = json.loads((report_id / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["mapping"] is None
+
+
+def test_constant_columns_fill_a_one_unit_survey_and_may_not_repeat_a_column(
+    small_data, small_study, tmp_path
+):
+    folder = _copy(small_data, tmp_path)
+    citizen = pd.read_csv(folder / "citizen.csv", dtype=str, keep_default_na=False)
+    one = citizen[citizen["unit_id"] == citizen["unit_id"].iloc[0]]
+    unit, service = one["unit_id"].iloc[0], one["service"].iloc[0]
+    one = one[one["service"] == service].drop(columns=["unit_id", "service"])
+    one.to_csv(folder / "citizen.csv", index=False)
+    text = f'[tables.citizen.constants]\nunit_id = "{unit}"\nservice = "{service}"\n'
+    (folder / "evalkit.toml").write_text(text, encoding="utf-8")
+    study = load_study(folder)
+    assert study.quarantine.empty
+    c = small_study.citizen
+    expected = c[c["response_id"].isin(one["response_id"])].reset_index(drop=True)
+    pd.testing.assert_frame_equal(study.citizen, expected)
+    # a constant for a column the file has is a mistake, named by its line
+    one.assign(unit_id=unit).to_csv(folder / "citizen.csv", index=False)
+    message = _mapping_error(folder, text)
+    assert "evalkit.toml line 2: unit_id is given here, but citizen.csv has it already" in message
