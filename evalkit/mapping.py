@@ -430,9 +430,9 @@ def _rename(
         if target is not None and target in origin:
             j, other_how = origin[target]
             problems.append(
-                f"{label}: headers '{header[j]}' (column {j + 1}, {other_how}) and '{text}' "
-                f"(column {i + 1}, {how}) both name {target}; keep one, or map the other to "
-                f'another column or to "" in {MAPPING_FILE}'
+                f"{label}: column '{target}' appears twice: '{header[j]}' (column {j + 1}, "
+                f"{other_how}) and '{text}' (column {i + 1}, {how}) both name it; keep one, or "
+                f'map the other to another column or to "" in {MAPPING_FILE}'
             )
             target = None
         if target is not None:

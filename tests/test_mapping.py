@@ -166,7 +166,7 @@ def test_two_headers_that_name_one_column_stop_with_both_named(small_data, tmp_p
     message = str(err.value)
     assert "'Unit Kerja' (column 2, a built-in header)" in message
     assert "'unit_id' (column 3, a built-in header)" in message
-    assert "both name unit_id" in message
+    assert "org_rating.csv: column 'unit_id' appears twice" in message
 
 
 # --------------------------------------------------------------------------------------
