@@ -201,8 +201,20 @@ def load_mapping(folder: str | Path) -> Mapping | None:
                 f"{MAPPING_FILE} line {line}: unknown section or key {key!r}; "
                 "a mapping has only [tables.NAME] sections"
             )
-    for name, spec in (doc.get("tables") or {}).items():
+    tables_doc = doc.get("tables") or {}
+    if not isinstance(tables_doc, dict):
+        tables_doc = {}
+        problems.append(
+            f"{MAPPING_FILE} line {lines.get(('tables',), 1)}: 'tables' must be sections "
+            "[tables.NAME]"
+        )
+    for name, spec in tables_doc.items():
         line = lines.get(("tables", name), 1)
+        if not isinstance(spec, dict):
+            problems.append(
+                f"{MAPPING_FILE} line {line}: tables.{name} must be a section [tables.{name}]"
+            )
+            continue
         if name not in TABLES:
             problems.append(
                 f"{MAPPING_FILE} line {line}: [tables.{name}]: no table {name!r}; "
