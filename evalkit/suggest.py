@@ -213,36 +213,27 @@ def _table_of(source: Source, header: list[str]) -> tuple[str | None, float, dic
 def _value_lines(table: str, column: str, cells: pd.Series, text_only: bool) -> list[_Line]:
     """Mapping lines for sampled values of one column that no built-in spelling covers."""
     col = TABLES[table].column(column)
-    text = P.cell_text(cells, text_only)
-    uniques = [u for u in pd.unique(text) if u != ""]
-    lines: list[_Line] = []
     if column in SKM_SCALES:
-        known = SKM_ANSWER_CODES[column]
-        for u in uniques:
-            norm = normalise_label(u)
-            if norm in known or re.fullmatch(r"\d+(?:[.,]0+)?", u):
-                continue
-            close = difflib.get_close_matches(norm, list(known), n=1, cutoff=0.5)
-            if close:
-                score = difflib.SequenceMatcher(None, norm, close[0]).ratio()
-                lines.append(_Line(u, known[close[0]], round(score, 2), f"like {close[0]!r}"))
-            else:
-                lines.append(_Line(u, 0, 0.0, "no answer of the scale is close: write 1-4"))
-        return lines
-    if col.dtype != "category":
-        return lines
-    known = LABEL_CODES[col.codes]
-    for u in uniques:
+        known: dict[str, object] = dict(SKM_ANSWER_CODES[column])
+        fallback = (0, "no answer of the scale is close: write 1-4")
+    elif col.dtype == "category":
+        known = dict(LABEL_CODES[col.codes])
+        fallback = ("?", f"no code is close; the codes are {', '.join(CODES[col.codes])}")
+    else:
+        return []
+    text = P.cell_text(cells, text_only)
+    lines: list[_Line] = []
+    for u in pd.unique(text):
         norm = normalise_label(u)
-        if norm in known:
+        number = column in SKM_SCALES and re.fullmatch(r"\d+(?:[.,]0+)?", u)
+        if u == "" or norm in known or number:
             continue
         close = difflib.get_close_matches(norm, list(known), n=1, cutoff=0.5)
         if close:
             score = difflib.SequenceMatcher(None, norm, close[0]).ratio()
             lines.append(_Line(u, known[close[0]], round(score, 2), f"like {close[0]!r}"))
         else:
-            codes = ", ".join(CODES[col.codes])
-            lines.append(_Line(u, "?", 0.0, f"no code is close; the codes are {codes}"))
+            lines.append(_Line(u, fallback[0], 0.0, fallback[1]))
     return lines
 
 
