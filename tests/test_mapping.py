@@ -447,3 +447,18 @@ def test_constant_columns_fill_a_one_unit_survey_and_may_not_repeat_a_column(
     one.assign(unit_id=unit).to_csv(folder / "citizen.csv", index=False)
     message = _mapping_error(folder, text)
     assert "evalkit.toml line 2: unit_id is given here, but citizen.csv has it already" in message
+
+
+@pytest.mark.slow
+def test_the_shipped_data_with_indonesian_headers_loads_after_one_review(tmp_path):
+    """The suggestion on the whole shipped data set, re-exported the agency's way."""
+    shipped = load_study("data/tanjungselor")
+    folder = agency_export(shipped, tmp_path / "agency")
+    draft = suggest_mapping(folder)
+    wrong = '# "SANGAT BAIK" = "sangat_kurang"  # confidence 0.67'
+    assert wrong in draft
+    reviewed = draft.replace(wrong, '"SANGAT BAIK" = "istimewa"  #')
+    (folder / "evalkit.toml").write_text(reviewed, encoding="utf-8")
+    study = load_study(folder)
+    assert study.quarantine.empty
+    assert build_report(study, PERIOD).results == build_report(shipped, PERIOD).results
