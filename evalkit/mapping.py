@@ -284,6 +284,14 @@ def _table_mapping(
             )
     if text_keys["period_from"] is not None and "period" not in model:
         problems.append(f"{where('period_from')}: table {name} has no period column")
+    elif (
+        text_keys["period_from"] in model and table.column(text_keys["period_from"]).dtype != "date"
+    ):
+        dates = ", ".join(c.name for c in table.columns if c.dtype == "date") or "none"
+        problems.append(
+            f"{where('period_from')}: period_from = {text_keys['period_from']!r} is not a date "
+            f"column of {name}; its date columns: {dates}"
+        )
 
     columns: dict[str, str] = {}
     targets: dict[str, str] = {}

@@ -296,6 +296,10 @@ def test_a_required_column_left_unmapped_names_the_section_line(small_data, tmp_
         ('[tables.citizen.constants]\nu1 = "4"\n', "line 2: u1 = '4': this column holds numbers"),
         ("[tables.results]\nfile = 'skp.csv'\n", "line 2: file 'skp.csv' is not in"),
         ("[tables.results]\nperiod_from = 'tanggal'\n", "line 2: period_from = 'tanggal'"),
+        (
+            "[tables.citizen]\nperiod_from = 'service'\n",
+            "line 2: period_from = 'service' is not a date",
+        ),
         ("[tables.results\n", "evalkit.toml: not valid TOML"),
     ],
 )
