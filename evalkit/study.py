@@ -352,6 +352,8 @@ def _manifest(
 ) -> dict[str, Any]:
     """Inputs with SHA-256, parameters, versions, counts, outputs and timing."""
     params = {k: v for k, v in parameters.items() if k != "output_dir"}
+    if data_dir.is_file():  # a workbook (the filled collection kit): names relative to its folder
+        data_dir = data_dir.parent
     return {
         "evalkit": metadata.version("evalkit"),
         "python": platform.python_version(),

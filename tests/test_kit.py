@@ -3,6 +3,8 @@ data written into it and read back (issue 16)."""
 
 from __future__ import annotations
 
+import json
+
 import openpyxl
 import pandas as pd
 import pytest
@@ -138,3 +140,21 @@ def test_the_shipped_data_round_trips_through_the_kit(tmp_path):
     study = load_study(out)
     assert study.quarantine.empty
     assert build_report(study, PERIOD).results == build_report(shipped, PERIOD).results
+
+
+def test_evalkit_validate_and_study_read_a_filled_kit(small_study, report_id, tmp_path):
+    """`evalkit validate KIT.xlsx` keeps every row; `evalkit study --data KIT.xlsx` writes
+    the same results.json as the study of the CSV files."""
+    kit = write_template(tmp_path / "kit.xlsx", data=small_study, fill=True)
+    assert main(["validate", str(kit)]) == 0
+    from conftest import MIN_CELL
+
+    from evalkit.study import run_study
+
+    (folder,) = run_study(PERIOD, kit, tmp_path / "reports", min_cell=MIN_CELL, progress=False)
+    ours = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    theirs = json.loads((report_id / "results.json").read_text(encoding="utf-8"))
+    assert ours == theirs
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert [i["file"] for i in manifest["inputs"]] == ["kit.xlsx"]
+    assert manifest["mapping"] is None

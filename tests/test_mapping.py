@@ -455,15 +455,16 @@ def test_constant_columns_fill_a_one_unit_survey_and_may_not_repeat_a_column(
 
 
 @pytest.mark.slow
-def test_the_shipped_data_with_indonesian_headers_loads_after_one_review(tmp_path):
+def test_the_shipped_data_with_indonesian_headers_loads_with_the_suggestion(tmp_path):
     """The suggestion on the whole shipped data set, re-exported the agency's way."""
     shipped = load_study("data/tanjungselor")
     folder = agency_export(shipped, tmp_path / "agency")
     draft = suggest_mapping(folder)
-    wrong = '# "SANGAT BAIK" = "sangat_kurang"  # confidence 0.67'
-    assert wrong in draft
-    reviewed = draft.replace(wrong, '"SANGAT BAIK" = "istimewa"  #')
-    (folder / "evalkit.toml").write_text(reviewed, encoding="utf-8")
+    # no unit of the shipped data is rated istimewa, so the one spelling the suggestion
+    # gets wrong on the small data set does not occur: the draft loads as it is saved
+    assert "istimewa" not in set(shipped.org_rating["predikat"])
+    assert "SANGAT BAIK" not in draft
+    (folder / "evalkit.toml").write_text(draft, encoding="utf-8")
     study = load_study(folder)
     assert study.quarantine.empty
     assert build_report(study, PERIOD).results == build_report(shipped, PERIOD).results
