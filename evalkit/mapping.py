@@ -68,7 +68,6 @@ from . import _io_parse as P
 from ._io_read import InputError, RawTable, Source
 from .tables import (
     CODES,
-    LABEL_CODES,
     SKM_ANSWER_CODES,
     SKM_SCALES,
     TABLE_HEADERS,
@@ -77,7 +76,14 @@ from .tables import (
     normalise_label,
 )
 
-__all__ = ["MAPPING_FILE", "Mapping", "TableMapping", "apply_mapping", "load_mapping"]
+__all__ = [
+    "MAPPING_FILE",
+    "Mapping",
+    "TableMapping",
+    "apply_mapping",
+    "load_mapping",
+    "mapped_sources",
+]
 
 #: The name of the mapping file in a data folder.
 MAPPING_FILE = "evalkit.toml"
@@ -576,7 +582,7 @@ def apply_mapping(
             continue
         own = tm.values.get(c.name, {}) if tm is not None else {}
         if c.name in SKM_SCALES:
-            _apply_answers(raw, positions[c.name], c.name, own, tm, bad_rows)
+            _apply_answers(raw, positions[c.name], c.name, own, bad_rows)
         elif own:
             _apply_values(raw, positions[c.name], own)
 
@@ -614,10 +620,6 @@ def apply_mapping(
         names[j] = column
     raw.frame.columns = range(width)
     return names, raw, problems
-
-
-def _blank(s: pd.Series, text_only: bool) -> np.ndarray:
-    return P.cell_text(s, text_only).eq("").to_numpy()
 
 
 def _apply_date_format(
@@ -671,7 +673,6 @@ def _apply_answers(
     j: int,
     item: str,
     own: dict[str, object],
-    tm: TableMapping | None,
     bad_rows: dict[int, None],
 ) -> None:
     """SKM answers as text → 1–4 (the mapping's spellings first, then the item's scale
@@ -710,8 +711,3 @@ def _apply_answers(
         if len(rows):
             _reject(raw, rows, item, text.iloc[rows].to_numpy(), [reason] * len(rows))
             bad_rows.update(dict.fromkeys(rows.tolist()))
-
-
-def mapping_codes(column_codes: str) -> dict[str, str]:
-    """The built-in spellings of a code list (for the suggestion)."""
-    return LABEL_CODES[column_codes]
