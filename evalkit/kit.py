@@ -54,7 +54,7 @@ _ID_SOURCES = {"units": "unit_id", "employees": "employee_id", "indicators": "in
 def sheet_name(table: str, language: str = "id") -> str:
     """The kit's sheet of ``table``: its first Indonesian name in title case ("Hasil
     Kerja"), or the table's own name in English. Both are found by the loader."""
-    if language == "en":
+    if language == "en" or not TABLE_NAMES.get(table):
         return table
     words = TABLE_NAMES[table][0].split("_")
     return " ".join(w.upper() if w in ("skm", "asn", "opd") else w.capitalize() for w in words)
@@ -95,8 +95,8 @@ def _message(table: str, c: Column, labels: Labels) -> str:
         scale = ", ".join(f"{i} = {t}" for i, t in enumerate(SKM_SCALES[c.name], start=1))
         text = labels("kit.col.citizen.u", item=c.name.upper(), name=SKM_ITEM_NAMES[c.name])
         text += " " + labels("kit.skm_scale", scale=scale)
-    else:
-        text = labels[f"kit.col.{table}.{c.name}"]
+    else:  # a table without kit texts yet falls back to the data model's description
+        text = labels.get(f"kit.col.{table}.{c.name}") or c.description or c.name
     text += " " + labels["kit.required" if c.required else "kit.optional"]
     return text[:255]
 
@@ -359,9 +359,8 @@ def _instructions(ws, labels: Labels, filename: str) -> None:
         bold=True,
     )
     for name in TABLES:
-        line(
-            sheet_name(name, labels.language), labels[f"kit.what.{name}"], labels[f"kit.who.{name}"]
-        )
+        what = labels.get(f"kit.what.{name}") or TABLES[name].description
+        line(sheet_name(name, labels.language), what, labels.get(f"kit.who.{name}", ""))
     line()
     line(labels["kit.heading.mistakes"], bold=True, size=12)
     line("", labels["kit.heading.mistake"], labels["kit.heading.prevention"], bold=True)
