@@ -28,7 +28,11 @@ What loading does, and what it promises:
 
 Headers are normalised (stripped, lower case, spaces and hyphens to underscores, a
 BOM removed); columns not in the data model are dropped and named once in the
-summary's notes.
+summary's notes. Between reading and parsing, the mapping step (:mod:`evalkit.mapping`)
+names columns by the usual Indonesian headers ("NIP", "Tanggal Lahir", "Rating Hasil
+Kerja" …), turns SKM answer texts into 1–4, and applies the folder's ``evalkit.toml``
+(files and sheets, headers, spellings, date formats, constant and derived columns);
+files and sheets may also carry a table's Indonesian name (``pegawai.csv``).
 
 Decisions, in one place
 -----------------------
