@@ -253,8 +253,9 @@ def google_forms_export(study, folder: Path, source: Path) -> Path:
     return folder
 
 
-def kobo_export(study, folder: Path, source: Path) -> Path:
-    """Like :func:`google_forms_export`, as a KoboToolbox ``;``-CSV with ``_uuid`` and
+def kobo_export(study, folder: Path, source: Path, excel: bool = False) -> Path:
+    """Like :func:`google_forms_export`, as a KoboToolbox ``;``-CSV (or, with ``excel``,
+    an XLSX download whose sheet is the form's name) with ``_uuid`` and
     ``_submission_time`` and the item codes as headers."""
     shutil.copytree(source, folder, dirs_exist_ok=True)
     (folder / "citizen.csv").unlink()
@@ -272,12 +273,17 @@ def kobo_export(study, folder: Path, source: Path) -> Path:
             "_submission_time": c["survey_date"].dt.strftime("%Y-%m-%dT10:15:00"),
         }
     )
-    form.to_csv(folder / "skm_kobo.csv", sep=";", index=False, encoding="utf-8")
+    if excel:
+        form.to_excel(folder / "skm_kobo.xlsx", sheet_name="SKM Tanjung Selor", index=False)
+        where = ['file = "skm_kobo.xlsx"', 'sheet = "SKM Tanjung Selor"']
+    else:
+        form.to_csv(folder / "skm_kobo.csv", sep=";", index=False, encoding="utf-8")
+        where = ['file = "skm_kobo.csv"']
     (folder / "evalkit.toml").write_text(
         "\n".join(
             [
                 "[tables.citizen]",
-                'file = "skm_kobo.csv"',
+                *where,
                 'period_from = "survey_date"',
                 "",
                 "[tables.citizen.columns]",

@@ -351,8 +351,9 @@ def test_google_forms_export_round_trips(small_data, small_study, baseline, tmp_
     assert build_report(study, PERIOD, min_cell=8).results == baseline
 
 
-def test_kobotoolbox_semicolon_export_loads_with_zero_quarantine(small_data, small_study, tmp_path):
-    folder = kobo_export(small_study, tmp_path / "kobo", small_data)
+@pytest.mark.parametrize("excel", [False, True], ids=["semicolon-csv", "xlsx"])
+def test_kobotoolbox_export_loads_with_zero_quarantine(small_data, small_study, tmp_path, excel):
+    folder = kobo_export(small_study, tmp_path / "kobo", small_data, excel=excel)
     study = load_study(folder)
     assert study.quarantine.empty
     columns = ["period", "response_id", "unit_id", "employee_id", "service", "survey_date"]
