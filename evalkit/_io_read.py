@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ._io_text import decode, split_records
-from .tables import TABLES, normalise_header
+from .tables import TABLES, normalise_header, resolve_header, table_for_name
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 #: Extensions of files that hold a table evalkit cannot read as it is saved.
@@ -69,7 +69,9 @@ class RawTable:
 
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.rejected)
+        """Data rows read: kept for parsing, plus rejected ones (a rejected row may have
+        several records, one per bad cell)."""
+        return len(self.frame) + len({r["line"] for r in self.rejected})
 
 
 # --------------------------------------------------------------------------------------
@@ -105,13 +107,22 @@ def _entry_problem(p: Path) -> str | None:
     return None
 
 
-def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
+def find_sources(
+    path: Path, given: dict[str, Source] | None = None
+) -> tuple[dict[str, Source], list[str]]:
     """Locate the file (or workbook sheet) of every table.
+
+    A file or sheet stands for a table when its name is the table's or one of its
+    other names (:data:`evalkit.tables.TABLE_NAMES`: ``pegawai.csv``, sheet "Hasil
+    Kerja").
 
     Parameters
     ----------
     path
         A study folder, or one ``.xlsx`` workbook with a sheet per table.
+    given
+        Sources named by the folder's mapping (:func:`evalkit.mapping.mapped_sources`):
+        they are used for their tables, and their files are not searched for others.
 
     Returns
     -------
@@ -131,6 +142,7 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
             )
         raise InputError(f"{path}: no such folder or file")
     problems: list[str] = []
+    troubled: set[str | None] = set()  # tables whose file is there but unreadable
     if not path.is_dir():
         if path.suffix.lower() != ".xlsx" or not path.is_file():
             raise InputError(
@@ -138,17 +150,26 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
                 f"files ({path.parent}), or an .xlsx workbook with one sheet per table"
             )
         workbooks, singles = [path], {}
+        given = {}
     else:
+        given = given or {}
+        claimed = {s.path.resolve() for s in given.values()}
         singles: dict[str, list[Path]] = {}
         workbooks = []
         for p in sorted(path.iterdir()):
             if p.name.startswith((".", "~$")):
                 continue
+            try:
+                if p.resolve() in claimed:
+                    continue
+            except (OSError, RuntimeError):  # a link loop: reported below
+                pass
             ext = p.suffix.lower()
-            stem = normalise_header(p.stem)
+            stem = table_for_name(p.stem)
             if ext not in EXTENSIONS:
-                if stem in TABLES and ext in _OTHER_EXTENSIONS:
+                if stem is not None and ext in _OTHER_EXTENSIONS:
                     what = _not_a_workbook(p) if ext in (".xls", ".htm", ".html") else None
+                    troubled.add(stem)
                     problems.append(
                         f"{p.name}: {what}"
                         if what
@@ -158,12 +179,13 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
                 continue
             trouble = _entry_problem(p)
             if trouble is not None:
-                if stem in TABLES or ext == ".xlsx":
+                if stem is not None or ext == ".xlsx":
+                    troubled.add(stem)
                     problems.append(trouble)
                 continue
             if p.is_dir():
                 continue
-            if stem in TABLES:
+            if stem is not None:
                 singles.setdefault(stem, []).append(p)
             elif ext == ".xlsx":
                 workbooks.append(p)
@@ -178,13 +200,15 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
             continue
         sheets_seen[book.name] = sheet_names
         for sheet in sheet_names:
-            name = normalise_header(sheet)
-            if name in TABLES:
+            name = table_for_name(sheet)
+            if name is not None:
                 from_books.setdefault(name, []).append(Source(name, book, sheet))
 
     sources: dict[str, Source] = {}
     for name, table in TABLES.items():
         found = [Source(name, p) for p in singles.get(name, [])] + from_books.get(name, [])
+        if name in given:
+            found = [given[name]]
         if len(found) > 1:
             listed = ", ".join(s.label for s in found)
             problems.append(
@@ -192,7 +216,7 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
             )
         elif found:
             sources[name] = found[0]
-        elif not table.optional and not any(pr.startswith(f"{name}.") for pr in problems):
+        elif not table.optional and name not in troubled:
             where = ", ".join(f"{name}{e}" for e in EXTENSIONS)
             books = "; ".join(
                 f"{book} has the sheets " + ", ".join(f"'{s}'" for s in names)
@@ -299,6 +323,11 @@ def _csv_preview(data: bytes, sep: str, n: int = 6) -> list[list[str]]:
     return [next(csv.reader([line], delimiter=sep), []) for line in text]
 
 
+def _column_name(table: str, header: object) -> str:
+    """The model column a header cell names (Indonesian aliases included)."""
+    return resolve_header(table, header) or normalise_header(header)
+
+
 def _check_title_row(source: Source, rows: list[list]) -> None:
     """Stop when the header is not on line 1: a title row or a two-row header above it.
 
@@ -310,7 +339,7 @@ def _check_title_row(source: Source, rows: list[list]) -> None:
     required = set(TABLES[source.table].required_columns)
 
     def hits(row: list) -> int:
-        return len(required & {normalise_header(str(v)) for v in row if v is not None})
+        return len(required & {_column_name(source.table, v) for v in row if v is not None})
 
     first = hits(rows[0])
     if first * 2 >= len(required):

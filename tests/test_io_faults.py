@@ -631,7 +631,7 @@ FAULTS: tuple[Fault, ...] = (
         "a column given twice",
         "header",
         lambda c: c.set_lines(O, [",".join([*r, r[2]]) for r in c.rows[O]]),
-        error="error.column_twice",
+        error="error.column_twice_mapped",
     ),
     Fault(
         "a column not in the data model",

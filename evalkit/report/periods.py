@@ -124,11 +124,6 @@ def comparison_window(study: Study, period: str, quarters: int = COMPARISON_QUAR
     return quarters_up_to(study, period)[-quarters:]
 
 
-def _workbook(path: Path) -> bool:
-    """A workbook with one sheet per table stands for a data folder."""
-    return path.suffix.lower() == ".xlsx" and path.is_file()
-
-
 def _refuse_file(path: Path) -> None:
     if path.is_file():
         raise FileNotFoundError(
@@ -140,7 +135,8 @@ def _refuse_file(path: Path) -> None:
 def resolve_data_dir(data_dir: str | Path) -> Path:
     """Find the data folder: absolute as given; relative to the working directory or any
     folder above it (so ``data/tanjungselor`` works from the repository root, from
-    ``notebooks/`` in JupyterLab and from papermill alike).
+    ``notebooks/`` in JupyterLab and from papermill alike). A workbook with a sheet per
+    table (a filled collection kit, :mod:`evalkit.kit`) is found the same way.
 
     Raises
     ------
@@ -148,8 +144,12 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
         Naming every place that was tried.
     """
     path = Path(data_dir).expanduser()
+
+    def usable(p: Path) -> bool:
+        return p.is_dir() or (p.is_file() and p.suffix.lower() == ".xlsx")
+
     if path.is_absolute():
-        if path.is_dir() or _workbook(path):
+        if usable(path):
             return path
         _refuse_file(path)
         raise FileNotFoundError(f"data folder {path} does not exist")
@@ -157,7 +157,7 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     for base in [Path.cwd(), *Path.cwd().parents]:
         candidate = base / path
         tried.append(str(candidate))
-        if candidate.is_dir() or _workbook(candidate):
+        if usable(candidate):
             return candidate.resolve()
         _refuse_file(candidate)
     raise FileNotFoundError(
