@@ -169,6 +169,11 @@ class SimulatedStudy(Study):
     """
 
     truth: dict = field(default_factory=dict)
+    #: Per citizen response (``response_id``, ``period``, ``unit_id``, ``u1`` … ``u9``)
+    #: the expected answer given the response's unit, period and officer served,
+    #: ``clip(latent, 1, 4)`` (NaN where the answer is missing): the truth behind a unit's
+    #: IKM, used by :func:`evalkit.calibration.calibrate`. Not written to disk.
+    expected_citizen: pd.DataFrame | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -913,9 +918,15 @@ def _truncnorm(u: np.ndarray, sd, lo, hi) -> np.ndarray:
 
 
 def _truncnorm_var(sd, lo, hi) -> np.ndarray:
-    """Variance of Normal(0, sd²) truncated to [lo, hi]."""
-    sd = np.asarray(sd)
-    return stats.truncnorm.var(np.asarray(lo) / sd, np.asarray(hi) / sd, scale=sd)
+    """Variance of Normal(0, sd²) truncated to [lo, hi], in closed form (vectorised):
+    sd²·[1 + (aφ(a) − bφ(b))/Z − ((φ(a) − φ(b))/Z)²] with a = lo/sd, b = hi/sd,
+    Z = Φ(b) − Φ(a) (Johnson, Kotz & Balakrishnan 1994, *Continuous Univariate
+    Distributions* 1, §10.1); the same values as ``scipy.stats.truncnorm.var``."""
+    sd = np.asarray(sd, dtype=float)
+    a, b = np.asarray(lo) / sd, np.asarray(hi) / sd
+    pa, pb = stats.norm.pdf(a), stats.norm.pdf(b)
+    z = stats.norm.cdf(b) - stats.norm.cdf(a)
+    return sd**2 * (1 + (a * pa - b * pb) / z - ((pa - pb) / z) ** 2)
 
 
 def _scale_for_variance(var: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -1166,7 +1177,7 @@ def simulate(
     )
 
     # citizens, calibrated against the supervisors' expected scores
-    citizen, truth_c = _build_citizen(
+    citizen, truth_c, expected_citizen = _build_citizen(
         units,
         emp,
         plist,
@@ -1248,7 +1259,9 @@ def simulate(
         "org_rating": org,
     }
     clean = {name: _finish(df, name) for name, df in tables.items()}
-    study = SimulatedStudy(**clean, source="simulate", truth=truth)
+    study = SimulatedStudy(
+        **clean, source="simulate", truth=truth, expected_citizen=expected_citizen
+    )
     if out is not None:
         study.files = _write_study(study, Path(out), rngs[9])
     return study
@@ -1358,6 +1371,7 @@ def _build_citizen(
     gaps = sup_pomp - cit_pomp(shift)
     answers = _bounded_score(lat, noise, unif, 1, 4)
     answers = np.where(observed, answers, np.nan)
+    expected = np.where(observed, np.clip(lat, 1, 4), np.nan)  # E[answer], _bounded_score
 
     # respondents
     school = units["kind"].to_numpy()[cu] == "sekolah"
@@ -1398,6 +1412,14 @@ def _build_citizen(
         .reset_index(drop=True)
     )
     df.insert(1, "response_id", [f"SKM{i + 1:06d}" for i in range(N)])
+    exp = pd.DataFrame(
+        {
+            "response_id": df["response_id"].to_numpy(),
+            "period": df["period"].to_numpy(),
+            "unit_id": df["unit_id"].to_numpy(),
+            **{k: expected[order, j] for j, k in enumerate(SKM_ITEMS)},
+        }
+    )
     for k in SKM_ITEMS:
         df[k] = df[k].astype("Int64")
     df["respondent_age"] = df["respondent_age"].astype("Int64")
@@ -1411,7 +1433,7 @@ def _build_citizen(
             "citizen_divergent_shift": round(c_div, 6) + 0.0,
         },
     }
-    return df, truth
+    return df, truth, exp
 
 
 def _service_p(k: int) -> np.ndarray:
