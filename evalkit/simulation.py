@@ -525,9 +525,13 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     prefixes = np.empty(n, dtype=object)
     intake = np.zeros(n, dtype=int)
     opd_spec = {o.unit_id: o.specialists for o in sd.OPDS}
+    # plain lists: scalar DataFrame access in this loop cost seconds per study
+    job_of = emp["job"].tolist()
+    level_of = emp["level"].tolist()
+    unit_of = emp["unit_id"].tolist()
     for i in range(n):
-        job = sd.JOBS[emp.at[i, "job"]]
-        level = emp.at[i, "level"]
+        job = sd.JOBS[job_of[i]]
+        level = level_of[i]
         gender[i] = "p" if rng.random() < job.female else "l"
         pppk = level == 3 and rng.random() < job.pppk
         employment[i] = "pppk" if pppk else "pns"
@@ -541,28 +545,28 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
         jf_kind = job.jf
         if jf_kind == "mix":
             jf_kind = "ahli" if rng.random() < 0.5 else "terampil"
-        if jf_kind == "terampil" and emp.at[i, "job"] == "bidan" and rng.random() < 0.2:
+        if jf_kind == "terampil" and job_of[i] == "bidan" and rng.random() < 0.2:
             jf_kind = "ahli"
         entry = job.grades[0]
         if jf_kind == "ahli":
             entry = max(entry, 8)
         elif jf_kind == "terampil":
             entry = 6
-        sma = emp.at[i, "job"] in ("pelaksana", "counter", "operator_sekolah") and (
+        sma = job_of[i] in ("pelaksana", "counter", "operator_sekolah") and (
             rng.random() < 0.5
         )
         if sma:
             entry = 4
         base_name = job.position
         title = job.titles[int(rng.integers(0, len(job.titles)))]
-        if emp.at[i, "job"] == "nakes":
+        if job_of[i] == "nakes":
             base_name, title = sd.NAKES_POSITIONS[int(rng.integers(0, len(sd.NAKES_POSITIONS)))]
-        elif emp.at[i, "job"] == "specialist":
-            specs = opd_spec.get(emp.at[i, "unit_id"], ("Analis Kebijakan",))
+        elif job_of[i] == "specialist":
+            specs = opd_spec.get(unit_of[i], ("Analis Kebijakan",))
             base_name = specs[int(rng.integers(0, len(specs)))]
-        elif emp.at[i, "job"] == "perawat":
+        elif job_of[i] == "perawat":
             title = "S.Kep., Ns." if jf_kind == "ahli" else "A.Md.Kep."
-        elif emp.at[i, "job"] == "bidan":
+        elif job_of[i] == "bidan":
             title = "S.Tr.Keb." if jf_kind == "ahli" else "A.Md.Keb."
         if sma:
             title = ""
@@ -587,7 +591,7 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
             sy = min(b.year + int(rng.integers(entry_age[0], entry_age[1] + 1)), 2023)
             start[i] = date(sy, int(rng.integers(1, 13)), 1)
             yos = REF_DATE.year - sy
-            if level < 3 or emp.at[i, "job"] in ("kepsek", "direktur", "kapus"):
+            if level < 3 or job_of[i] in ("kepsek", "direktur", "kapus"):
                 gi = int(rng.integers(job.grades[0], job.grades[1] + 1))
             else:
                 gi = min(entry + yos // 4 + int(rng.integers(0, 2)), job.grades[1])
@@ -595,7 +599,7 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
             grade[i] = sd.GRADES_PNS[gi]
             if jf_kind:
                 jf[i] = _jf_level(jf_kind, gi)
-        if emp.at[i, "job"] == "kepsek":
+        if job_of[i] == "kepsek":
             jf[i] = "ahli_madya"
         if jf[i] is not None and not position[i]:
             position[i] = f"{base_name} {sd.JF_LEVELS[jf[i]]}"
@@ -625,9 +629,9 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
     emp["front"] = [sd.JOBS[j].front for j in emp["job"]]
     width = max(5, len(str(n)))
     emp["employee_id"] = [f"E{i + 1:0{width}d}" for i in range(n)]
+    ids = emp["employee_id"].tolist()
     emp["supervisor_id"] = [
-        None if p is None or pd.isna(p) else emp.at[int(p), "employee_id"]
-        for p in emp["parent_idx"]
+        None if p is None or pd.isna(p) else ids[int(p)] for p in emp["parent_idx"]
     ]
     emp["nip"] = _nips(emp, intake, rng)
     return emp

@@ -33,8 +33,14 @@ def section_training(ctx: ReportContext) -> Section:
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
         section.findings.append(labels["finding.training.none"])
+    elif low is None:  # too few trained units: the effect in words, no interval
+        text = labels(
+            "finding.training.no_interval", estimate=signed(labels, est), treated=js["n_treated"]
+        )
+        section.paragraphs.append(text)
+        section.findings.append(text)
     else:
-        key = "clear" if (low is not None and (low > 0 or high < 0)) else "unclear"
+        key = "clear" if (low > 0 or high < 0) else "unclear"
         text = labels(
             f"finding.training.{key}",
             estimate=signed(labels, est),
