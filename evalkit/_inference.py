@@ -175,7 +175,7 @@ def wilson_interval(successes: int, n: int, confidence: float = 0.95) -> tuple[f
     Examples
     --------
     >>> [round(x, 4) for x in wilson_interval(190, 200)]
-    [0.9102, 0.9727]
+    [0.9104, 0.9726]
     """
     if n <= 0:
         return float("nan"), float("nan")
