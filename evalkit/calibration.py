@@ -179,6 +179,7 @@ def _replicate(task: tuple) -> dict[str, Any]:
     from .scoring import skm_index
 
     shape, scenario, seed, effect, divergent, n_boot, confidence, q, want_shape = task
+    cpu = time.process_time()
     s = _simulate(shape, seed, effect, divergent)
     t = s.truth
     out: dict[str, Any] = {"shape": _shape(s)} if want_shape else {}
@@ -225,6 +226,7 @@ def _replicate(task: tuple) -> dict[str, Any]:
     ikm_truth = ikm["unit_id"].map(_ikm_truth(s, last))
     ok = ikm["ci_low"].notna() & ikm_truth.notna()
     add("ikm", _covers(ikm.loc[ok, "ci_low"], ikm.loc[ok, "ci_high"], ikm_truth[ok]))
+    out["cpu_seconds"] = time.process_time() - cpu
     return out
 
 
@@ -246,7 +248,10 @@ class Calibration:
         were trained).
     settings : dict
         ``reps``, ``seed``, ``effect``, ``divergent_units``, ``n_boot``,
-        ``confidence``, ``q``, ``jobs``, ``seconds``, ``evalkit``.
+        ``confidence``, ``q``, ``jobs``, ``seconds`` (wall clock),
+        ``cpu_seconds_per_study`` (processor time of one simulated study and its
+        analyses, without process start-up: what the run costs on an idle machine is
+        about 2 × ``reps`` × this ÷ ``jobs``), ``evalkit``.
     shape : dict
         The data's shape (employees, units, quarters, citizen responses per quarter,
         supervisors per employee and quarter, trained employees) and, under
@@ -288,8 +293,12 @@ class Calibration:
         """A JSON-ready dict (the content of ``calibration.json``)."""
         rows = []
         for r in self.table.to_dict("records"):
-            rows.append({k: (None if isinstance(v, float) and not np.isfinite(v) else v)
-                         for k, v in r.items()})
+            rows.append(
+                {
+                    k: (None if isinstance(v, float) and not np.isfinite(v) else v)
+                    for k, v in r.items()
+                }
+            )
         return {
             "kind": "evalkit.calibration",
             "version": 1,
@@ -312,8 +321,12 @@ class Calibration:
         if obj.get("kind") != "evalkit.calibration":
             raise ValueError("not an evalkit calibration file (kind is missing or different)")
         table = pd.DataFrame(obj["table"])
-        return cls(table=table, settings=obj["settings"], shape=obj["shape"],
-                   data_sha256=obj.get("data_sha256"))
+        return cls(
+            table=table,
+            settings=obj["settings"],
+            shape=obj["shape"],
+            data_sha256=obj.get("data_sha256"),
+        )
 
 
 def read_calibration(data_dir: str | Path) -> tuple[Calibration | None, str]:
@@ -440,9 +453,7 @@ def calibrate(
     seconds = time.perf_counter() - start
 
     rows = []
-    for (name, eff, _), chunk in zip(
-        scenarios, (results[:reps], results[reps:]), strict=True
-    ):
+    for (name, eff, _), chunk in zip(scenarios, (results[:reps], results[reps:]), strict=True):
         for code in INTERVALS:
             counts = [c[code] for c in chunk if code in c]
             if not counts:
@@ -479,6 +490,7 @@ def calibrate(
             "q": q,
             "jobs": jobs,
             "seconds": round(seconds, 1),
+            "cpu_seconds_per_study": round(float(np.mean([r["cpu_seconds"] for r in results])), 2),
             "evalkit": __version__,
         },
         shape={**shape, "simulated": simulated},

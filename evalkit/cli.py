@@ -145,9 +145,7 @@ def _add_calibrate(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--reps", type=int, default=200, help="studies per scenario (default 200)")
     p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument(
-        "--jobs", type=int, default=1, help="parallel worker processes (default 1)"
-    )
+    p.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
     p.add_argument(
         "--effect",
         type=float,

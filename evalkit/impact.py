@@ -1180,9 +1180,7 @@ def training_impact(
     att_gt = cs.pairs[["g", "t", "rel_time", "post"]].copy()
     att_gt.insert(0, "cohort", [d.periods[i] for i in att_gt.pop("g")])
     att_gt.insert(1, "period", [d.periods[i] for i in att_gt.pop("t")])
-    ints = [
-        _interval(float(cs.att[j]), att_gt_b[:, j], crit, df_t) for j in range(len(cs.att))
-    ]
+    ints = [_interval(float(cs.att[j]), att_gt_b[:, j], crit, df_t) for j in range(len(cs.att))]
     att_gt["estimate"] = cs.att
     att_gt["se"] = [i[0] for i in ints]
     att_gt["ci_low"] = [i[1] for i in ints]

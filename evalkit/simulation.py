@@ -552,9 +552,7 @@ def _build_employees(units: pd.DataFrame, rng: np.random.Generator) -> pd.DataFr
             entry = max(entry, 8)
         elif jf_kind == "terampil":
             entry = 6
-        sma = job_of[i] in ("pelaksana", "counter", "operator_sekolah") and (
-            rng.random() < 0.5
-        )
+        sma = job_of[i] in ("pelaksana", "counter", "operator_sekolah") and (rng.random() < 0.5)
         if sma:
             entry = 4
         base_name = job.position

@@ -127,8 +127,12 @@ def _calibration(ctx: ReportContext, section: Section) -> dict | None:
             digits=1,
         )
     )
-    return {"status": status, "file": CALIBRATION_FILE, "data_sha256": cal.data_sha256,
-            "settings": s}
+    return {
+        "status": status,
+        "file": CALIBRATION_FILE,
+        "data_sha256": cal.data_sha256,
+        "settings": s,
+    }
 
 
 def _is_synthetic(study: Study) -> bool:
