@@ -83,7 +83,7 @@ def _calibration(ctx: ReportContext, section: Section) -> dict | None:
     labels = ctx.labels
     source = ctx.study.source
     folder = Path(str(source)) if source is not None and Path(str(source)).is_dir() else None
-    where = str(folder) if folder is not None else "DATA"
+    where = _shown_path(folder)
     cal, status = read_calibration(folder) if folder is not None else (None, "missing")
     if cal is None or status != "current":
         key = "stale" if status == "stale" else "missing"
@@ -140,3 +140,14 @@ def _is_synthetic(study: Study) -> bool:
     if source == "simulate":
         return True
     return source is not None and (Path(str(source)) / "truth.json").exists()
+
+
+def _shown_path(folder: Path | None) -> str:
+    """The data folder as the report shows it: relative to the working directory when
+    inside it, else only its name (a shared report carries no local home paths)."""
+    if folder is None:
+        return "DATA"
+    try:
+        return str(folder.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return folder.name
