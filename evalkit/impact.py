@@ -787,11 +787,15 @@ class ImpactResult:
         (NaN when the group is empty): the raw trends behind the estimates.
     summary : dict
         Panel summary: periods, employee counts (trained, never trained, already
-        trained before the panel and excluded, without outcome), clusters, cohorts.
+        trained before the panel and excluded, without outcome), clusters, cohorts,
+        ``n_treated_clusters`` (units holding a trained employee), ``df`` (G − 1, the
+        degrees of freedom of the t intervals) and ``bootstrap_weights``
+        (``rademacher`` or ``webb``).
     notes : tuple of str
         Warning codes: ``pretrend_not_parallel``, ``too_few_periods``,
         ``twfe_differs``, ``no_treated_cohort``, ``no_never_treated``,
-        ``few_clusters``, ``clustered_by_employee``.
+        ``few_clusters``, ``few_treated_clusters`` (fewer than 6 units hold a trained
+        employee: no interval is given), ``clustered_by_employee``.
     """
 
     outcome: str
@@ -1007,7 +1011,7 @@ def training_impact(
     confidence
         Level of the confidence intervals.
     n_boot
-        Draws of the cluster bootstrap.
+        Draws of the wild cluster bootstrap.
     seed
         Seed (or Generator) of the bootstrap.
     alpha_pretrend
@@ -1016,7 +1020,8 @@ def training_impact(
         Fewer pre-treatment periods than this in every cohort gives
         ``too_few_periods`` (the pre-trend test then has little or nothing to test).
     min_clusters
-        Fewer clusters than this gives ``few_clusters``.
+        Fewer clusters than this gives ``few_clusters`` (the intervals already use
+        t(G − 1) and the wild bootstrap; the note tells the reader there are few).
 
     Returns
     -------
@@ -1055,15 +1060,43 @@ def training_impact(
     ``dynamic`` (mean of the event-time effects θ(e), e ≥ 0). The event study is the
     dynamic aggregation θ(e) = Σ_g n_g ATT(g, g+e) / Σ_g n_g.
 
-    **Inference.** Cluster (unit) bootstrap: ``n_boot`` draws that resample units with
-    replacement; every statistic is recomputed from per-unit sums (counts and sums of
-    the first differences, cohort sizes), so a draw is a matrix product and the
-    uncertainty of the weights is included. SE = standard deviation of the draws;
-    CI = estimate ± z·SE (normal); p-values normal. The pre-trend test is the Wald
-    statistic W of the leads θ(e), e ≤ −2 (q of them), with their bootstrap
+    **Inference (small clusters).** A wild (multiplier) cluster bootstrap on the
+    cluster influence functions, as Callaway & Sant'Anna (2021, section 4.1) do, with
+    the small-cluster refinements of Cameron, Gelbach & Miller (2008) and MacKinnon &
+    Webb (2017). Every statistic θ (ATT(g,t), the aggregates, the event-time effects,
+    the naive comparisons) is a smooth function of per-unit sums (counts and sums of
+    the first differences, cohort sizes), so its influence of unit c is the
+    derivative ψ_c = ∂θ/∂w_c of θ with respect to the unit's weight (central
+    differences at w = 1 ± 10⁻⁴, exact to O(10⁻⁸)); the uncertainty of the cohort
+    weights is included. A draw is
+
+    .. math:: θ^*_b = \\hat θ + \\sqrt{G/(G-1)}\\,\\textstyle\\sum_c v_{bc} ψ_c
+
+    with v Rademacher (±1), or Webb's six-point weights when G < 12 (Webb 2014;
+    :func:`evalkit._inference.wild_weights`); G/(G − 1) is the CR1 small-sample factor.
+    SE = standard deviation of the ``n_boot`` draws; CI = estimate ± t_{G−1}·SE and
+    p-values from t with G − 1 degrees of freedom (Cameron, Gelbach & Miller 2008;
+    Imbens & Kolesár 2016), not the normal. With fewer than
+    :data:`evalkit._inference.MIN_TREATED_CLUSTERS` (6) units holding a trained
+    employee, no interval is given at all — ATT, TWFE and event-study intervals are
+    NaN and the note ``few_treated_clusters`` says so in words — because with so few
+    treated clusters even the wild cluster bootstrap over-rejects badly (MacKinnon &
+    Webb 2017, sections 5–6). How often these intervals cover the truth on data shaped
+    like the user's is measured by :func:`evalkit.calibration.calibrate` (at 30 units
+    and effect 0, in development, 57 of 60 simulated studies). The pre-trend test is
+    the Wald statistic W of the leads θ(e), e ≤ −2 (q of them), with their bootstrap
     covariance, in Hotelling's small-sample form F = W (G − q) / (q (G − 1)) on
     (q, G − q) degrees of freedom (G clusters); the plain χ²(q) test over-rejected
     (10 % at the 5 % level with 60 units and 7 leads in our checks).
+
+    References: Cameron, A. C., Gelbach, J. B. & Miller, D. L. (2008). Bootstrap-based
+    improvements for inference with clustered errors. *Review of Economics and
+    Statistics* 90(3), 414–427. MacKinnon, J. G. & Webb, M. D. (2017). Wild bootstrap
+    inference for wildly different cluster sizes. *Journal of Applied Econometrics*
+    32(2), 233–254. Imbens, G. W. & Kolesár, M. (2016). Robust standard errors in small
+    samples: some practical advice. *Review of Economics and Statistics* 98(4),
+    701–712. Webb, M. D. (2014). Reworking wild bootstrap based inference for clustered
+    errors. Queen's Economics Department Working Paper 1315.
 
     **TWFE.** :math:`y_{it} = α_i + λ_t + β D_{it} + ε_{it}` on the employee-periods
     with an outcome (singletons dropped), fitted by OLS after a two-way within
