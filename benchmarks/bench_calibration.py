@@ -15,7 +15,7 @@ never asserted: a miss is a finding to report.
 
 Run alone with ``python benchmarks/bench_calibration.py [REPS] [JOBS] [small|shipped]``
 (default 200 studies per scenario, 2 jobs, both sizes); each size writes its
-calibration file to ``benchmarks/calibration_<size>.json``.
+calibration file to ``benchmarks/results/calibration_<size>.json`` (not in git).
 """
 
 from __future__ import annotations
@@ -67,7 +67,9 @@ def run(size: str, reps: int, jobs: int) -> None:
 
         cal = calibrate(data, reps=reps, jobs=jobs, seed=0, progress=progress)
         seconds = time.perf_counter() - start
-    cal.write(ROOT / "benchmarks" / f"calibration_{size}.json")
+    results = ROOT / "benchmarks" / "results"
+    results.mkdir(exist_ok=True)
+    cal.write(results / f"calibration_{size}.json")
     shape = cal.shape
     print(
         f"\n{size}: {shape['employees']} employees in {shape['units']} units, "
