@@ -220,15 +220,17 @@ def test_cli_calibrate_writes_the_file_and_prints_the_table(tiny, tmp_path, caps
 
 @pytest.mark.slow
 def test_coverage_targets_at_30_units(tmp_path):
-    """Issue 19's targets at 30 units (400 employees, 8 quarters), 200 studies per
-    scenario: the training ATT's and the unit IKM's 95 % intervals cover the truth
+    """Issue 19's targets at 30 units (400 employees, 8 quarters), 100 studies per
+    scenario (deterministic: the run measured in development, training ATT 96 % and
+    94 %, IKM 95.4 % and 95.9 %, null flags 0 %; ``make bench`` runs 200): the training
+    ATT's and the unit IKM's 95 % intervals cover the truth
     between 93 % and 97 % of the time at effects 0 and 0.2, and under the complete null
     at most q = 10 % of the studies flag any unit. (The unit gap intervals are
     conservative against the simulator's finite-population gaps, ~100 %: reported by
     benchmarks/bench_calibration.py, not asserted here.)"""
     folder = tmp_path / "small"
     ek.simulate(out=folder, seed=20260, employees=400)
-    cal = calibrate(folder, reps=200, jobs=2, seed=0)
+    cal = calibrate(folder, reps=100, jobs=2, seed=0)
     for scenario in ("null", "effect"):
         for interval in ("training_att", "ikm"):
             share = cal.row(interval, scenario)["share"]
