@@ -86,10 +86,11 @@ def run(size: str, reps: int, jobs: int) -> None:
     idle_200 = cpu * 200 / jobs
     print(
         f"time: {seconds:.0f} s wall for {2 * reps} studies = {per_200:.0f} s per 200 studies "
-        f"on this machine now; {cpu:.1f} s processor time per study, so 200 studies on "
-        f"{jobs} idle cores take about {idle_200:.0f} s "
-        f"({idle_200 / TARGET_SECONDS_PER_200:.2f} × the 10-minute target"
-        + (", shipped-data shape)" if size == "shipped" else ")")
+        f"on this machine now; {cpu:.1f} s processor time per study, so on {jobs} idle "
+        f"cores 200 studies take about {idle_200:.0f} s "
+        f"({idle_200 / TARGET_SECONDS_PER_200:.2f} × the 10-minute target) and "
+        f"`evalkit calibrate --reps 200` (200 per scenario, 400 studies) about "
+        f"{2 * idle_200:.0f} s ({2 * idle_200 / TARGET_SECONDS_PER_200:.2f} ×)"
     )
 
 
