@@ -131,9 +131,10 @@ def _build_parser() -> argparse.ArgumentParser:
 def _add_calibrate(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "calibrate",
-        help="measure how often the study's 95% intervals contain the truth on data like yours",
+        help="measure how often the study's 95%% intervals contain the truth on data like yours",
         description=(
-            "Simulate REPS studies shaped like the data folder (same employees and quarters) "
+            "Simulate REPS studies per scenario shaped like the data folder (same employees and "
+            "quarters) "
             "with no effect and with a planted training effect, run the analyses that print "
             "intervals, and write DATA/calibration.json: per interval, the share that "
             "contained the true value with its own Wilson interval, and how often any unit "
