@@ -651,6 +651,7 @@ def test_simulate_coverage_many_seeds(effect):
 # --------------------------------------------------------------------------- small clusters
 
 
+@pytest.mark.filterwarnings("ignore:.*bootstrap SE:RuntimeWarning")  # diff-diff's own leads
 def test_cs_interval_is_t_with_g_minus_one_and_se_matches_diff_diff_cluster_bootstrap():
     """The headline interval is estimate ± t(G − 1)·SE (Cameron, Gelbach & Miller 2008);
     the SE of the wild cluster bootstrap on the cluster influence functions agrees with
