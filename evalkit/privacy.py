@@ -9,7 +9,7 @@ processing, and UU 14/2008 (KIP) Pasal 17(h) exempts individual evaluation resul
 from disclosure (``reference/regulations.md`` §7); this module is the technical side of
 that: publish aggregates only.
 
-Three tools:
+Four tools:
 
 :func:`pseudonymise`
     HMAC-SHA256 pseudonyms of ids under a secret key (:func:`pseudonym_key`).
@@ -19,6 +19,9 @@ Three tools:
 :func:`scan_for_identifiers`
     Find every name, NIP and employee_id of a study in files or texts; the period
     study refuses to publish when a shared output has a hit.
+:func:`literal_text`, :func:`safe_frame_for_csv`, :func:`literal_workbook`
+    Keep text that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
+    ``=cmd|' /C calc'!A0``) literal in every CSV and xlsx file evalkit writes.
 """
 
 from __future__ import annotations
@@ -40,13 +43,17 @@ if TYPE_CHECKING:
     from .io import Study
 
 __all__ = [
+    "FORMULA_PREFIXES",
     "KEY_ENV",
     "KEY_FILE_ENV",
     "PERSONAL_COLUMNS",
     "default_key_file",
+    "literal_text",
+    "literal_workbook",
     "pseudonym_key",
     "pseudonymise",
     "redact_quarantine",
+    "safe_frame_for_csv",
     "scan_for_identifiers",
     "suppress_small_cells",
 ]
@@ -187,6 +194,135 @@ def pseudonymise(
     ]
     out = pd.Series(digests, index=series.index, dtype=object, name=series.name)
     return out.astype("str").where(~missing, np.nan)
+
+
+# ----------------------------------------------------------------------------------------
+# formula injection
+# ----------------------------------------------------------------------------------------
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV
+#: Injection": ``=``, ``+``, ``-``, ``@``, tab and carriage return).
+FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+
+
+def literal_text(value: Any) -> Any:
+    """A text value as a spreadsheet must show it: literally, never run as a formula.
+
+    Text that starts with one of :data:`FORMULA_PREFIXES` gets a leading single quote,
+    as the OWASP guidance on CSV injection asks: Excel and LibreOffice then show it as
+    text (``=HYPERLINK("http://x","y")`` stays that string; ``=cmd|' /C calc'!A0`` runs
+    nothing). Everything else is returned unchanged: numbers stay numbers (``-3.5`` is a
+    number, not text), and so do missing values, dates and booleans.
+
+    This is the form for CSV files. In an xlsx workbook a text cell is marked as text
+    instead (:func:`literal_workbook`), so that the cell shows the text as it is.
+
+    Parameters
+    ----------
+    value : object
+        A cell value.
+
+    Returns
+    -------
+    object
+        ``"'" + value`` for formula-like text, else ``value``.
+
+    Examples
+    --------
+    >>> print(literal_text('=HYPERLINK("http://x","y")'))
+    '=HYPERLINK("http://x","y")
+    >>> literal_text(-3.5), literal_text("-"), literal_text("Dinas Sosial")
+    (-3.5, "'-", 'Dinas Sosial')
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def safe_frame_for_csv(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells and column names are :func:`literal_text`.
+
+    Write every CSV that a spreadsheet may open through it:
+    ``safe_frame_for_csv(df).to_csv(path, index=False)``. Numeric, boolean and date
+    columns are left as they are (a negative number stays a number); in text columns
+    only the formula-like strings change. The index is not touched (write with
+    ``index=False``, or reset it first).
+
+    Parameters
+    ----------
+    frame : DataFrame
+
+    Returns
+    -------
+    DataFrame
+        The same shape, dtypes and index.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"unit": ["=1+2", "Dinas"], "gap": [-1.5, 2.0]})
+    >>> safe_frame_for_csv(df).to_csv(index=False).splitlines()
+    ['unit,gap', "'=1+2,-1.5", 'Dinas,2.0']
+    """
+    out = frame.copy()
+    out.columns = [literal_text(c) for c in out.columns]
+    for i in range(out.shape[1]):
+        column = out.iloc[:, i]
+        if pd.api.types.is_object_dtype(column) or pd.api.types.is_string_dtype(column):
+            if isinstance(column.dtype, pd.CategoricalDtype):
+                continue
+            out.isetitem(i, column.map(literal_text, na_action="ignore"))
+        elif isinstance(column.dtype, pd.CategoricalDtype):
+            out.isetitem(i, column.cat.rename_categories(literal_text))
+    return out
+
+
+def literal_workbook(book: Any) -> int:
+    """Make every formula-like text cell of an openpyxl workbook a literal text cell.
+
+    openpyxl stores any string that starts with ``=`` as a formula (``<f>`` in the sheet
+    XML), and so does ``DataFrame.to_excel``: a unit named ``=HYPERLINK(...)`` becomes a
+    live link in the officials' workbook. This turns every formula cell back into a
+    string cell (data type ``"s"``) and sets Excel's *quote prefix* on every text cell
+    that starts with one of :data:`FORMULA_PREFIXES`, so that editing the cell does not
+    turn it into a formula either. Shared outputs hold no formulas at all, so every
+    formula cell is converted.
+
+    Call it on the workbook before it is saved, e.g. inside
+    ``with pd.ExcelWriter(path, engine="openpyxl") as writer:`` after the last
+    ``to_excel``, as ``literal_workbook(writer.book)``.
+
+    Parameters
+    ----------
+    book : openpyxl.Workbook
+        A workbook open for writing (not ``write_only``).
+
+    Returns
+    -------
+    int
+        Cells changed.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> wb = Workbook()
+    >>> wb.active["A1"] = "=1+2"
+    >>> literal_workbook(wb), wb.active["A1"].data_type, wb.active["A1"].value
+    (1, 's', '=1+2')
+    """
+    changed = 0
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if cell.data_type == "f" or (
+                    isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+                ):
+                    if not isinstance(value, str):  # an ArrayFormula or DataTableFormula
+                        value = str(getattr(value, "text", value))
+                    cell.value = value  # openpyxl infers "f" for "=…" ...
+                    cell.data_type = "s"  # ... and is told otherwise
+                    cell.quotePrefix = True
+                    changed += 1
+    return changed
 
 
 # ----------------------------------------------------------------------------------------

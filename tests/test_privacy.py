@@ -19,9 +19,12 @@ from evalkit.privacy import (
     KEY_ENV,
     KEY_FILE_ENV,
     REDACTED,
+    literal_text,
+    literal_workbook,
     pseudonym_key,
     pseudonymise,
     redact_quarantine,
+    safe_frame_for_csv,
     scan_for_identifiers,
     suppress_small_cells,
 )
@@ -245,3 +248,54 @@ def test_redacted_quarantine_keeps_what_a_clerk_needs():
     assert out["value"].tolist() == [REDACTED, "x", REDACTED, "3,5.2"]
     assert out["reason"].tolist() == ["17 digits", "not a number", "not a number", REDACTED]
     assert out[["file", "line", "column"]].equals(q[["file", "line", "column"]])
+
+
+# --------------------------------------------------------------------------- formula injection
+@pytest.mark.parametrize(
+    "text", ["=1+2", "+1", "-A1", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+)
+def test_formula_like_text_gets_a_leading_quote(text):
+    assert literal_text(text) == "'" + text
+
+
+@pytest.mark.parametrize("value", [-3.5, -2, 0, "Dinas Sosial", "", "a=b", None, True])
+def test_other_values_are_left_alone(value):
+    assert literal_text(value) is value
+
+
+def test_safe_frame_for_csv_changes_text_only():
+    frame = pd.DataFrame(
+        {
+            "unit": ['=HYPERLINK("http://x","y")', "Dinas", None],
+            "gap": [-1.5, 2.0, np.nan],
+            "code": pd.array(["-x", "ok", pd.NA], dtype="string"),
+            "=col": [1, 2, 3],
+        },
+        index=[4, 5, 6],
+    )
+    out = safe_frame_for_csv(frame)
+    assert out["unit"].tolist()[:2] == ['\'=HYPERLINK("http://x","y")', "Dinas"]
+    assert out["unit"].isna().tolist() == [False, False, True]
+    assert out["gap"].tolist()[:2] == [-1.5, 2.0] and out["gap"].dtype == "float64"
+    assert out["code"].tolist()[:2] == ["'-x", "ok"]
+    assert list(out.columns) == ["unit", "gap", "code", "'=col"]
+    assert out.index.tolist() == [4, 5, 6]
+    assert frame.loc[4, "unit"].startswith("=")  # the input is not modified
+
+
+def test_literal_workbook_leaves_no_formula_in_the_sheet_xml(tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(['=HYPERLINK("http://x","y")', "+1", -2.5, "Dinas"])
+    assert ws["A1"].data_type == "f"  # what openpyxl does by itself
+    assert literal_workbook(wb) == 2
+    wb.save(tmp_path / "t.xlsx")
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert ws["A1"].value == '=HYPERLINK("http://x","y")' and ws["A1"].quotePrefix
+    assert ws["C1"].value == -2.5 and ws["C1"].data_type == "n"
