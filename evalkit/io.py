@@ -432,10 +432,12 @@ def validate_command(
     print(f"evalkit validate: {data_dir}")
     print(format_summary(study))
     if quarantine is not None:
+        from .privacy import safe_frame_for_csv  # opened in Excel: no live formulas
+
         target = Path(quarantine)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            study.quarantine.to_csv(target, index=False, encoding="utf-8-sig")
+            safe_frame_for_csv(study.quarantine).to_csv(target, index=False, encoding="utf-8-sig")
         except OSError as exc:
             print(
                 f"evalkit validate: cannot write {target}: {exc.strerror or exc}", file=sys.stderr
