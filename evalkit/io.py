@@ -125,6 +125,10 @@ class Study:
         Where the tables came from (a folder, or ``"simulate"``).
     files
         Paths of the input files that were read.
+    identifiers
+        ``kind, value``: the ids, NIPs and names of every row read, kept or
+        quarantined (:func:`evalkit.privacy.identifiers_of_rows`), for the privacy scan
+        of the shared outputs only; never shown.
     """
 
     units: pd.DataFrame = field(default_factory=lambda: empty_frame("units"))
@@ -140,6 +144,7 @@ class Study:
     period: str | None = None
     source: str | Path | None = None
     files: list[Path] = field(default_factory=list)
+    identifiers: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data-model tables by name."""
@@ -231,8 +236,21 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
         period=None,
         source=path,
         files=files,
+        identifiers=_identifiers_read(raws, layouts),
     )
     return select_period(study, period) if period is not None else study
+
+
+def _identifiers_read(raws: dict, layouts: dict) -> pd.DataFrame:
+    """The people of every row read, kept or rejected, for the privacy scan."""
+    from .privacy import empty_identifiers, identifiers_of_rows
+
+    parts = [
+        identifiers_of_rows(name, raw.frame, layouts[name][0], [r["value"] for r in raw.rejected])
+        for name, raw in raws.items()
+    ]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_identifiers()
 
 
 def _validate_all(raws: dict, layouts: dict) -> dict[str, Checked]:
