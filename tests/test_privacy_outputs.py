@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import html
+import json
 import re
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -22,7 +24,9 @@ PAYLOADS = {
     "unit4": "-2+3",
     "indicator": "=cmd|' /C calc'!A0",
 }
-MIN_CELL = 8
+#: With the seed-11 study, two units have 5 supervisor-rated employees in 2025Q4: they are
+#: the two suppressed units of the comparison (both with enough citizens to be pooled).
+MIN_CELL = 6
 
 
 @pytest.fixture(scope="module")
@@ -96,3 +100,95 @@ def test_negative_numbers_stay_numbers_in_the_csv_files(attacked):
     _, _, out = attacked
     gaps = pd.read_csv(out / "restricted" / "officers_citizen_vs_supervisor.csv")
     assert pd.api.types.is_float_dtype(gaps["gap"]) and (gaps["gap"] < 0).any()
+
+
+# --------------------------------------------------------------------------- differencing
+Z95 = 1.959963984540054  # the Bland–Altman limits are d̄ ± z·s_d
+
+
+def _solve_hidden_gaps(comparison: dict) -> list[float]:
+    """The attack: the gaps of hidden units from the published per-unit gaps and the
+    pooled mean gap and limits of agreement (sum and sum of squares of the gaps).
+
+    With ``k`` pooled units not shown: ``k = 1`` is one subtraction; ``k = 2`` is a
+    quadratic (sum and sum of squares give both values). More unknowns than equations
+    give nothing exact (returned empty)."""
+    min_n = comparison["params"]["min_citizen"]
+    shown = [
+        u["gap"] for u in comparison["units"] if u["gap"] is not None and u["n_citizen"] >= min_n
+    ]
+    ag = comparison["agreement"]
+    n = ag["mean_gap"]["n_targets"]
+    mean = ag["mean_gap"]["estimate"]
+    sd = (ag["loa_high"]["estimate"] - ag["loa_low"]["estimate"]) / (2 * Z95)
+    k = n - len(shown)
+    total = n * mean - sum(shown)
+    squares = (n - 1) * sd**2 + n * mean**2 - sum(g * g for g in shown)
+    if k == 1:
+        return [total]
+    if k == 2:
+        disc = max(2 * squares - total**2, 0.0)
+        return [(total - disc**0.5) / 2, (total + disc**0.5) / 2]
+    return []
+
+
+def test_suppressed_gaps_cannot_be_solved_from_the_pooled_figures(attacked):
+    """Two small units are suppressed; the pooled mean gap and limits of agreement must
+    not let a reader solve their gaps from the shown ones (they did, exactly)."""
+    from evalkit.compare import compare_sources
+    from evalkit.report.periods import comparison_window
+
+    study, _, out = attacked
+    published = json.loads((out / "results.json").read_text(encoding="utf-8"))["comparison"]
+    hidden = [u for u in published["units"] if u["suppressed"] is not None]
+    assert len(hidden) == 2 and all(u["gap"] is None for u in hidden)
+    truth = compare_sources(study, comparison_window(study, "2025Q4")).units.set_index("unit_id")
+    secrets = [truth.loc[u["unit_id"], "gap"] for u in hidden]
+    # the attack is sound: on the full data it recovers both hidden gaps exactly
+    everything = {
+        "params": published["params"],
+        "units": [
+            {"gap": g, "n_citizen": n}
+            for g, n in zip(truth["gap"], truth["n_citizen"], strict=True)
+            if g not in secrets
+        ],
+        "agreement": {
+            s: {"estimate": e, "n_targets": n}
+            for s, e, n in compare_sources(study, comparison_window(study, "2025Q4"))
+            .agreement.query("level == 'unit'")[["statistic", "estimate", "n_targets"]]
+            .itertuples(index=False)
+        },
+    }
+    assert np.allclose(sorted(_solve_hidden_gaps(everything)), sorted(secrets), atol=1e-6)
+    # the published report gives it nothing to solve
+    recovered = _solve_hidden_gaps(published)
+    assert not any(np.isclose(r, g, atol=0.05) for r in recovered for g in secrets)
+    assert published["agreement"]["mean_gap"]["n_targets"] == len(truth) - 2
+    assert published["pooled_without_units"] == sorted(u["unit_id"] for u in hidden)
+
+
+def test_every_pooled_comparison_figure_is_computed_from_shown_units_only(attacked):
+    """Mean gap, limits of agreement and the flags' centre come from the shown gaps."""
+    _, report, out = attacked
+    published = json.loads((out / "results.json").read_text(encoding="utf-8"))["comparison"]
+    shown = np.array([u["gap"] for u in published["units"] if u["gap"] is not None])
+    ag = published["agreement"]
+    assert ag["mean_gap"]["estimate"] == pytest.approx(shown.mean(), abs=1e-6)
+    half = Z95 * shown.std(ddof=1)
+    assert ag["loa_high"]["estimate"] == pytest.approx(shown.mean() + half, abs=1e-6)
+    assert ag["loa_low"]["estimate"] == pytest.approx(shown.mean() - half, abs=1e-6)
+    assert ag["spearman_rho"]["n_targets"] == len(shown)
+    assert published["offset"]["n_ratees"] < sum(
+        u["n_supervisor"] for u in published["units"] if u["suppressed"] is None
+    ) + sum(u["n_citizen"] for u in published["units"])
+    paragraph = report.labels("text.comparison.pooled_without_hidden", units=2)
+    assert paragraph in report.section("comparison").paragraphs
+
+
+def test_the_pooled_figures_say_in_both_languages_what_they_leave_out():
+    from evalkit.labels import Labels
+
+    ident = Labels("id")("text.comparison.pooled_without_hidden", units=2)
+    english = Labels("en")("text.comparison.pooled_without_hidden", units=2)
+    assert "tanpa 2 unit" in ident and "disembunyikan" in ident and "dihitung balik" in ident
+    assert "leave out the 2 units" in english and "worked back out" in english
