@@ -642,9 +642,11 @@ def _known_columns() -> frozenset[str]:
 # ----------------------------------------------------------------------------------------
 _TITLE_TOKENS = frozenset({"dr", "drs", "dra", "ir", "h", "hj", "prof", "ns", "apt", "bd"})
 _WORD = re.compile(r"\w+", re.UNICODE)
-_DIGIT_RUN = re.compile(r"\d(?:[ .\-_/\u2013\u2014]{0,2}\d)*")
+#: Runs of at least 10 digits, possibly grouped by spaces, dots, dashes, slashes.
+_DIGIT_RUN = re.compile(r"\d(?:[ .\-_/\u2013\u2014]{0,2}\d){9,}")
 _DIGIT_SEP = re.compile(r"[ .\-_/\u2013\u2014]+")
-_TOKEN = re.compile(r"[^\W_](?:[\w\-/.]*[^\W_])?|_+", re.UNICODE)
+#: Words joined by ``-``, ``/`` or ``.`` (for ids that contain such characters).
+_COMPOUND = re.compile(r"\w+(?:[\-/.]\w+)+")
 _BASE64 = re.compile(r"[A-Za-z0-9+/]{64,}={0,2}")
 _DATA_URI = re.compile(r"data:[\w/+.\-]+;base64,[A-Za-z0-9+/=\s]*")
 #: Characters that change nothing on screen: soft hyphen, zero-width spaces and joiners,
@@ -770,6 +772,7 @@ class _Identifiers:
         # a short all-digit id ("42") is indistinguishable from any count in a report
         self.unscannable_ids = sorted(i for i in ids if i.isdigit() and len(i) < 6)
         self.ids = {fold(i): i for i in ids if not (i.isdigit() and len(i) < 6)}
+        self.compound_ids = any(_WORD.fullmatch(i) is None for i in self.ids)
         # NIPs: the digits, and every 10-digit piece of them for partial matches
         self.nips: dict[str, str] = {}
         for nip in [*by_kind.get("nip", []), *by_kind.get("raw_nip", [])]:
@@ -803,8 +806,6 @@ class _Identifiers:
         hits: list[tuple[str, str]] = []
         for m in _DIGIT_RUN.finditer(text):
             run = m.group()
-            if len(run) < _MIN_NIP_PIECE:
-                continue
             groups = [_ascii_digits(g) for g in _DIGIT_SEP.split(run) if g]
             digits = "".join(groups)
             if len(digits) < _MIN_NIP_PIECE:
@@ -843,18 +844,14 @@ class _Identifiers:
         :func:`fold`)."""
         text = fold(text)
         hits: list[tuple[str, str]] = self._nip_hits(text) if self.nips else []
-        if self.ids:  # whole tokens
-            for m in _TOKEN.finditer(text):
-                found = self.ids.get(m.group())
-                if found is not None:
-                    hits.append(("employee_id", found))
-                elif "-" in m.group() or "/" in m.group() or "." in m.group():
-                    for part in re.split(r"[\-/.]", m.group()):
-                        found = self.ids.get(part)
-                        if found is not None:
-                            hits.append(("employee_id", found))
+        words = _WORD.findall(text)
+        if self.ids:  # whole words (also the parts of "E001-2025"), ids with a "-" whole
+            ids = self.ids
+            hits.extend(("employee_id", ids[w]) for w in words if w in ids)
+            if self.compound_ids:
+                tokens = _COMPOUND.findall(text)
+                hits.extend(("employee_id", ids[t]) for t in tokens if t in ids)
         if self.names:  # word sequences
-            words = _WORD.findall(text)
             for i, w in enumerate(words):
                 for cand in self.names.get(w, ()):
                     if tuple(words[i : i + len(cand)]) == cand:
@@ -907,6 +904,21 @@ def _pdf_text(path: Path) -> str | None:
     return done.stdout.decode("utf-8", errors="replace")
 
 
+_JSON_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|([nrtbf/\\\"]))")
+
+
+def _json_unescape(text: str) -> str:
+    """JSON string escapes as the characters they stand for (``\\u00e9`` → ``é``,
+    ``\\n`` → a line break), so that ``ensure_ascii`` output reads as written."""
+
+    def one(m: re.Match) -> str:
+        if m.group(1):
+            return chr(int(m.group(1), 16))
+        return {"n": "\n", "r": "\n", "t": " ", "b": " ", "f": " "}.get(m.group(2), m.group(2))
+
+    return _JSON_ESCAPE.sub(one, text)
+
+
 def _file_text(path: Path) -> str | None:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
@@ -919,8 +931,10 @@ def _file_text(path: Path) -> str | None:
     text = raw.decode("utf-8", errors="replace")
     if suffix in (".html", ".htm", ".svg", ".xml"):
         text = html.unescape(_INLINE_TAG.sub("", text))
-    elif suffix == ".ipynb":  # outputs hold HTML, JSON-escaped
-        text = html.unescape(_INLINE_TAG.sub("", text.replace("\\u003c", "<")))
+    elif suffix in (".json", ".ipynb"):  # JSON escapes; a notebook's outputs hold HTML
+        text = _json_unescape(text)
+        if suffix == ".ipynb":
+            text = html.unescape(_INLINE_TAG.sub("", text))
     return _strip_encoded(text)
 
 

@@ -475,3 +475,18 @@ def test_shared_quarantine_shows_only_values_that_identify_nobody():
         "not between 1 and 5",
         "not a period",
     ]
+
+
+def test_scan_reads_json_and_notebooks_through_their_escapes(tmp_path):
+    import json
+
+    study = Study(
+        employees=pd.DataFrame({"employee_id": ["E1x"], "nip": [NIP], "name": ["André Pétrus"]})
+    )
+    (tmp_path / "r.json").write_text(json.dumps({"note": "André\nPétrus"}), encoding="utf-8")
+    (tmp_path / "s.ipynb").write_text(
+        json.dumps({"outputs": ["<td>Andr<b>é</b> Pétrus</td>"]}), encoding="utf-8"
+    )
+    hits = scan_for_identifiers(tmp_path, study)
+    assert sorted(Path(s).name for s in hits["source"]) == ["r.json", "s.ipynb"]
+    assert set(hits["identifier"]) == {"andre petrus"}

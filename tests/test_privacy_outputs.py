@@ -192,3 +192,32 @@ def test_the_pooled_figures_say_in_both_languages_what_they_leave_out():
     english = Labels("en")("text.comparison.pooled_without_hidden", units=2)
     assert "tanpa 2 unit" in ident and "disembunyikan" in ident and "dihitung balik" in ident
     assert "leave out the 2 units" in english and "worked back out" in english
+
+
+def test_the_publish_scan_reads_every_file_outside_restricted(tmp_path):
+    from evalkit.study import shared_files
+
+    for name in ("study.html", "study.pdf", "units/U1.html", "en/tables.xlsx", "manifest.json"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    (tmp_path / "restricted").mkdir()
+    (tmp_path / "restricted" / "quarantine.csv").write_text("x")
+    (tmp_path / "en" / "restricted").mkdir()
+    (tmp_path / "en" / "restricted" / "list.csv").write_text("x")
+    found = [p.relative_to(tmp_path).as_posix() for p in shared_files(tmp_path)]
+    assert found == ["en/tables.xlsx", "study.html", "study.pdf", "units/U1.html"]
+
+
+def test_unit_tables_beside_regency_totals_never_hide_exactly_one_unit(attacked):
+    """Predikat shares and IKM per unit add up to published regency figures (the predikat
+    counts, the quarter's IKM in the trend): one hidden unit would be a subtraction away,
+    so a complementary unit is hidden with it."""
+    _, _, out = attacked
+    scoring = json.loads((out / "results.json").read_text(encoding="utf-8"))["scoring"]
+    for table in ("units", "skm"):
+        hidden = [u for u in scoring[table] if u["suppressed"] is not None]
+        assert len(hidden) != 1, table
+        kinds = {u["suppressed"] for u in hidden}
+        assert kinds <= {"small_cell", "complementary"}
+    units = pd.DataFrame(scoring["units"])
+    assert (units["suppressed"] == "small_cell").sum() >= 1  # the check is not vacuous
