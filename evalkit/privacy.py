@@ -1066,6 +1066,20 @@ def _columns_of(table: str) -> frozenset[str]:
     return frozenset(TABLES[table].column_names) if table in TABLES else frozenset()
 
 
+_DATE_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}")
+
+
+def _code_like(value: str) -> bool:
+    """A short code (``"ZZ/9"``, ``"pns"``), not free text, a date or a long number."""
+    value = value.strip()
+    return (
+        len(value) <= 20
+        and not any(c.isspace() for c in value)
+        and _DATE_LIKE.search(value) is None
+        and sum(c.isdigit() for c in value) < 6
+    )
+
+
 def redact_quarantine(quarantine: pd.DataFrame, study: Study) -> pd.DataFrame:
     """The quarantine table fit for a shared folder.
 
@@ -1075,7 +1089,10 @@ def redact_quarantine(quarantine: pd.DataFrame, study: Study) -> pd.DataFrame:
     range, a bad period code, an unknown unit) that holds no name, NIP or id of the
     input. Everything else reads ``"[restricted]"``: identifying columns (ids, NIP,
     names, birth dates, positions, free text about respondents) and raw lines (a row
-    whose fields an unquoted comma shifted). A ``reason`` that quotes a hidden value
+    whose fields an unquoted comma shifted). In the people's table (``employees``) a
+    value is shown only when it is a short code and the only bad cell of its line: a
+    line with several bad cells is most likely shifted, its ``grade`` holding the
+    position or its ``gender`` the date of birth. A ``reason`` that quotes a hidden value
     has it replaced by ``"[restricted]"``; one that names a person is replaced whole.
     The unredacted table goes to ``restricted/quarantine.csv``.
 
@@ -1113,15 +1130,29 @@ def redact_quarantine(quarantine: pd.DataFrame, study: Study) -> pd.DataFrame:
     def found(v: Any) -> bool:
         return v is not None and v == v and bool(index.find(str(v)))
 
-    def shown(file: Any, column: Any, value: Any) -> bool:
+    # a person's row with several bad cells is most likely shifted (an unquoted comma):
+    # its "grade" may hold the position, its "gender" a date of birth
+    if "line" in out.columns:
+        cells_of_line = out.groupby([files.astype(str), out["line"]], dropna=False)[
+            "value"
+        ].transform("size")
+    else:
+        cells_of_line = pd.Series(1, index=out.index)
+
+    def shown(file: Any, column: Any, value: Any, cells: int) -> bool:
         if value is None or value != value:
             return True  # nothing to hide
         names = [c.strip() for c in str(column if column == column else "").split(",")]
-        table = tables.get(str(file), "")
+        table = _table_of(str(file), tables)
+        if table in PERSON_NAME_TABLES and (cells > 1 or not _code_like(str(value))):
+            return False
         return all(_shareable(table, c) for c in names) and not found(value)
 
     keep = pd.Series(
-        [shown(f, c, v) for f, c, v in zip(files, columns, values, strict=True)],
+        [
+            shown(f, c, v, n)
+            for f, c, v, n in zip(files, columns, values, cells_of_line, strict=True)
+        ],
         index=out.index,
     )
     out["value"] = values.where(keep, REDACTED)

@@ -453,27 +453,44 @@ def test_shared_quarantine_shows_only_values_that_identify_nobody():
     )
     q = pd.DataFrame(
         {
-            "file": ["pegawai.csv", "pegawai.csv", "pegawai.csv", "nilai.csv", "nilai.csv"],
-            "line": [2, 3, 4, 5, 6],
-            "column": ["grade", "position", "birth_date", "score", "period"],
-            "value": ["ZZ/9", "Sekretaris Daerah", "1985-13-40", "9", "2025Q5"],
+            "file": ["pegawai.csv"] * 5 + ["nilai.csv", "nilai.csv", "nilai.csv"],
+            "line": [2, 3, 4, 8, 8, 5, 6, 6],
+            "column": [
+                *["grade", "position", "birth_date", "position_type", "gender"],
+                *["score", "period", "score"],
+            ],
+            "value": [
+                *["ZZ/9", "Sekretaris Daerah", "1985-13-40", "Pranata Komputer", "1992-07-14"],
+                *["9", "2025Q5", "0"],
+            ],
             "reason": [
                 "unknown grade 'ZZ/9'",
                 "position 'Sekretaris Daerah' too long",
                 "not a date: 1985-13-40",
+                "unknown label",
+                "unknown label",
                 "not between 1 and 5",
                 "not a period",
+                "not between 1 and 5",
             ],
         }
     )
     out = redact_quarantine(q, study)
-    assert out["value"].tolist() == ["ZZ/9", REDACTED, REDACTED, "9", "2025Q5"]
+    # line 8 of pegawai.csv is shifted: a position in position_type, a birth date in
+    # gender; two bad cells of one line of nilai.csv are scores and periods, not people
+    assert out["value"].tolist() == [
+        *["ZZ/9", REDACTED, REDACTED, REDACTED, REDACTED],
+        *["9", "2025Q5", "0"],
+    ]
     assert out["reason"].tolist() == [
         "unknown grade 'ZZ/9'",
         f"position '{REDACTED}' too long",
         f"not a date: {REDACTED}",
+        "unknown label",
+        "unknown label",
         "not between 1 and 5",
         "not a period",
+        "not between 1 and 5",
     ]
 
 
