@@ -483,6 +483,13 @@ _SEPARATORS = (",", ";", "\t", "|")
 _LONG_DIGITS = re.compile(r"\d(?:[ .\-_/\u2013\u2014]{0,2}\d){14,}")
 
 
+def _distinct_text(values: pd.Series) -> np.ndarray:
+    """The distinct values of a column as stripped text (distinct first: a rater id
+    repeats in thousands of rows)."""
+    distinct = pd.Series(pd.unique(values.dropna()), dtype=object)
+    return distinct.astype(str).str.strip().unique()
+
+
 def empty_identifiers() -> pd.DataFrame:
     """An empty identifier table (``kind, value``, both ``str``)."""
     return pd.DataFrame({c: pd.Series(dtype=object) for c in IDENTIFIER_FRAME_COLUMNS})
@@ -562,8 +569,7 @@ def identifiers_of_rows(
     for column, kind in wanted.items():
         pos = positions[column]
         if pos in frame.columns:
-            values = frame[pos].dropna().astype(str).str.strip()
-            parts.append(pd.DataFrame({"kind": kind, "value": values.unique()}))
+            parts.append(pd.DataFrame({"kind": kind, "value": _distinct_text(frame[pos])}))
     lines = [str(v) for v in raw_lines if v is not None and v == v]
     if lines:
         width = max(positions.values(), default=-1) + 1
@@ -734,8 +740,7 @@ def _study_identifiers(study: Study) -> pd.DataFrame:
         for column in frame.columns:
             kind = _kind_of(table, str(column))
             if kind is not None:
-                values = frame[column].dropna().astype(str).str.strip().unique()
-                parts.append(pd.DataFrame({"kind": kind, "value": values}))
+                parts.append(pd.DataFrame({"kind": kind, "value": _distinct_text(frame[column])}))
     extra = getattr(study, "identifiers", None)
     if isinstance(extra, pd.DataFrame) and len(extra):
         parts.append(extra[list(IDENTIFIER_FRAME_COLUMNS)])

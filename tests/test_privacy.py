@@ -507,3 +507,14 @@ def test_scan_reads_json_and_notebooks_through_their_escapes(tmp_path):
     hits = scan_for_identifiers(tmp_path, study)
     assert sorted(Path(s).name for s in hits["source"]) == ["r.json", "s.ipynb"]
     assert set(hits["identifier"]) == {"andre petrus"}
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("pdftotext") is None, reason="needs poppler's pdftotext"
+)
+def test_scan_reads_the_text_of_a_weasyprint_pdf(tmp_path):
+    from evalkit.report.pdf import html_to_pdf
+
+    html_to_pdf("<p>Kepala: Budi Santoso</p><p>NIP 19850312 201001 1 003</p>", tmp_path / "a.pdf")
+    hits = scan_for_identifiers(tmp_path / "a.pdf", _study())
+    assert sorted(hits["identifier"]) == [NIP, "budi santoso"]
