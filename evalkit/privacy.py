@@ -203,6 +203,17 @@ def pseudonymise(
 #: First characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV
 #: Injection": ``=``, ``+``, ``-``, ``@``, tab and carriage return).
 FORMULA_PREFIXES: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
+#: A plain number written as text (``-3``, ``+62``, ``-1,5``, ``2e-3``): a spreadsheet reads
+#: it as that number, never as a formula.
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?")
+
+
+def _formula_like(value: Any) -> bool:
+    return (
+        isinstance(value, str)
+        and value.startswith(FORMULA_PREFIXES)
+        and _PLAIN_NUMBER.fullmatch(value) is None
+    )
 
 
 def literal_text(value: Any) -> Any:
@@ -211,8 +222,9 @@ def literal_text(value: Any) -> Any:
     Text that starts with one of :data:`FORMULA_PREFIXES` gets a leading single quote,
     as the OWASP guidance on CSV injection asks: Excel and LibreOffice then show it as
     text (``=HYPERLINK("http://x","y")`` stays that string; ``=cmd|' /C calc'!A0`` runs
-    nothing). Everything else is returned unchanged: numbers stay numbers (``-3.5`` is a
-    number, not text), and so do missing values, dates and booleans.
+    nothing). Everything else is returned unchanged: numbers stay numbers (``-3.5``, and
+    the text ``"-3"`` too, which a spreadsheet reads as the number), and so do missing
+    values, dates and booleans. ``"-2+3"`` is a formula to a spreadsheet and is quoted.
 
     This is the form for CSV files. In an xlsx workbook a text cell is marked as text
     instead (:func:`literal_workbook`), so that the cell shows the text as it is.
@@ -231,10 +243,10 @@ def literal_text(value: Any) -> Any:
     --------
     >>> print(literal_text('=HYPERLINK("http://x","y")'))
     '=HYPERLINK("http://x","y")
-    >>> literal_text(-3.5), literal_text("-"), literal_text("Dinas Sosial")
-    (-3.5, "'-", 'Dinas Sosial')
+    >>> literal_text(-3.5), literal_text("-3"), literal_text("-"), literal_text("Dinas Sosial")
+    (-3.5, '-3', "'-", 'Dinas Sosial')
     """
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if _formula_like(value):
         return "'" + value
     return value
 
@@ -314,9 +326,7 @@ def literal_workbook(book: Any) -> int:
         for row in sheet.iter_rows():
             for cell in row:
                 value = cell.value
-                if cell.data_type == "f" or (
-                    isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-                ):
+                if cell.data_type == "f" or _formula_like(value):
                     if not isinstance(value, str):  # an ArrayFormula or DataTableFormula
                         value = str(getattr(value, "text", value))
                     cell.value = value  # openpyxl infers "f" for "=…" ...

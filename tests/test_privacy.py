@@ -252,13 +252,16 @@ def test_redacted_quarantine_keeps_what_a_clerk_needs():
 
 # --------------------------------------------------------------------------- formula injection
 @pytest.mark.parametrize(
-    "text", ["=1+2", "+1", "-A1", "@SUM(A1)", "\t=1", "\r=1", "=cmd|' /C calc'!A0"]
+    "text",
+    ["=1+2", "+1+1", "-2+3", "-A1", "@SUM(A1)", "\t1", "\r=1", "=cmd|' /C calc'!A0", "-"],
 )
 def test_formula_like_text_gets_a_leading_quote(text):
     assert literal_text(text) == "'" + text
 
 
-@pytest.mark.parametrize("value", [-3.5, -2, 0, "Dinas Sosial", "", "a=b", None, True])
+@pytest.mark.parametrize(
+    "value", [-3.5, -2, 0, "-3", "+62", "-1,5", "2e-3", "Dinas Sosial", "", "a=b", None, True]
+)
 def test_other_values_are_left_alone(value):
     assert literal_text(value) is value
 
@@ -290,7 +293,7 @@ def test_literal_workbook_leaves_no_formula_in_the_sheet_xml(tmp_path):
 
     wb = Workbook()
     ws = wb.active
-    ws.append(['=HYPERLINK("http://x","y")', "+1", -2.5, "Dinas"])
+    ws.append(['=HYPERLINK("http://x","y")', "+1+1", -2.5, "Dinas", "-3"])
     assert ws["A1"].data_type == "f"  # what openpyxl does by itself
     assert literal_workbook(wb) == 2
     wb.save(tmp_path / "t.xlsx")
