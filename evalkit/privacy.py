@@ -9,7 +9,7 @@ processing, and UU 14/2008 (KIP) Pasal 17(h) exempts individual evaluation resul
 from disclosure (``reference/regulations.md`` §7); this module is the technical side of
 that: publish aggregates only.
 
-Four tools:
+The tools:
 
 :func:`pseudonymise`
     HMAC-SHA256 pseudonyms of ids under a secret key (:func:`pseudonym_key`).
@@ -17,8 +17,13 @@ Four tools:
     Mask values built from fewer than ``min_cell`` units of observation, plus a
     complementary cell where a single masked cell could be recovered from a total.
 :func:`scan_for_identifiers`
-    Find every name, NIP and employee_id of a study in files or texts; the period
-    study refuses to publish when a shared output has a hit.
+    Find every name, NIP and employee_id of a study in files or texts, compared after
+    :func:`fold`; the period study refuses to publish when a shared output has a hit.
+    The identifiers are those of every row read, kept or quarantined
+    (:func:`identifiers_of_rows`, called by the loader).
+:func:`redact_quarantine`
+    The quarantine for the shared folder: file, line, column and reason, and a value
+    only where it identifies nobody (:data:`SHAREABLE_COLUMNS`).
 :func:`literal_text`, :func:`safe_frame_for_csv`, :func:`literal_workbook`
     Keep text that a spreadsheet would run as a formula (``=HYPERLINK(...)``,
     ``=cmd|' /C calc'!A0``) literal in every CSV and xlsx file evalkit writes.
@@ -45,10 +50,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "FORMULA_PREFIXES",
+    "IDENTIFIER_COLUMNS",
     "KEY_ENV",
     "KEY_FILE_ENV",
     "PERSONAL_COLUMNS",
+    "PERSON_NAME_TABLES",
+    "SHAREABLE_COLUMNS",
     "default_key_file",
+    "empty_identifiers",
+    "fold",
+    "identifiers_of_rows",
     "literal_text",
     "literal_workbook",
     "pseudonym_key",
@@ -451,7 +462,10 @@ def suppress_small_cells(
 # ----------------------------------------------------------------------------------------
 # the identifiers of the input
 # ----------------------------------------------------------------------------------------
-#: Columns whose values identify a person, in any table, and the kind of identifier.
+#: Columns whose values identify a person, in any table, and the kind of identifier
+#: (``officer_*``: the officer a complaint names). ``citizen.response_id`` numbers an
+#: anonymous survey form, not a person: it is masked in the shared quarantine
+#: (:data:`PERSONAL_COLUMNS`) but not searched for in reports.
 IDENTIFIER_COLUMNS: dict[str, str] = {
     "employee_id": "employee_id",
     "rater_id": "employee_id",
