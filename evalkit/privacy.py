@@ -637,8 +637,9 @@ def _quarantine_identifiers(study: Study) -> pd.DataFrame:
         columns = [c.strip() for c in str(column if column == column else "").split(",")]
         table = _table_of(file, tables)
         kinds = {_kind_of(table, c) for c in columns if c} - {None}
-        if len(kinds) == 1 and len(columns) == 1:
-            found.append((kinds.pop(), value))
+        if kinds:  # one identifying cell, or several ("employee_id, rater_id": "E1, E2")
+            parts = [value] if len(columns) == 1 else [value, *value.split(",")]
+            found.extend((k, v.strip()) for k in kinds for v in parts if v.strip())
             continue
         if any(c and c in _known_columns() for c in columns):
             continue  # a cell of a non-identifying column

@@ -521,3 +521,19 @@ def test_scan_reads_the_text_of_a_weasyprint_pdf(tmp_path):
     html_to_pdf("<p>Kepala: Budi Santoso</p><p>NIP 19850312 201001 1 003</p>", tmp_path / "a.pdf")
     hits = scan_for_identifiers(tmp_path / "a.pdf", _study())
     assert sorted(hits["identifier"]) == [NIP, "budi santoso"]
+
+
+def test_scan_knows_ids_quoted_by_a_quarantine_record_of_several_columns():
+    study = Study(
+        quarantine=pd.DataFrame(
+            {
+                "file": ["behaviour.csv"],
+                "line": [4],
+                "column": ["employee_id, rater_id"],
+                "value": ["E00991, E00992"],
+                "reason": ["rates themself"],
+            }
+        )
+    )
+    hits = scan_for_identifiers("E00992 and e00991", study)
+    assert hits["identifier"].tolist() == ["E00991", "E00992"]
