@@ -32,7 +32,8 @@ _UNIT_VALUES = [
     "ci_high",
     "q_value",
     "flagged",
-    "direction",
+    "higher_rater",
+    "vs_regency",
 ]
 
 
@@ -86,16 +87,19 @@ def section_comparison(ctx: ReportContext) -> Section:
     """Citizens versus supervisors per unit (:func:`evalkit.compare.compare_sources`).
 
     Shared: the source offset, the agreement statistics across units and, per unit, the
-    supervisor and citizen means on the 0–100 (POMP) scale, their gap and the review flag,
-    masked below ``min_cell`` citizen respondents or supervisor ratees (with a
-    complementary unit where one alone is masked). Restricted: the officer-level list
-    (named officers whose two ratings diverge) for follow-up.
+    supervisor and citizen means on the 0–100 (POMP) scale, their gap, the review flag,
+    who rated the unit higher (``higher_rater``) and its gap against the regency's
+    typical gap (``vs_regency``; :func:`evalkit.compare.flag_units`), masked below
+    ``min_cell`` citizen respondents or supervisor ratees (with a complementary unit
+    where one alone is masked). Restricted: the officer-level list (named officers whose
+    two ratings diverge) for follow-up.
 
     Pooled figures next to the per-unit values (mean gap, limits of agreement,
-    correlations, offset, the centre and τ² of the review flags) are computed without the
-    masked units: with them, a masked unit's gap could be solved from the shown gaps and
-    the pooled mean and limits of agreement (two masked units: two equations, two
-    unknowns). The report says how many units the pooled figures leave out.
+    correlations, offset, the typical gap and τ² behind the review flags and
+    ``vs_regency``) are computed without the masked units: with them, a masked unit's
+    gap could be solved from the shown gaps and the pooled mean and limits of agreement
+    (two masked units: two equations, two unknowns). The report says how many units the
+    pooled figures leave out.
     """
     labels, study = ctx.labels, ctx.study
     window = comparison_window(study, ctx.period)
@@ -137,7 +141,7 @@ def section_comparison(ctx: ReportContext) -> Section:
         section.paragraphs.append(text)
     names = unit_names(study)
     # counts from every unit; values of the shown units from the comparison without the
-    # hidden ones (a unit's own gap does not depend on the other units)
+    # hidden ones (their gaps move a little: the citizens' case-mix model is refitted)
     units = (
         full.units[["unit_id", "n_citizen", "n_supervisor"]]
         .merge(result.units[["unit_id", *_UNIT_VALUES]], on="unit_id", how="left", validate="1:1")
@@ -154,15 +158,26 @@ def section_comparison(ctx: ReportContext) -> Section:
     flagged = units.loc[units["flagged"].eq(True), "unit_name"].tolist()
     text = labels(
         "finding.comparison.flagged" if flagged else "finding.comparison.none_flagged",
-        units=int(units["flagged"].notna().sum()),
+        # tested: shown, and with enough responses to be flagged or called typical
+        units=int(units["vs_regency"].notna().sum()),
         flagged=len(flagged),
         names=", ".join(flagged),
     )
     section.paragraphs.append(text)
     section.findings.append(text)
     section.paragraphs.append(labels["text.comparison.flag_note"])
+    centre = result.units.attrs.get("centre")
+    if centre is not None and pd.notna(centre):
+        section.paragraphs.append(
+            labels("text.comparison.columns_note", centre=labels.number(centre, 1))
+        )
     section.tables.append(
-        SectionTable("comparison_units", units, codes={"direction": "direction_gap"}, digits=1)
+        SectionTable(
+            "comparison_units",
+            units,
+            codes={"higher_rater": "higher_rater", "vs_regency": "vs_regency"},
+            digits=1,
+        )
     )
     agreement = result.agreement[result.agreement["level"] == "unit"][
         ["statistic", "estimate", "ci_low", "ci_high", "p_val", "n_targets"]
