@@ -60,6 +60,7 @@ __all__ = [
     "empty_identifiers",
     "fold",
     "identifiers_of_rows",
+    "literal_cell",
     "literal_text",
     "literal_workbook",
     "pseudonym_key",
@@ -345,6 +346,39 @@ def literal_workbook(book: Any) -> int:
                     cell.quotePrefix = True
                     changed += 1
     return changed
+
+
+def literal_cell(sheet: Any, value: Any) -> Any:
+    """A value for a *write-only* openpyxl sheet (``Workbook(write_only=True)``), where
+    :func:`literal_workbook` cannot go back over the cells: formula-like text becomes a
+    string cell with the quote prefix, anything else is returned unchanged.
+
+    Parameters
+    ----------
+    sheet : openpyxl write-only worksheet
+    value : object
+
+    Returns
+    -------
+    object
+        ``value``, or a ``WriteOnlyCell`` holding it as text.
+
+    Examples
+    --------
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook(write_only=True).create_sheet()
+    >>> cell = literal_cell(ws, "=1+2")
+    >>> cell.value, cell.data_type, literal_cell(ws, "Dinas")
+    ('=1+2', 's', 'Dinas')
+    """
+    if not _formula_like(value):
+        return value
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
 
 
 # ----------------------------------------------------------------------------------------

@@ -221,3 +221,18 @@ def test_unit_tables_beside_regency_totals_never_hide_exactly_one_unit(attacked)
         assert kinds <= {"small_cell", "complementary"}
     units = pd.DataFrame(scoring["units"])
     assert (units["suppressed"] == "small_cell").sum() >= 1  # the check is not vacuous
+
+
+def test_a_filled_collection_kit_holds_no_formula_and_reads_back_the_names(attacked, tmp_path):
+    """The Excel kit (written row by row, write-only) keeps a formula-like unit name as
+    text, and reading the kit back gives the name as it was."""
+    from evalkit.io import load_study
+    from evalkit.kit import write_template
+
+    study, _, _ = attacked
+    out = write_template(tmp_path / "kit.xlsx", data=study, fill=True)
+    sheets = {n: x for n, x in _sheet_xml(out).items() if n.startswith("xl/worksheets/")}
+    assert sheets and not any("<f>" in x or "<f " in x for x in sheets.values())
+    back = load_study(out)
+    assert PAYLOADS["unit"] in set(back.units["name"])
+    assert PAYLOADS["indicator"] in set(back.indicators["name"])
