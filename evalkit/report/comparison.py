@@ -6,7 +6,7 @@ import dataclasses
 
 import pandas as pd
 
-from ..compare import compare_sources
+from ..compare import _UNIT_JSON, compare_sources
 from ..io import Study
 from ..labels import Labels
 from ..plots.compare import plot_funnel
@@ -23,17 +23,12 @@ from .periods import comparison_window
 
 __all__ = ["section_comparison", "without_units"]
 
-#: Columns of the unit table that are masked below ``min_cell``.
+#: Columns of the unit table that are masked below ``min_cell``: the means, and every
+#: per-unit value that results.json carries (ids and counts stay visible).
 _UNIT_VALUES = [
     "mean_supervisor",
     "mean_citizen",
-    "gap",
-    "ci_low",
-    "ci_high",
-    "q_value",
-    "flagged",
-    "higher_rater",
-    "vs_regency",
+    *(c for c in _UNIT_JSON if c != "unit_id" and not c.startswith("n_")),
 ]
 
 
