@@ -6,13 +6,26 @@ times the employees), and prints rows per second for both and the ratio of the t
 per row (large / shipped). Validation is vectorised, so the cost grows linearly: the
 ratio stays near 1 (below 1 when fixed costs dominate the small folder).
 
+Then the cost of one malformed row: a folder of ``--employees`` employees (default
+40,000, the size of a large kabupaten) is loaded as written and again with one row of
+``behaviour.csv`` (the largest file) given an unquoted separator, each load in a fresh
+process so that its peak memory (max RSS) is its own. The loader checks every record's
+cell count on the bytes and hands only the sound rows to pandas' C parser, so the
+malformed file should cost about what the clean one does (the issue's bound: at most
+2x); before that change a malformed row sent the whole file through Python's csv
+module (34 s and 3.4 GB against 10 s and 1.5 GB).
+
 Run ``python benchmarks/bench_io.py`` (``--repeat N`` best of N, ``--large DIR`` to reuse
-a large folder). Nothing is asserted: the numbers are for people.
+a large folder, ``--employees N`` for the malformed-row comparison, ``--folder DIR`` to
+reuse a folder of that size). Nothing is asserted: the numbers are for people.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -43,6 +56,68 @@ def _time_load(folder: Path, repeat: int) -> tuple[float, int, int]:
     return best, int(summary["rows_read"].sum()), int(summary["rows_quarantined"].sum())
 
 
+_MEASURE = """
+import json, resource, sys, time
+from evalkit.io import load_study
+t = time.perf_counter()
+study = load_study(sys.argv[1])
+seconds = time.perf_counter() - t
+print(json.dumps({
+    "seconds": seconds,
+    "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    "rows_read": int(study.summary["rows_read"].sum()),
+    "rows_quarantined": int(study.summary["rows_quarantined"].sum()),
+}))
+"""
+
+
+def _measure(folder: Path) -> dict:
+    """Time and peak memory of one load, in a fresh process."""
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(folder)], capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def _malformed_copy(folder: Path, target: Path) -> Path:
+    """A copy of ``folder`` whose ``behaviour.csv`` has one row with an unquoted separator
+    in the middle of the file."""
+    target.mkdir(parents=True, exist_ok=True)
+    for p in folder.iterdir():
+        if p.is_file() and p.name != "behaviour.csv":
+            shutil.copy2(p, target / p.name)
+    data = (folder / "behaviour.csv").read_bytes()
+    middle = data.index(b"\n", len(data) // 2)
+    end = data.index(b"\n", middle + 1)
+    (target / "behaviour.csv").write_bytes(data[:end] + b",separator in a value" + data[end:])
+    return target
+
+
+def malformed_row(employees: int, folder: Path | None, repeat: int) -> None:
+    """Print the load's time and peak memory, clean and with one malformed row."""
+    with tempfile.TemporaryDirectory(prefix="evalkit-bench-io-malformed-") as tmp:
+        tmp = Path(tmp)
+        if folder is None:
+            print(f"simulating {employees} employees …", flush=True)
+            folder = _simulate(tmp / "clean", employees=employees)
+        bad = _malformed_copy(folder, tmp / "malformed")
+        results = {}
+        for label, path in (("clean", folder), ("one malformed row", bad)):
+            runs = [_measure(path) for _ in range(repeat)]
+            results[label] = min(runs, key=lambda r: r["seconds"])
+    print(f"\n{'load':<20}{'rows':>12}{'seconds':>10}{'peak MB':>10}{'quarantined':>13}")
+    for label, r in results.items():
+        print(
+            f"{label:<20}{r['rows_read']:>12}{r['seconds']:>10.2f}{r['peak_mb']:>10.0f}"
+            f"{r['rows_quarantined']:>13}"
+        )
+    clean, bad = results["clean"], results["one malformed row"]
+    print(
+        f"\none malformed row / clean: time {bad['seconds'] / clean['seconds']:.2f}x, "
+        f"peak memory {bad['peak_mb'] / clean['peak_mb']:.2f}x (bound: 2x)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="best of N loads (default 3)")
@@ -52,7 +127,26 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="an existing ten-times folder (default: simulate one)",
     )
+    parser.add_argument(
+        "--employees",
+        type=int,
+        default=40_000,
+        help="employees of the malformed-row comparison (default 40000; 0 skips it)",
+    )
+    parser.add_argument(
+        "--folder",
+        type=Path,
+        default=None,
+        help="an existing folder for the malformed-row comparison (default: simulate one)",
+    )
+    parser.add_argument(
+        "--only-malformed", action="store_true", help="run the malformed-row comparison only"
+    )
     args = parser.parse_args(argv)
+    if args.employees or args.folder is not None:
+        malformed_row(args.employees, args.folder, max(1, args.repeat // 2))
+    if args.only_malformed:
+        return 0
 
     with tempfile.TemporaryDirectory(prefix="evalkit-bench-io-") as tmp:
         tmp = Path(tmp)

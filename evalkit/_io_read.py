@@ -10,7 +10,6 @@ every data row (header = 1, first data row = 2).
 from __future__ import annotations
 
 import csv
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +17,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tables import TABLES, normalise_header, table_for_name
+from ._io_text import decode, split_records
+from .tables import TABLES, normalise_header, resolve_header, table_for_name
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
+#: Extensions of files that hold a table evalkit cannot read as it is saved.
+_OTHER_EXTENSIONS = (".xls", ".xlsm", ".xlsb", ".ods", ".txt", ".tsv", ".json", ".htm", ".html")
+_CONTROL_PATTERN = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
 _SEPARATORS = (",", ";", "\t", "|")
 
 
@@ -77,16 +80,31 @@ class RawTable:
 
 
 def _sheet_names(path: Path) -> list[str]:
-    import openpyxl
-
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True)
-    except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise InputError(f"{path.name}: cannot be opened as an Excel workbook ({exc})") from None
+    wb = open_workbook(path)
     try:
         return list(wb.sheetnames)
     finally:
         wb.close()
+
+
+def _entry_problem(p: Path) -> str | None:
+    """Why a folder entry named like a table cannot be read (``None``: it can)."""
+    try:
+        if p.is_symlink():
+            try:
+                p.resolve(strict=True)
+            except (OSError, RuntimeError):
+                return f"{p.name}: a link that leads nowhere (its target is missing, or links loop)"
+        mode = p.stat().st_mode
+    except OSError as exc:
+        return f"{p.name}: cannot be read ({exc.strerror or exc})"
+    import stat
+
+    if stat.S_ISDIR(mode):
+        return None
+    if not stat.S_ISREG(mode):
+        return f"{p.name}: not a regular file (a pipe or device); save the table as a normal file"
+    return None
 
 
 def find_sources(
@@ -109,16 +127,27 @@ def find_sources(
     Returns
     -------
     sources, problems
-        The source of every table that was found, and one message per missing or
-        ambiguous required table (the caller raises them together).
+        The source of every table that was found, and one message per missing,
+        ambiguous or unreadable table (the caller raises them together).
     """
     path = Path(path)
-    if not path.exists():
-        raise InputError(f"{path}: no such folder or file")
-    if path.is_file():
-        if path.suffix.lower() != ".xlsx":
+    try:
+        exists = path.exists()
+    except OSError:
+        exists = False
+    if not exists:
+        if path.is_symlink():
             raise InputError(
-                f"{path}: expected a study folder, or an .xlsx workbook with one sheet per table"
+                f"{path}: a link that leads nowhere (its target is missing, or links loop)"
+            )
+        raise InputError(f"{path}: no such folder or file")
+    problems: list[str] = []
+    troubled: set[str | None] = set()  # tables whose file is there but unreadable
+    if not path.is_dir():
+        if path.suffix.lower() != ".xlsx" or not path.is_file():
+            raise InputError(
+                f"{path} is a file, not a study folder: pass the folder that holds the table "
+                f"files ({path.parent}), or an .xlsx workbook with one sheet per table"
             )
         workbooks, singles = [path], {}
         given = {}
@@ -128,26 +157,54 @@ def find_sources(
         singles: dict[str, list[Path]] = {}
         workbooks = []
         for p in sorted(path.iterdir()):
-            if not p.is_file() or p.name.startswith((".", "~$")) or p.resolve() in claimed:
+            if p.name.startswith((".", "~$")):
                 continue
+            try:
+                if p.resolve() in claimed:
+                    continue
+            except (OSError, RuntimeError):  # a link loop: reported below
+                pass
             ext = p.suffix.lower()
-            if ext not in EXTENSIONS:
-                continue
             stem = table_for_name(p.stem)
+            if ext not in EXTENSIONS:
+                if stem is not None and ext in _OTHER_EXTENSIONS:
+                    what = _not_a_workbook(p) if ext in (".xls", ".htm", ".html") else None
+                    troubled.add(stem)
+                    problems.append(
+                        f"{p.name}: {what}"
+                        if what
+                        else f"{p.name}: evalkit reads .csv, .xlsx and .parquet files; save "
+                        f"the {stem} table as CSV UTF-8 or Excel Workbook (.xlsx)"
+                    )
+                continue
+            trouble = _entry_problem(p)
+            if trouble is not None:
+                if stem is not None or ext == ".xlsx":
+                    troubled.add(stem)
+                    problems.append(trouble)
+                continue
+            if p.is_dir():
+                continue
             if stem is not None:
                 singles.setdefault(stem, []).append(p)
             elif ext == ".xlsx":
                 workbooks.append(p)
 
     from_books: dict[str, list[Source]] = {}
+    sheets_seen: dict[str, list[str]] = {}
     for book in workbooks:
-        for sheet in _sheet_names(book):
+        try:
+            sheet_names = _sheet_names(book)
+        except InputError as exc:
+            problems.append(str(exc))
+            continue
+        sheets_seen[book.name] = sheet_names
+        for sheet in sheet_names:
             name = table_for_name(sheet)
             if name is not None:
                 from_books.setdefault(name, []).append(Source(name, book, sheet))
 
     sources: dict[str, Source] = {}
-    problems: list[str] = []
     for name, table in TABLES.items():
         found = [Source(name, p) for p in singles.get(name, [])] + from_books.get(name, [])
         if name in given:
@@ -159,11 +216,17 @@ def find_sources(
             )
         elif found:
             sources[name] = found[0]
-        elif not table.optional:
+        elif not table.optional and name not in troubled:
             where = ", ".join(f"{name}{e}" for e in EXTENSIONS)
+            books = "; ".join(
+                f"{book} has the sheets " + ", ".join(f"'{s}'" for s in names)
+                for book, names in sheets_seen.items()
+            )
+            place = path if path.is_dir() else path.parent
             problems.append(
-                f"{name}: required table is missing: no file {where} in {path}, "
+                f"{name}: required table is missing: no file {where} in {place}, "
                 f"and no sheet named '{name}' in a workbook there"
+                + (f" ({books})" if books else "")
             )
     return sources, problems
 
@@ -204,84 +267,99 @@ def detect_separator(header_line: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _separator_and_skip(text: str) -> tuple[str, int]:
-    """The separator, and the number of lines before the header (1 when the file starts
-    with Excel's ``sep=;`` line, which names the separator)."""
-    first = text.partition("\n")[0].rstrip("\r")
+def _separator_and_skip(first: str) -> tuple[str, int]:
+    """The separator, and the number of lines before the header (1 when the file's
+    first line is Excel's ``sep=;`` line, which names the separator)."""
     m = re.fullmatch(r"\s*sep=(.)\s*", first)
     if m:
         return m.group(1), 1
     return detect_separator(first), 0
 
 
-def _read_csv_records(text: str, sep: str, skip: int) -> tuple[pd.DataFrame, list[dict]]:
-    """All records of a CSV text as strings (header included, as row 0).
+def _lines_text(lines: list[int]) -> str:
+    shown = ", ".join(str(x) for x in lines[:5])
+    return shown + (", …" if len(lines) > 5 else "")
 
-    The fast C parser reads well-formed files. A file with a row that has more cells
-    than the header is read again with :mod:`csv`: those rows are returned as
-    rejected (with their line), unless the extra cells are all empty.
-    """
-    try:
-        records = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            na_filter=False,
-            skip_blank_lines=False,
-            skiprows=skip,
-            engine="c",
+
+def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
+    """Header cells, data rows (as ``str``), their lines, rejected rows and notes of a
+    CSV file (decoding and checks in :mod:`evalkit._io_text`)."""
+    decoded = decode(_read_bytes(source.path))
+    data = decoded.data
+    notes: list[str] = []
+    if decoded.cp1252_lines:
+        notes.append(
+            f"{len(decoded.cp1252_lines)} line(s) were not UTF-8 like the rest of the file "
+            f"and were read as Windows-1252 (line {_lines_text(decoded.cp1252_lines)}); "
+            "check their accented letters"
         )
-        return records, []
-    except pd.errors.EmptyDataError:
-        return pd.DataFrame(), []
-    except pd.errors.ParserError:
-        pass
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep)
-    rows = list(reader)[skip:]
-    width = len(rows[0]) if rows else 0
-    kept: list[list[str]] = []
-    rejected: list[dict] = []
-    for i, row in enumerate(rows):
-        if len(row) > width and any(cell.strip() for cell in row[width:]):
-            rejected.append(
-                {
-                    "line": i + 1,
-                    "column": "",
-                    "value": sep.join(row)[:200],
-                    "reason": (
-                        f"row has {len(row)} cells but the header has {width} columns: a value "
-                        f"contains the separator {sep!r}; put that value in double quotes or "
-                        "remove the separator"
-                    ),
-                }
-            )
-            row = []
-        kept.append((row + [""] * width)[:width])
-    return pd.DataFrame(kept, columns=range(width), dtype=object), rejected
-
-
-def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict]]:
-    """Header cells, data rows (as ``str``), their lines and rejected rows of a CSV file."""
-    data = source.path.read_bytes()
-    encoding = detect_encoding(data)
-    text = data.decode(encoding)
-    if not text.strip():
-        return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), []
-    sep, skip = _separator_and_skip(text)
-    records, rejected = _read_csv_records(text, sep, skip)
-    if records.empty and not len(records.columns):
-        return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), []
-    header = [str(v) for v in records.iloc[0].tolist()]
-    body = records.iloc[1:].reset_index(drop=True)
+    if decoded.control_lines:
+        notes.append(
+            f"control characters (NUL …) removed from {len(decoded.control_lines)} line(s) "
+            f"(line {_lines_text(decoded.control_lines)})"
+        )
+    if decoded.encoding.startswith("utf-16") and decoded.encoding != "utf-16":
+        notes.append(
+            f"read as {decoded.encoding.upper()} (a UTF-16 file without a byte-order mark)"
+        )
+    if not data.strip():
+        return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), [], notes
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        data = re.sub(rb"\r(?!\n)", b"\n", data)  # old Mac line breaks
+    first = data.partition(b"\n")[0].decode("utf-8", errors="replace").rstrip("\r")
+    sep, skip = _separator_and_skip(first)
+    if skip:
+        data = data.partition(b"\n")[2]
+    _check_title_row(source, _csv_preview(data, sep))
+    records = split_records(data, sep)
     # Excel hides a ``sep=`` first line, so the header is still line 1 there
-    lines = np.arange(2, len(body) + 2, dtype=np.int64)
-    rejected_lines = {r["line"] for r in rejected}
-    if rejected_lines:
-        keep = ~np.isin(lines, list(rejected_lines))
-        body, lines = body[keep].reset_index(drop=True), lines[keep]
-    return header, body, lines, rejected
+    return records.header, records.body, records.lines, records.rejected, notes
+
+
+def _csv_preview(data: bytes, sep: str, n: int = 6) -> list[list[str]]:
+    """The cells of the first ``n`` lines (a line break inside quotes ends a line here)."""
+    head = data[: 1 << 16].split(b"\n")[:n]
+    text = [line.decode("utf-8", errors="replace").rstrip("\r") for line in head]
+    return [next(csv.reader([line], delimiter=sep), []) for line in text]
+
+
+def _column_name(table: str, header: object) -> str:
+    """The model column a header cell names (Indonesian aliases included)."""
+    return resolve_header(table, header) or normalise_header(header)
+
+
+def _check_title_row(source: Source, rows: list[list]) -> None:
+    """Stop when the header is not on line 1: a title row or a two-row header above it.
+
+    The header row is the first of the first six rows that holds at least half of the
+    table's required columns (and more of them than line 1 does).
+    """
+    if not rows:
+        return
+    required = set(TABLES[source.table].required_columns)
+
+    def hits(row: list) -> int:
+        return len(required & {_column_name(source.table, v) for v in row if v is not None})
+
+    first = hits(rows[0])
+    if first * 2 >= len(required):
+        return
+    for i, row in enumerate(rows[1:], start=1):
+        h = hits(row)
+        if h * 2 >= len(required) and h > first:
+            shown = " ".join(str(v).strip() for v in rows[0] if v not in (None, ""))[:60]
+            where = f"looks like a title ('{shown}')" if shown else "is empty"
+            raise InputError(
+                f"{source.label}: line 1 {where}; the header is on line {i + 1}. Delete the "
+                f"line(s) above the header (1 to {i}) so that the column names are on line 1, "
+                "and save again (a merged title cell or a two-row header cannot be read)"
+            )
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file (a pipe or device is refused: reading it could block)."""
+    _read_bytes_check(path)
+    return path.read_bytes()
 
 
 def _cell(value: object) -> object:
@@ -292,54 +370,215 @@ def _cell(value: object) -> object:
     return value
 
 
-def read_xlsx(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict]]:
-    """Header cells, data rows and their lines of a workbook sheet (the table's sheet,
-    or the first sheet of a single-table workbook). Cells keep their Excel type."""
+def _not_a_workbook(path: Path) -> str | None:
+    """What a file named ``.xlsx``/``.xls`` really is, when it is no workbook."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    if head.startswith(b"PK"):
+        return None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return (
+            "an Excel 97-2003 workbook (.xls), which evalkit does not read: open it in Excel "
+            "and save it as Excel Workbook (.xlsx) or CSV UTF-8"
+        )
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<!doctype html", b"<html", b"<table", b"<?xml", b"<meta", b"<head")):
+        return (
+            "a web page (HTML) saved with an Excel name, not a workbook (systems often export "
+            "tables this way): open it in Excel and save it as Excel Workbook (.xlsx) or "
+            "CSV UTF-8"
+        )
+    return "not an Excel workbook; save the table as Excel Workbook (.xlsx) or CSV UTF-8"
+
+
+def open_workbook(path: Path, data_only: bool = True):
+    """An openpyxl workbook (read-only), or :class:`InputError` saying what the file is."""
     import openpyxl
 
+    what = _not_a_workbook(path)
+    if what is not None:
+        raise InputError(f"{path.name}: {what}")
     try:
-        wb = openpyxl.load_workbook(source.path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:  # openpyxl raises many types for a damaged file
         raise InputError(
-            f"{source.path.name}: cannot be opened as an Excel workbook ({exc})"
+            f"{path.name}: cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}); "
+            "open it in Excel and save it again, or save the table as CSV UTF-8"
         ) from None
+
+
+def _sheet_rows(path: Path, sheet: str, data_only: bool) -> list[tuple]:
+    wb = open_workbook(path, data_only=data_only)
     try:
-        if source.sheet is not None:
-            ws = wb[source.sheet]
-        else:
-            names = {normalise_header(n): n for n in wb.sheetnames}
-            ws = wb[names.get(source.table, wb.sheetnames[0])]
-        rows = [tuple(_cell(v) for v in row) for row in ws.iter_rows(min_row=1, values_only=True)]
+        ws = wb[sheet]
+        return [tuple(row) for row in ws.iter_rows(min_row=1, values_only=True)]
+    except InputError:
+        raise
+    except Exception as exc:  # damaged sheet XML surfaces only while reading the rows
+        raise InputError(
+            f"{path.name}: the sheet '{sheet}' is damaged and cannot be read "
+            f"({type(exc).__name__}: {exc}); open the file in Excel and save it again, or "
+            "save the table as CSV UTF-8"
+        ) from None
     finally:
         wb.close()
+
+
+def _has_formulas(path: Path) -> bool:
+    """True when any worksheet of the workbook holds a formula (``<f>`` element)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as z:
+            for name in z.namelist():
+                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                    with z.open(name) as f:
+                        tail = b""
+                        while chunk := f.read(1 << 20):
+                            if re.search(rb"<(?:\w+:)?f[ >/]", tail + chunk):
+                                return True
+                            tail = chunk[-8:]
+    except (OSError, zipfile.BadZipFile, RuntimeError):
+        return False
+    return False
+
+
+def read_xlsx(
+    source: Source,
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
+    """Header cells, data rows, their lines, rejected rows and notes of a workbook sheet
+    (the table's sheet, or the first sheet of a single-table workbook). Cells keep
+    their Excel type. A formula cell without a saved value (a workbook written by a
+    program and never opened in Excel) is rejected: its value is unknown."""
+    notes: list[str] = []
+    if source.sheet is not None:
+        sheet = source.sheet
+    else:
+        wb = open_workbook(source.path)
+        try:
+            sheetnames = list(wb.sheetnames)
+        finally:
+            wb.close()
+        names = {normalise_header(n): n for n in sheetnames}
+        sheet = names.get(source.table, sheetnames[0])
+        if source.table not in names:
+            others = ", ".join(f"'{n}'" for n in sheetnames)
+            notes.append(
+                f"read the sheet '{sheet}' (no sheet is named '{source.table}'; the sheets "
+                f"are {others})"
+            )
+    values = _sheet_rows(source.path, sheet, data_only=True)
+    formulas = (
+        _sheet_rows(source.path, sheet, data_only=False) if _has_formulas(source.path) else None
+    )
+    rows = [tuple(_cell(v) for v in row) for row in values]
     width = max((len(r) for r in rows), default=0)
     rows = [r + ("",) * (width - len(r)) for r in rows]
     # trailing empty rows are not rows of the sheet's data
     while rows and all(v == "" for v in rows[-1]):
         rows.pop()
     if not rows:
-        return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), []
+        return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), [], notes
+    _check_title_row(source, [list(r) for r in rows[:6]])
     header = ["" if v == "" else str(v) for v in rows[0]]
-    body = pd.DataFrame(rows[1:], columns=range(width), dtype=object)
-    lines = np.arange(2, len(body) + 2, dtype=np.int64)
-    return header, body, lines, []
+    rejected: list[dict] = []
+    unsaved: set[int] = set()
+    if formulas is not None:
+        for i, row in enumerate(formulas[1 : len(rows)], start=1):
+            for j, f in enumerate(row[:width]):
+                is_formula = (isinstance(f, str) and f.startswith("=")) or (
+                    f is not None
+                    and not isinstance(f, str | int | float | bool)
+                    and type(f).__name__ in ("ArrayFormula", "DataTableFormula")
+                )
+                if is_formula and rows[i][j] == "":
+                    unsaved.add(i)
+                    text = f if isinstance(f, str) else str(getattr(f, "text", f))
+                    rejected.append(
+                        {
+                            "line": i + 1,
+                            "column": normalise_header(header[j]) if j < len(header) else "",
+                            "value": text,
+                            "reason": (
+                                "formula without a saved value: open the file in Excel and "
+                                "save it (Excel stores the computed values), or paste the "
+                                "values as values"
+                            ),
+                        }
+                    )
+    kept = [r for i, r in enumerate(rows[1:], start=1) if i not in unsaved]
+    lines = np.array([i + 1 for i in range(1, len(rows)) if i not in unsaved], dtype=np.int64)
+    body = pd.DataFrame(kept, columns=range(width), dtype=object)
+    return header, body, lines, rejected, notes
 
 
-def read_parquet(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict]]:
-    """Header, rows and lines of a Parquet file (line = row position + 2, as if the
-    table were opened in a spreadsheet with its header on line 1)."""
+def _nested(frame: pd.DataFrame, path: Path) -> list[str]:
+    """Names of columns of list, struct or map type (a value per cell is expected)."""
+    import pyarrow.parquet as pq
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception:  # the frame was read, so this does not fail in practice
+        return []
+    import pyarrow.types as pat
+
+    return [
+        f.name
+        for f in schema
+        if pat.is_nested(f.type) or pat.is_dictionary(f.type) and pat.is_nested(f.type.value_type)
+    ]
+
+
+def read_parquet(
+    source: Source,
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
+    """Header, rows, lines, rejected rows and notes of a Parquet file (line = row
+    position + 2, as if the table were opened in a spreadsheet with its header on line
+    1). A column of lists, records or maps is no column of the data model: such a model
+    column makes the file unusable (the message names it), another is ignored."""
+    _read_bytes_check(source.path)
     try:
         frame = pd.read_parquet(source.path)
     except Exception as exc:  # pyarrow raises many types for a damaged file
-        raise InputError(f"{source.path.name}: cannot be read as Parquet ({exc})") from None
+        raise InputError(
+            f"{source.path.name}: cannot be read as Parquet ({type(exc).__name__}: {exc})"
+        ) from None
     frame = frame.reset_index(drop=True)
+    notes: list[str] = []
+    nested = [c for c in _nested(frame, source.path) if c in frame.columns]
+    if nested:
+        model = set(TABLES[source.table].column_names)
+        bad = [c for c in nested if normalise_header(c) in model]
+        if bad:
+            listed = ", ".join(f"'{c}'" for c in bad)
+            raise InputError(
+                f"{source.path.name}: column(s) {listed} hold lists or records (a nested "
+                "Parquet type), not one value per row; write one plain value (text, number "
+                "or date) per cell"
+            )
+        frame = frame.drop(columns=nested)
+        notes.append(
+            "ignored columns of lists or records (not in the data model): "
+            + ", ".join(f"'{c}'" for c in nested)
+        )
     for col in frame.columns:  # categories are read as their values
         if isinstance(frame[col].dtype, pd.CategoricalDtype):
             frame[col] = frame[col].astype(object)
     header = [str(c) for c in frame.columns]
     frame.columns = range(len(header))
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)
-    return header, frame, lines, []
+    return header, frame, lines, [], notes
+
+
+def _read_bytes_check(path: Path) -> None:
+    if not path.is_file():
+        raise InputError(
+            f"{path.name}: not a regular file (a pipe, device or folder); save the table as "
+            "a normal file"
+        )
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
@@ -369,26 +608,56 @@ def _blank_mask(frame: pd.DataFrame, text_only: bool) -> np.ndarray:
     return blank
 
 
+def _clean_text_cells(frame: pd.DataFrame) -> list[int]:
+    """Remove control characters from the text cells of a workbook or Parquet frame
+    (in place); the positions of the rows that held some."""
+    rows: set[int] = set()
+    for col in frame.columns:
+        s = frame[col]
+        if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype):
+            continue
+        is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
+        if not is_text.any():
+            continue
+        text = s[is_text].astype("str")
+        hit = text.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+        if hit.any():
+            idx = np.flatnonzero(is_text)[hit]
+            cleaned = text[hit].str.replace(_CONTROL_PATTERN, "", regex=True)
+            frame[col] = s.astype(object)
+            frame.iloc[idx, frame.columns.get_loc(col)] = cleaned.to_numpy(dtype=object)
+            rows.update(idx.tolist())
+    return sorted(rows)
+
+
 def read_source(source: Source) -> tuple[list[str], RawTable]:
     """Read one table's file or sheet.
 
     Returns the header cells as written and a :class:`RawTable` whose frame has one
     positional column per header cell; fully blank rows are dropped and counted.
+    Control characters (NUL …) are removed from text cells and the lines noted.
     """
     ext = source.path.suffix.lower()
     if source.sheet is not None or ext == ".xlsx":
-        header, body, lines, rejected = read_xlsx(source)
+        header, body, lines, rejected, notes = read_xlsx(source)
         text_only = False
     elif ext == ".parquet":
-        header, body, lines, rejected = read_parquet(source)
+        header, body, lines, rejected, notes = read_parquet(source)
         text_only = False
     else:
-        header, body, lines, rejected = read_csv(source)
+        header, body, lines, rejected, notes = read_csv(source)
         body = _strip_cells(body)
         text_only = True
+    if not text_only and len(body):
+        hit = _clean_text_cells(body)
+        if hit:
+            shown = _lines_text([int(x) for x in lines[hit]])
+            notes.append(
+                f"control characters (NUL …) removed from {len(hit)} row(s) (line {shown})"
+            )
     blank = _blank_mask(body, text_only)
     blank_rows = int(blank.sum())
     if blank_rows:
         body, lines = body[~blank].reset_index(drop=True), lines[~blank]
     body.columns = range(len(header))
-    return header, RawTable(source, body, lines, text_only, rejected, blank_rows)
+    return header, RawTable(source, body, lines, text_only, rejected, blank_rows, notes)

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import _io_parse as P
-from ._io_read import RawTable
+from ._io_read import InputError, RawTable
 from .tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
 
 QUARANTINE_COLUMNS = ("file", "line", "column", "value", "reason")
@@ -67,6 +67,9 @@ class Checked:
     all_ids: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))
     #: key values of the kept rows
     kept_ids: pd.Index = field(default_factory=lambda: pd.Index([], dtype=object))
+    #: optional cells of kept rows that were unusable and left empty (same columns as
+    #: the quarantine)
+    repairs: pd.DataFrame = field(default_factory=lambda: empty_quarantine())
 
     @property
     def rows_quarantined(self) -> int:
@@ -417,6 +420,78 @@ def _references(
 
 
 # --------------------------------------------------------------------------------------
+# whole-file judgements
+# --------------------------------------------------------------------------------------
+
+#: Tables other tables refer to: quarantining one of their rows takes its dependents.
+PARENT_TABLES = frozenset(
+    c.references.split(".")[0]
+    for t in TABLES.values()
+    for c in t.columns
+    if c.references is not None and c.references.split(".")[0] != t.name
+)
+
+
+def droppable_columns(table: Table) -> frozenset[str]:
+    """Columns whose unusable cell is left empty instead of quarantining the row.
+
+    In a parent table (units, employees, indicators) a row is needed by the rows that
+    refer to it: quarantining a unit for a negative ``service_population`` would take
+    every employee, result, rating and survey of that unit along. So an *optional*
+    column's bad cell there becomes missing (noted in the summary and listed in
+    ``Study.repairs``) and the row is kept. Rows of the other tables have no
+    dependents and keep the strict rule.
+    """
+    if table.name not in PARENT_TABLES:
+        return frozenset()
+    return frozenset(c.name for c in table.columns if not c.required and c.name not in table.key)
+
+
+_SCIENTIFIC = r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+"
+#: Share of a file's identifiers that, when mangled by a spreadsheet, stops the load.
+MANGLED_SHARE = 0.5
+
+
+def _stop_on_mangled_identifiers(
+    table: Table,
+    raw: RawTable,
+    positions: dict[str, int],
+    typed: pd.DataFrame,
+    reasons: dict[str, pd.Series],
+) -> None:
+    """Raise :class:`InputError` when most of a file's identifiers (NIP, or the ids
+    of its key) were stored as numbers by a spreadsheet (``1.97E+17``).
+
+    Quarantining them one by one would quarantine most of the data, and every row
+    that refers to them; one message that says how to re-export helps more.
+    """
+    columns = [c for c in table.columns if c.name in positions]
+    for c in columns:
+        if c.dtype == "nip":
+            r = reasons[c.name]
+            mangled = r.eq(P.REASON_NIP_SPREADSHEET).to_numpy()
+        elif c.dtype == "str" and (c.name in table.key or c.references is not None):
+            text = P.cell_text(raw.frame[positions[c.name]], raw.text_only)
+            mangled = text.str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+        else:
+            continue
+        filled = P.cell_text(raw.frame[positions[c.name]], raw.text_only).ne("").to_numpy()
+        n_filled, n_bad = int(filled.sum()), int(mangled.sum())
+        if n_filled >= 5 and n_bad > MANGLED_SHARE * n_filled:
+            first = int(np.flatnonzero(mangled)[0])
+            example = P.cell_text(raw.frame[positions[c.name]].iloc[[first]], raw.text_only)
+            raise InputError(
+                f"{raw.source.label}: {n_bad} of {n_filled} values of the column '{c.name}' "
+                f"({round(100 * n_bad / n_filled)} %) were stored as numbers by a spreadsheet "
+                f"and lost digits (line {int(raw.lines[first])}: {example.iloc[0]}). "
+                "Re-export the file with that column as text: in the source system export "
+                "to CSV; or in Excel format the column as Text (Format Cells > Text) before "
+                "pasting the values, and save as CSV UTF-8. Nothing was loaded, so that "
+                "rows depending on these ids are not quarantined one by one"
+            )
+
+
+# --------------------------------------------------------------------------------------
 # one table
 # --------------------------------------------------------------------------------------
 
@@ -466,8 +541,11 @@ def validate_table(
     label = raw.source.label
     lines = raw.lines
     typed_all, cell_reasons = _parse_cells(table, raw, positions)
+    _stop_on_mangled_identifiers(table, raw, positions, typed_all, cell_reasons)
     bad = np.zeros(len(typed_all), dtype=bool)
     records: list[pd.DataFrame] = []
+    repairs: list[pd.DataFrame] = []
+    droppable = droppable_columns(table)
 
     def report(problem: Problem) -> None:
         rows = np.asarray(problem.rows, dtype=np.int64)
@@ -475,11 +553,19 @@ def validate_table(
             bad[rows] = True
             records.append(_records(raw, positions, problem._replace(rows=rows)))
 
+    def drop(problem: Problem, frame: pd.DataFrame) -> None:
+        """An optional cell of a parent row: missing instead, the row kept."""
+        rows = np.asarray(problem.rows, dtype=np.int64)
+        if len(rows):
+            frame.iloc[rows, frame.columns.get_loc(problem.column)] = None
+            repairs.append(_records(raw, positions, problem._replace(rows=rows)))
+
     # 1. cells
     for name, r in cell_reasons.items():
         failing = r.notna().to_numpy()
         if failing.any():
-            report(Problem(np.flatnonzero(failing), name, r[failing]))
+            problem = Problem(np.flatnonzero(failing), name, r[failing])
+            drop(problem, typed_all) if name in droppable else report(problem)
     # 2.-5. on the rows still clean; every problem a stage finds is reported
     typed_full = coerce_dtypes(typed_all, table.name)
     own_ids = pd.Index(typed_all[table.key[0]].dropna().unique())
@@ -490,7 +576,7 @@ def validate_table(
     )
     for stage in stages:
         for problem in stage(typed_full.iloc[np.flatnonzero(~bad)]):
-            report(problem)
+            drop(problem, typed_full) if problem.column in droppable else report(problem)
     problems, reference_notes = _references(
         table, typed_full.iloc[np.flatnonzero(~bad)], lines, parents, own_ids
     )
@@ -514,7 +600,13 @@ def validate_table(
         all_ids = pd.Series(lines[has], index=ids[has].to_numpy())
         all_ids = all_ids[~all_ids.index.duplicated(keep="first")]
         kept_ids = pd.Index(kept[key].dropna().unique())
-    notes = [*notes, *reference_notes]
+    notes = [*raw.notes, *notes, *reference_notes]
+    repaired = pd.concat(repairs, ignore_index=True) if repairs else empty_quarantine()
+    for column, group in repaired.groupby("column", sort=False):
+        notes.append(
+            f"{column}: {len(group)} value(s) unusable and left empty, the row(s) kept "
+            f"(line {_lines_text(np.sort(group['line'].to_numpy()))}: {group['reason'].iloc[0]})"
+        )
     if raw.blank_rows:
         notes.append(f"{raw.blank_rows} empty row(s) skipped")
     return Checked(
@@ -526,6 +618,7 @@ def validate_table(
         notes=notes,
         all_ids=all_ids,
         kept_ids=kept_ids,
+        repairs=repaired[list(QUARANTINE_COLUMNS)],
     )
 
 

@@ -20,6 +20,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from . import __version__
 
@@ -41,14 +42,23 @@ Typical use:
 """
 
 
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``evalkit simulate: …``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="evalkit",
         description=_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"evalkit {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar="COMMAND", required=True, parser_class=_Parser
+    )
 
     # --- study -------------------------------------------------------------------------
     p = sub.add_parser(
@@ -102,6 +112,12 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA, help="data folder")
     p.add_argument("--quarantine", type=Path, default=None, help="write the quarantine to this CSV")
     p.add_argument("--period", default=None, help="only this quarter or year")
+    p.add_argument(
+        "--language",
+        choices=("id", "en"),
+        default="id",
+        help="language of the summary and the quarantine's reasons (default id)",
+    )
     _add_suggest_arguments(p)
 
     # --- simulate ----------------------------------------------------------------------
@@ -115,6 +131,12 @@ def _build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("--out", type=Path, required=True, help="folder to write")
+    p.add_argument(
+        "--language",
+        choices=("id", "en"),
+        default="id",
+        help="language of the messages (default id)",
+    )
     p.add_argument("--seed", type=int, default=None, help="random seed (default: the shipped seed)")
     p.add_argument("--employees", type=int, default=None, help="number of employees (default 2000)")
     p.add_argument("--periods", default=None, help="quarters FIRST:LAST (default 2024Q1:2025Q4)")
@@ -133,6 +155,63 @@ def _build_parser() -> argparse.ArgumentParser:
     _add_template_parser(sub)
     _add_calibrate(sub)
     return parser
+
+
+def _simulate_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with the arguments of ``evalkit simulate`` (checked before any work,
+    in the words of the option), or ``None``."""
+    from .simulation import MIN_EMPLOYEES
+
+    if args.seed is not None and args.seed < 0:
+        return f"--seed must be 0 or more, got {args.seed}"
+    if args.employees is not None and args.employees < MIN_EMPLOYEES:
+        return f"--employees must be at least {MIN_EMPLOYEES}, got {args.employees}"
+    if args.divergent_units is not None and args.divergent_units < 0:
+        return f"--divergent-units must be 0 or more, got {args.divergent_units}"
+    if args.training_effect is not None and not -1.0 <= args.training_effect <= 1.0:
+        return (
+            "--training-effect is in points of the 1-5 scale and must lie between -1 and 1, "
+            f"got {args.training_effect}"
+        )
+    if args.periods is not None and ":" not in args.periods:
+        return (
+            f"--periods takes the first and last quarter as FIRST:LAST, e.g. 2024Q1:2025Q4, "
+            f"got {args.periods!r}"
+        )
+    if args.out.exists() and not args.out.is_dir():
+        return f"--out {args.out} is a file; give a folder"
+    return None
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    from .labels import Labels
+    from .simulation import simulate
+
+    problem = _simulate_problem(args)
+    if problem is not None:
+        print(f"evalkit simulate: {problem}", file=sys.stderr)
+        return 2
+    options = {
+        k: v
+        for k, v in {
+            "seed": args.seed,
+            "employees": args.employees,
+            "periods": args.periods,
+            "divergent_units": args.divergent_units,
+            "training_effect": args.training_effect,
+        }.items()
+        if v is not None
+    }
+    try:
+        simulate(out=args.out, **options)
+    except ValueError as exc:  # the library's own checks (e.g. a period range)
+        print(f"evalkit simulate: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"evalkit simulate: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print(Labels(args.language)("io.cli.simulated", path=str(args.out)))
+    return 0
 
 
 def _add_suggest_arguments(p: argparse.ArgumentParser) -> None:
@@ -275,24 +354,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.out is not None:
             print("evalkit validate: --out is for --suggest-mapping", file=sys.stderr)
             return 2
-        return validate_command(args.data, quarantine=args.quarantine, period=args.period)
+        return validate_command(
+            args.data, quarantine=args.quarantine, period=args.period, language=args.language
+        )
     if args.command == "simulate":
-        from .simulation import simulate
-
-        options = {
-            k: v
-            for k, v in {
-                "seed": args.seed,
-                "employees": args.employees,
-                "periods": args.periods,
-                "divergent_units": args.divergent_units,
-                "training_effect": args.training_effect,
-            }.items()
-            if v is not None
-        }
-        simulate(out=args.out, **options)
-        print(f"wrote the synthetic data set to {args.out}")
-        return 0
+        return _simulate(args)
     if args.command == "calibrate":
         return _calibrate_command(args)
     if args.command == "template":

@@ -15,7 +15,9 @@ What loading does, and what it promises:
   rows_quarantined``. Entirely empty rows are not data rows: they are skipped and
   counted in the summary's notes. A row with several bad cells has one quarantine
   record per bad cell;
-* messy exports are read as they are: UTF-8 with or without BOM, cp1252/Latin-1;
+* messy exports are read as they are: UTF-8 with or without BOM, UTF-16 with or
+  without BOM, cp1252/Latin-1, and a UTF-8 file with a few cp1252 lines (each line
+  decoded on its own and noted, never garbled);
   ``,`` ``;`` tab or ``|`` separated; decimal commas and thousands separators where
   unambiguous (rules in :mod:`evalkit._io_parse`); stray spaces; category labels in any
   usual spelling (:data:`evalkit.tables.LABEL_CODES`); periods such as ``2025 Q3`` or
@@ -54,6 +56,28 @@ Duplicates
     later copies are quarantined as "exact duplicate of line N". Rows that share a key
     but differ elsewhere are all quarantined, each naming the other lines: nothing
     tells which one is right, and the clerk keeps the correct one.
+Rows that do not fit the header
+    Every record's cell count is checked against the header before any cell is read
+    (:mod:`evalkit._io_text`): a row with more cells (an unquoted separator), fewer
+    cells (a lost separator, a cut line) or a quote that opens and never closes on its
+    line is quarantined with that cause and the line where it starts; the rows a stray
+    quote would have swallowed are read as rows. Control characters (NUL …) are
+    removed and noted. A workbook formula without a saved value is quarantined ("open
+    the file in Excel and save it").
+Optional cells of parent rows
+    In units, employees and indicators (the tables other rows refer to) an unusable
+    *optional* cell (a negative ``service_population``, an unknown ``direction``) is
+    left empty, noted in the summary and listed in ``Study.repairs``; the row is kept,
+    so that its dependents are not quarantined with it.
+Mangled identifiers
+    When most of a file's NIPs or ids were turned into numbers by a spreadsheet
+    (``1.97E+17``), loading stops with one :class:`InputError` that says how to
+    re-export, instead of quarantining most of the data row by row.
+Messages
+    Reasons, notes and errors are English texts of the templates ``io.*`` in
+    ``evalkit/labels/en.json``; the template key is the reason's stable code
+    (:func:`evalkit._io_messages.reason_code`) and ``id.json`` has its Indonesian
+    version (``evalkit validate --language``, default ``id``).
 References
     Parents are validated before children. A required reference must name a kept row;
     when the parent row is quarantined the child is too ("… quarantined in
@@ -82,6 +106,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._io_messages import reason_code, translate, translate_message, translate_notes
 from ._io_parse import period_quarters
 from ._io_read import InputError, find_sources, read_source
 from ._io_validate import (
@@ -91,6 +116,7 @@ from ._io_validate import (
     map_columns,
     validate_table,
 )
+from .labels import Labels
 from .mapping import Mapping, apply_mapping, load_mapping, mapped_sources
 from .tables import TABLES, empty_frame
 
@@ -101,6 +127,7 @@ __all__ = [
     "Study",
     "format_summary",
     "load_study",
+    "quarantine_for_people",
     "select_period",
     "validate_command",
 ]
@@ -122,6 +149,10 @@ class Study:
     quarantine
         Rows that could not be used: ``file, line, column, value, reason`` (one record
         per problem; ``line`` as a spreadsheet shows it, header = 1).
+    repairs
+        Cells of *kept* rows that were unusable and left empty (an optional cell of a
+        unit, employee or indicator, so that the row and its dependents stay), in the
+        quarantine's columns; counted in the summary's notes.
     summary
         Per file: ``file, table, rows_read, rows_kept, rows_quarantined, notes``.
     period
@@ -147,6 +178,7 @@ class Study:
     training: pd.DataFrame = field(default_factory=lambda: empty_frame("training"))
     org_rating: pd.DataFrame = field(default_factory=lambda: empty_frame("org_rating"))
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
+    repairs: pd.DataFrame = field(default_factory=empty_quarantine)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)
     period: str | None = None
     source: str | Path | None = None
@@ -183,6 +215,9 @@ def _read_all(path: Path) -> tuple[dict, dict, list[Path], Mapping | None]:
             header, raw = read_source(source)
         except OSError as exc:
             problems.append(f"{source.label}: cannot be read ({exc.strerror or exc})")
+            continue
+        except InputError as exc:  # a file that cannot be read: said with the others
+            problems.append(str(exc))
             continue
         if source.path not in files:
             files.append(source.path)
@@ -243,11 +278,15 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
     if period is not None:
         _quarters(period)  # a bad argument fails before any file is read
     raws, layouts, files, mapping = _read_all(path)
-    checked = _validate_all(raws, layouts)
+    try:
+        checked = _validate_all(raws, layouts)
+    except InputError as exc:  # most identifiers of a file mangled: one message
+        raise InputError(f"the input in {path} cannot be used:\n  - {exc}") from None
     study = Study(
         mapping=None if mapping is None else mapping.path,
         **{name: c.frame for name, c in checked.items()},
         quarantine=_combine_quarantine(checked),
+        repairs=_combine_quarantine(checked, "repairs"),
         summary=_summary(checked),
         period=None,
         source=path,
@@ -278,8 +317,8 @@ def _validate_all(raws: dict, layouts: dict) -> dict[str, Checked]:
     return checked
 
 
-def _combine_quarantine(checked: dict[str, Checked]) -> pd.DataFrame:
-    parts = [c.quarantine for c in checked.values() if len(c.quarantine)]
+def _combine_quarantine(checked: dict[str, Checked], what: str = "quarantine") -> pd.DataFrame:
+    parts = [getattr(c, what) for c in checked.values() if len(getattr(c, what))]
     if not parts:
         return empty_quarantine()
     out = pd.concat(parts, ignore_index=True)
@@ -303,6 +342,9 @@ def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
                 }
             )
             continue
+        notes = list(c.notes)
+        if c.rows_read == 0 and not TABLES[name].optional:
+            notes.insert(0, "no data rows (only the header): the study needs rows in this table")
         rows.append(
             {
                 "file": c.label,
@@ -310,7 +352,7 @@ def _summary(checked: dict[str, Checked]) -> pd.DataFrame:
                 "rows_read": c.rows_read,
                 "rows_kept": len(c.frame),
                 "rows_quarantined": c.rows_quarantined,
-                "notes": "; ".join(c.notes),
+                "notes": "; ".join(notes),
             }
         )
     out = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
@@ -388,28 +430,45 @@ def select_period(study: Study, period: str | None) -> Study:
 
 def _reason_kind(reason: str) -> str:
     """A reason with its line numbers removed, to count reasons of one kind together."""
-    return re.sub(r"lines? [\d, …]+", "line …", reason)
+    return re.sub(r"(lines?|baris) [\d, …]+", r"\1 …", reason)
 
 
-def format_summary(study: Study, top: int = 3) -> str:
+def format_summary(study: Study, top: int = 3, language: str = "id") -> str:
     """The text that ``evalkit validate`` prints: rows read, kept and quarantined per
-    file, the most common reasons per file, and the notes."""
+    file, the most common reasons per file, and the notes.
+
+    Parameters
+    ----------
+    study
+        A loaded study.
+    top
+        How many kinds of reason to show per file.
+    language
+        ``"id"`` (Bahasa Indonesia, the default) or ``"en"``: headings, reasons and notes
+        (:mod:`evalkit._io_messages`).
+    """
+    labels = Labels(language)
     s = study.summary
-    width = max([len("file"), *(len(f) for f in s["file"])]) + 2
-    out = [f"{'file':<{width}}{'table':<12}{'read':>10}{'kept':>10}{'quarantined':>13}"]
+    width = max([len(labels["io.cli.file"]), *(len(f) for f in s["file"])]) + 2
+    q_head = labels["io.cli.quarantined"]
+    out = [
+        f"{labels['io.cli.file']:<{width}}{labels['io.cli.table']:<12}"
+        f"{labels['io.cli.read']:>10}{labels['io.cli.kept']:>10}{q_head:>13}"
+    ]
     for row in s.itertuples(index=False):
         out.append(
             f"{row.file:<{width}}{row.table:<12}{row.rows_read:>10}{row.rows_kept:>10}"
             f"{row.rows_quarantined:>13}"
         )
     out.append(
-        f"{'all files':<{width}}{'':<12}{s['rows_read'].sum():>10}{s['rows_kept'].sum():>10}"
-        f"{s['rows_quarantined'].sum():>13}"
+        f"{labels['io.cli.all_files']:<{width}}{'':<12}{s['rows_read'].sum():>10}"
+        f"{s['rows_kept'].sum():>10}{s['rows_quarantined'].sum():>13}"
     )
     q = study.quarantine
     if len(q):
-        out += ["", "most common reasons:"]
-        kinds = q.assign(kind=q["reason"].map(_reason_kind))
+        out += ["", labels["io.cli.common_reasons"]]
+        said = {r: _reason_kind(translate(r, language)) for r in q["reason"].unique()}
+        kinds = q.assign(kind=q["reason"].map(said))
         for file, group in kinds.groupby("file", sort=False):
             counts = (
                 group.drop_duplicates(["line", "column", "kind"])
@@ -420,25 +479,40 @@ def format_summary(study: Study, top: int = 3) -> str:
             out.append(f"  {file}:")
             for (column, kind), n in counts.head(top).items():
                 where = f"{column}: " if column else ""
-                out.append(f"    {n:>6} row(s)  {where}{kind}")
+                out.append(f"    {n:>6} {labels['io.cli.rows']}  {where}{kind}")
             if len(counts) > top:
-                out.append(f"    ({len(counts) - top} more kind(s) of problem)")
+                out.append("    " + labels("io.cli.more_kinds", count=str(len(counts) - top)))
     notes = [(r.file, r.notes) for r in s.itertuples(index=False) if r.notes]
     if notes:
-        out += ["", "notes:"]
-        out += [f"  {f}: {n}" for f, n in notes]
+        out += ["", labels["io.cli.notes"]]
+        out += [f"  {f}: {translate_notes(n, language)}" for f, n in notes]
     if study.period is not None:
         counts = ", ".join(
             f"{name} {len(getattr(study, name))}"
             for name, t in TABLES.items()
             if "period" in t.column_names
         )
-        out += ["", f"period {study.period}: rows kept in the period: {counts}"]
+        out += ["", labels("io.cli.period_rows", period=study.period, counts=counts)]
     return "\n".join(out)
 
 
+def quarantine_for_people(quarantine: pd.DataFrame, language: str = "id") -> pd.DataFrame:
+    """The quarantine as a data steward reads it: the reason in ``language`` and its
+    stable code (``code``, e.g. ``reason.too_many_cells``; empty when the reason has
+    no template) as an extra column."""
+    out = quarantine.copy()
+    reasons = out["reason"].astype(object)
+    unique = reasons.dropna().unique()
+    out["reason"] = reasons.map({r: translate(r, language) for r in unique})
+    out["code"] = reasons.map({r: reason_code(r) or "" for r in unique})
+    return out
+
+
 def validate_command(
-    data_dir: str | Path, quarantine: str | Path | None = None, period: str | None = None
+    data_dir: str | Path,
+    quarantine: str | Path | None = None,
+    period: str | None = None,
+    language: str = "id",
 ) -> int:
     """Load and validate ``data_dir``, print the summary, optionally write the quarantine.
 
@@ -448,9 +522,12 @@ def validate_command(
         The study folder (or workbook).
     quarantine
         Where to write the quarantine as CSV (UTF-8 with BOM, so that Excel shows the
-        characters right); written also when empty.
+        characters right), reasons in ``language`` plus their stable ``code``; written
+        also when empty.
     period
         Only this quarter or year (see :func:`select_period`).
+    language
+        ``"id"`` (default) or ``"en"``: the language of everything printed and written.
 
     Returns
     -------
@@ -458,24 +535,33 @@ def validate_command(
         0 when every row was kept, 1 when rows were quarantined, 2 when the input is
         unusable (the message goes to stderr; never a traceback).
     """
+    labels = Labels(language)
     try:
         study = load_study(data_dir, period=period)
     except InputError as exc:
-        print(f"evalkit validate: {exc}", file=sys.stderr)
+        print(f"evalkit validate: {translate_message(str(exc), language)}", file=sys.stderr)
         return 2
     print(f"evalkit validate: {data_dir}")
-    print(format_summary(study))
+    print(format_summary(study, language=language))
     if quarantine is not None:
         from .privacy import safe_frame_for_csv  # opened in Excel: no live formulas
 
         target = Path(quarantine)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            safe_frame_for_csv(study.quarantine).to_csv(target, index=False, encoding="utf-8-sig")
-        except OSError as exc:
-            print(
-                f"evalkit validate: cannot write {target}: {exc.strerror or exc}", file=sys.stderr
+            safe_frame_for_csv(quarantine_for_people(study.quarantine, language)).to_csv(
+                target, index=False, encoding="utf-8-sig"
             )
+        except OSError as exc:
+            detail = labels(
+                "io.cli.cannot_write", path=str(target), detail=exc.strerror or str(exc)
+            )
+            print(f"evalkit validate: {detail}", file=sys.stderr)
             return 2
-        print(f"\nquarantine: {len(study.quarantine)} record(s) written to {target}")
+        print(
+            "\n"
+            + labels(
+                "io.cli.quarantine_written", count=str(len(study.quarantine)), path=str(target)
+            )
+        )
     return 0 if int(study.summary["rows_quarantined"].sum()) == 0 else 1

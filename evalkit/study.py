@@ -588,6 +588,7 @@ def run_study(
     t = time.perf_counter()
     study = load_study(data)
     load_seconds = time.perf_counter() - t
+    _check_not_empty(study)
     periods = resolve_periods(study, period)
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -614,6 +615,23 @@ def run_study(
     if failures:
         raise StudyError(failures, written)
     return written
+
+
+def _check_not_empty(study: Any) -> None:
+    """Refuse, in one plain sentence, data whose required tables kept no row (a file
+    with only its header passes validation, but no section can be computed from it)."""
+    from .tables import TABLES
+
+    empty = [
+        name
+        for name, table in TABLES.items()
+        if not table.optional and len(getattr(study, name)) == 0
+    ]
+    if empty:
+        raise ValueError(
+            f"the study needs rows in {', '.join(empty)}, and the data hold none there (a file "
+            "with only its header, or every row quarantined); run evalkit validate to see why"
+        )
 
 
 def _check_key_outside(out: Path) -> None:
@@ -647,6 +665,7 @@ def study_command(
         0 every period written; 1 a period failed (the failing cell's error is printed;
         other periods are written); 2 the input or a parameter is unusable.
     """
+    from ._io_messages import translate_message
     from .io import InputError
 
     try:
@@ -654,10 +673,18 @@ def study_command(
             period, data_dir, out_dir, language=language, min_cell=min_cell, rules=rules
         )
     except InputError as exc:
-        print(f"evalkit study: the data cannot be used: {exc}", file=sys.stderr)
+        detail = translate_message(str(exc), language if language in LANGUAGES else "en")
+        print(
+            "evalkit study: "
+            + Labels(language if language in LANGUAGES else "en")(
+                "io.cli.data_unusable", detail=detail
+            ),
+            file=sys.stderr,
+        )
         return 2
     except (ValueError, FileNotFoundError) as exc:
-        print(f"evalkit study: {exc}", file=sys.stderr)
+        detail = translate_message(str(exc), language if language in LANGUAGES else "en")
+        print(f"evalkit study: {detail}", file=sys.stderr)
         return 2
     except StudyError as exc:
         for folder in exc.written:

@@ -646,10 +646,16 @@ def test_blank_lines_are_skipped_and_line_numbers_stay_those_of_the_spreadsheet(
 def test_quoted_newlines_count_as_one_spreadsheet_row(tmp_path):
     units = rows_of("units")
     units[1][1] = "Dinas\nPendidikan"
+    units[2][1] = "SDN 001, Tanjung Selor"
     units[2][5] = "-1"
     study = load_study(write_study(tmp_path / "s", units=units))
-    assert quarantine_of(study, "units.csv") == [(3, "service_population", "-1")]
-    assert study.units["name"].tolist() == ["Dinas\nPendidikan"]
+    # a unit's bad optional cell is left empty (the unit and its staff stay), on line 3
+    assert quarantine_of(study, "units.csv") == []
+    assert study.repairs[["file", "line", "column", "value"]].values.tolist() == [
+        ["units.csv", 3, "service_population", "-1"]
+    ]
+    assert study.units["name"].tolist() == ["Dinas\nPendidikan", "SDN 001, Tanjung Selor"]
+    assert study.units["service_population"].isna().tolist() == [False, True]
 
 
 def test_a_row_with_too_many_cells_is_quarantined_with_its_line(tmp_path):
@@ -944,10 +950,17 @@ def test_select_period_errors(clean):
 
 def test_validate_exit_0_when_every_row_is_kept(clean, tmp_path, capsys):
     target = tmp_path / "out" / "q.csv"
-    assert validate_command(clean, quarantine=target) == 0
+    assert validate_command(clean, quarantine=target, language="en") == 0
     out = capsys.readouterr().out
     assert "employees.csv" in out and "all files" in out
-    assert list(pd.read_csv(target).columns) == ["file", "line", "column", "value", "reason"]
+    assert list(pd.read_csv(target).columns) == [
+        "file",
+        "line",
+        "column",
+        "value",
+        "reason",
+        "code",
+    ]
     assert len(pd.read_csv(target)) == 0
 
 
@@ -957,7 +970,7 @@ def test_validate_exit_1_prints_reasons_and_writes_the_quarantine(tmp_path, caps
     behaviour[2][5] = "8"
     folder = write_study(tmp_path / "s", behaviour=behaviour)
     target = tmp_path / "q.csv"
-    assert validate_command(folder, quarantine=target) == 1
+    assert validate_command(folder, quarantine=target, language="en") == 1
     out = capsys.readouterr().out
     line = next(x for x in out.splitlines() if x.startswith("behaviour.csv"))
     assert line.split() == ["behaviour.csv", "behaviour", "4", "2", "2"]
@@ -973,7 +986,7 @@ def test_validate_exit_1_prints_reasons_and_writes_the_quarantine(tmp_path, caps
 def test_validate_exit_2_on_unusable_input_with_a_message_not_a_traceback(tmp_path, capsys):
     rows = [r[1:] for r in rows_of("units")]  # no unit_id
     folder = write_study(tmp_path / "s", units=rows)
-    assert validate_command(folder) == 2
+    assert validate_command(folder, language="en") == 2
     captured = capsys.readouterr()
     assert "units.csv: required column 'unit_id' missing" in captured.err
     assert "Traceback" not in captured.err
@@ -983,7 +996,7 @@ def test_validate_exit_2_on_unusable_input_with_a_message_not_a_traceback(tmp_pa
 def test_validate_through_the_command_line(clean, capsys):
     from evalkit.cli import main
 
-    assert main(["validate", str(clean), "--period", "2025Q3"]) == 0
+    assert main(["validate", str(clean), "--period", "2025Q3", "--language", "en"]) == 0
     out = capsys.readouterr().out
     assert "period 2025Q3: rows kept in the period: results 3, behaviour 3" in out
 

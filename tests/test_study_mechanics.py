@@ -254,6 +254,11 @@ def test_all_periods_run_one_report_each_and_failures_do_not_stop_the_others(
 def test_unusable_input_and_bad_parameters_exit_2(tmp_path, small_data, capsys):
     (tmp_path / "empty").mkdir()
     assert study_command(period="latest", data_dir=tmp_path / "empty", out_dir=tmp_path / "o") == 2
+    assert "data tidak dapat dipakai" in capsys.readouterr().err  # Indonesian by default
+    empty = tmp_path / "empty"
+    assert (
+        study_command(period="latest", data_dir=empty, out_dir=tmp_path / "o", language="en") == 2
+    )
     assert "the data cannot be used" in capsys.readouterr().err
     assert study_command(period="2031Q1", data_dir=small_data, out_dir=tmp_path / "o") == 2
     assert "no data for period 2031Q1" in capsys.readouterr().err

@@ -124,6 +124,14 @@ def comparison_window(study: Study, period: str, quarters: int = COMPARISON_QUAR
     return quarters_up_to(study, period)[-quarters:]
 
 
+def _refuse_file(path: Path) -> None:
+    if path.is_file():
+        raise FileNotFoundError(
+            f"{path} is a file, not a study folder: pass the folder that holds the table "
+            f"files ({path.parent}), or an .xlsx workbook with one sheet per table"
+        )
+
+
 def resolve_data_dir(data_dir: str | Path) -> Path:
     """Find the data folder: absolute as given; relative to the working directory or any
     folder above it (so ``data/tanjungselor`` works from the repository root, from
@@ -143,6 +151,7 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
     if path.is_absolute():
         if usable(path):
             return path
+        _refuse_file(path)
         raise FileNotFoundError(f"data folder {path} does not exist")
     tried = []
     for base in [Path.cwd(), *Path.cwd().parents]:
@@ -150,6 +159,7 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
         tried.append(str(candidate))
         if usable(candidate):
             return candidate.resolve()
+        _refuse_file(candidate)
     raise FileNotFoundError(
         f"data folder {str(data_dir)!r} not found; tried {', '.join(tried[:4])}"
         + (" …" if len(tried) > 4 else "")
