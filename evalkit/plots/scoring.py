@@ -22,7 +22,7 @@ from ..rules.permenpanrb_6_2022 import PREDIKAT
 from ..rules.permenpanrb_14_2017 import MUTU_TABLE
 from . import merge_labels, new_axes
 
-__all__ = ["plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
+__all__ = ["PREDIKAT_COLOURS", "plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
 
 _DEFAULT_LABELS: dict[str, str] = {
     "sangat_baik": "Very good",
@@ -44,7 +44,12 @@ _DEFAULT_LABELS: dict[str, str] = {
     "unit": "Unit",
 }
 
-_PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKAT)), strict=True))
+#: One colour per predikat, best to worst: ColorBrewer's RdYlBu (safe for colour-blind
+#: readers; blue is good, red is poor, the middle is pale).
+PREDIKAT_COLOURS: dict[str, str] = dict(
+    zip(PREDIKAT, ("#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"), strict=True)
+)
+_PREDIKAT_COLOURS = PREDIKAT_COLOURS
 
 
 #: Legends go under the axes so that long unit names keep their room.

@@ -9,6 +9,7 @@ from ..labels import Labels
 from ..plots.compare import plot_funnel
 from ..privacy import suppress_small_cells
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -17,6 +18,7 @@ from .base import (
     unit_names,
 )
 from .periods import comparison_window
+from .spark import spark_interval
 
 __all__ = ["section_comparison"]
 
@@ -68,7 +70,6 @@ def section_comparison(ctx: ReportContext) -> Section:
             high=labels.number(off["ci_high"], 1),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
     section.paragraphs.extend(_comparison_meaning(result.agreement, labels))
     names = unit_names(study)
     units = result.units.merge(names, on="unit_id", how="left")
@@ -114,8 +115,44 @@ def section_comparison(ctx: ReportContext) -> Section:
         names=", ".join(flagged),
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
     section.paragraphs.append(labels["text.comparison.flag_note"])
+    if off and off.get("estimate") is not None:
+        est, low, high = off["estimate"], off["ci_low"], off["ci_high"]
+        reach = max(10.0, *(abs(v) + 5 for v in (est, low, high) if v is not None))
+        section.findings.append(
+            Finding(
+                key="comparison",
+                text=labels(
+                    "brief.comparison_" + ("higher" if est >= 0 else "lower"),
+                    estimate=labels.number(abs(est), 1),
+                )
+                + " "
+                + labels(
+                    "brief.comparison_flagged" if flagged else "brief.comparison_none",
+                    flagged=len(flagged),
+                    units=int(units["flagged"].notna().sum()),
+                ),
+                uncertainty=labels(
+                    "brief.interval_points",
+                    level=labels.percent(0.95, 0),
+                    low=labels.number(low, 1),
+                    high=labels.number(high, 1),
+                ),
+                spark=spark_interval(
+                    est, low, high, scale=(-reach, reach), reference=0.0,
+                    title=labels["brief.comparison_spark"],
+                ),
+                attention=bool(flagged),
+            )
+        )
+    review = units[units["flagged"].eq(True)][
+        ["unit_id", "unit_name", "n_citizen", "mean_supervisor", "mean_citizen", "gap",
+         "ci_low", "ci_high", "q_value"]
+    ]
+    if len(review):
+        section.attention.append(
+            SectionTable("comparison_flagged", review.reset_index(drop=True), digits=1)
+        )
     section.tables.append(
         SectionTable("comparison_units", units, codes={"direction": "direction_gap"}, digits=1)
     )

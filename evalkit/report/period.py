@@ -19,7 +19,9 @@ from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
 from .data import section_data
-from .methods import section_methods
+from .glossary import section_glossary
+from .layout import page_html
+from .methods import _is_synthetic, section_methods
 from .periods import period_quarters, resolve_data_dir, resolve_periods
 from .reliability import section_reliability
 from .scoring import section_scoring
@@ -40,6 +42,7 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "training": section_training,
     "trend": section_trend,
     "methods": section_methods,
+    "glossary": section_glossary,
 }
 
 
@@ -107,33 +110,149 @@ class PeriodReport:
             raise KeyError(f"no section {key!r}; the sections are {list(self.sections)}") from None
 
     # -- display ---------------------------------------------------------------------------
-    def title_html(self) -> str:
-        """Title block: study name, period, language-independent facts."""
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are synthetic (written by :func:`evalkit.simulate`)."""
+        return _is_synthetic(self.study)
+
+    def _source(self) -> str:
+        """The data source as a reader names it: the data folder's name, never a path."""
+        source = self.study.source
+        if source is None:
+            return "–"
+        return Path(str(source)).name or str(source)
+
+    def title_html(self, *, date: str | None = None) -> str:
+        """The head of the page: the place, the title, period, date and data source, and
+        a banner when the data are synthetic (on screen; the PDF has a cover instead)."""
         import html
 
         labels = self.labels
+        date = date or _today()
+        banner = (
+            f'<p class="ek-synthetic">{html.escape(labels["text.synthetic_banner"])}</p>'
+            if self.synthetic
+            else ""
+        )
+        meta = labels("text.meta", period=self.period, date=date, source=self._source())
         return (
+            '<header class="ek-head">'
+            f'<p class="ek-kicker">{html.escape(labels["text.kicker"])}</p>'
             f"<h1>{html.escape(labels('text.title', period=self.period))}</h1>"
-            f"<p>{html.escape(labels('text.subtitle', min_cell=self.min_cell, rules=self.rules))}"
-            "</p>"
+            f'<p class="ek-meta">{html.escape(meta)}</p>{banner}</header>'
         )
 
+    def cover_html(self, *, date: str | None = None) -> str:
+        """The PDF's cover (hidden on screen): title, period, date, data source, rules,
+        and the synthetic-data banner when the data are synthetic."""
+        import html
+
+        from .base import rules_name
+
+        labels = self.labels
+        date = date or _today()
+        banner = (
+            f'<p class="ek-synthetic">{html.escape(labels["text.synthetic_banner"])}</p>'
+            if self.synthetic
+            else ""
+        )
+        rows = [
+            (labels["text.cover.period"], self.period),
+            (labels["text.cover.date"], date),
+            (labels["text.cover.source"], self._source()),
+            (labels["text.cover.rules"], rules_name(labels, self.rules)),
+            (labels["text.cover.privacy"], labels("text.cover.privacy_text", min_cell=self.min_cell)),
+        ]
+        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+        return (
+            '<section class="ek-cover">'
+            f'<p class="ek-kicker">{html.escape(labels["text.kicker"])}</p>'
+            f"<h1>{html.escape(labels('text.title', period=self.period))}</h1>"
+            f'<p class="ek-period">{html.escape(labels("text.cover.period_line", period=self.period))}</p>'
+            f"{banner}<dl>{items}</dl></section>"
+        )
+
+    def contents_html(self) -> str:
+        """The contents: a link to every section after the brief and to the appendix
+        (in the PDF with page numbers)."""
+        import html
+
+        labels = self.labels
+        items = [
+            f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>'
+            for key, s in self.sections.items()
+            if key != "summary"
+        ]
+        items.append(f'<li><a href="#appendix">{html.escape(labels["text.appendix"])}</a></li>')
+        return (
+            f'<nav class="ek-toc"><h2>{html.escape(labels["text.contents"])}</h2>'
+            f"<ol>{''.join(items)}</ol></nav>"
+        )
+
+    def appendix_html(self) -> str:
+        """Every full table, by section, in a closed ``<details>`` (opened on paper)."""
+        import html
+
+        labels = self.labels
+        parts = [s.appendix_html(labels) for s in self.sections.values()]
+        return (
+            '<details class="ek-appendix" id="appendix">'
+            f"<summary>{html.escape(labels['text.appendix'])}</summary>"
+            f'<p>{html.escape(labels["text.appendix_note"])}</p>'
+            + "\n".join(p for p in parts if p)
+            + "</details>"
+        )
+
+    def body_html(self, *, date: str | None = None) -> str:
+        """The report's content: cover (print only), head, the brief, the contents, the
+        sections, the glossary and the appendix."""
+        labels = self.labels
+        sections = [s.to_html(labels) for key, s in self.sections.items() if key != "summary"]
+        return "\n".join(
+            [
+                self.cover_html(date=date),
+                self.title_html(date=date),
+                self.sections["summary"].to_html(labels),
+                self.contents_html(),
+                *sections,
+                self.appendix_html(),
+            ]
+        )
+
+    def document(self, *, date: str | None = None) -> str:
+        """The stakeholder document (``study.html``, and the source of ``study.pdf``):
+        complete and self-contained, brief first (:func:`evalkit.report.layout.page_html`).
+
+        Parameters
+        ----------
+        date : str, optional
+            The date on the cover and the head (default: today, ISO 8601).
+        """
+        title = self.labels("text.title", period=self.period)
+        return page_html(title, self.body_html(date=date), self.language)
+
     def show(self, key: str | None = None) -> None:
-        """Display the title (``key=None``) or one section in a notebook (static HTML)."""
+        """Display the head (``key=None``) or one section in a notebook (static HTML)."""
         from IPython.display import HTML, display
 
+        labels = self.labels
         if key is None:
             display(HTML(self.title_html()))
+        elif key == "appendix":
+            display(HTML(self.appendix_html()))
         else:
-            display(HTML(self.section(key).to_html(self.labels)))
+            section = self.section(key)
+            display(HTML(section.to_html(labels)))
+            if key == "summary":
+                display(HTML(self.contents_html()))
 
     def _repr_html_(self) -> str:
-        labels = self.labels
-        return self.title_html() + "".join(s.to_html(labels) for s in self.sections.values())
+        return self.body_html()
 
     # -- outputs ---------------------------------------------------------------------------
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/``.
+        """Write ``study.html``, ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and
+        ``restricted/``.
 
         Parameters
         ----------
@@ -158,6 +277,9 @@ class PeriodReport:
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
+        path = out / "study.html"
+        path.write_text(self.document(), encoding="utf-8")
+        written.append(path)
         path = out / "results.json"
         path.write_text(
             json.dumps(self.results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
@@ -211,6 +333,12 @@ class PeriodReport:
                 pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
         path.write_bytes(buffer.getvalue())
         return path
+
+
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()
 
 
 def _sheet_name(caption: str) -> str:

@@ -7,7 +7,9 @@ from typing import Any
 from ..impact import training_impact
 from ..plots.impact import event_study_plot
 from ..privacy import suppress_small_cells
+from .spark import spark_interval
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -32,7 +34,6 @@ def section_training(ctx: ReportContext) -> Section:
     est, low, high, p = js["estimate"], js["ci_low"], js["ci_high"], js["p_val"]
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
-        section.findings.append(labels["finding.training.none"])
     else:
         key = "clear" if (low is not None and (low > 0 or high < 0)) else "unclear"
         text = labels(
@@ -44,7 +45,25 @@ def section_training(ctx: ReportContext) -> Section:
             treated=js["n_treated"],
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
+        reach = max(0.5, *(abs(v) + 0.1 for v in (est, low, high) if v is not None))
+        section.findings.append(
+            Finding(
+                key="training",
+                text=labels(f"brief.training_{key}", estimate=signed(labels, est)),
+                uncertainty=labels(
+                    "brief.interval",
+                    level=labels.percent(js["confidence"], 0),
+                    low=labels.number(low, 2),
+                    high=labels.number(high, 2),
+                )
+                + " "
+                + labels(f"brief.training_{key}_uncertainty", treated=js["n_treated"]),
+                spark=spark_interval(
+                    est, low, high, scale=(-reach, reach), reference=0.0,
+                    title=labels["brief.training_spark"],
+                ),
+            )
+        )
         if p is not None:
             section.paragraphs.append(labels("text.training.p", p=p_text(labels, p)))
     for note in js.get("notes", []):

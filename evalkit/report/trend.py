@@ -13,6 +13,7 @@ from ..privacy import suppress_small_cells
 from ..scoring import score_employees, skm_index
 from ..tables import CODES
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -22,11 +23,12 @@ from .base import (
     signed,
 )
 from .periods import quarters_up_to
+from .spark import spark_line
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_trend", "section_trend", "supervisor_trend"]
+__all__ = ["plot_trend", "section_trend", "supervisor_change", "supervisor_trend"]
 
 
 def supervisor_trend(study: Study, quarters: list[str]) -> pd.DataFrame:
@@ -70,6 +72,63 @@ def supervisor_trend(study: Study, quarters: list[str]) -> pd.DataFrame:
     return out
 
 
+def supervisor_change(
+    study: Study, before: str, after: str, *, confidence: float = 0.95
+) -> dict[str, float]:
+    """Change of the mean supervisor behaviour score between two quarters, with an interval.
+
+    Each quarter's score is the mean over employees of each employee's mean atasan score
+    (:func:`supervisor_trend`); the change is ``after − before``, its standard error
+    ``sqrt(s_b² / n_b + s_a² / n_a)`` from the employees' spread in each quarter
+    (Welch), and the interval uses the normal quantile. The two quarters are treated as
+    independent samples: most employees are rated in both, and their scores are
+    positively correlated, so the interval is wider than a paired one (conservative).
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study.
+    before, after : str
+        The two quarters.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    dict
+        ``before`` and ``after`` (the two means), ``change``, ``se``, ``ci_low``,
+        ``ci_high``, ``n_before``, ``n_after`` (NaN where a quarter has fewer than two
+        rated employees).
+
+    Examples
+    --------
+    >>> from evalkit.io import Study
+    >>> b = pd.DataFrame({"period": ["2025Q1"] * 2 + ["2025Q2"] * 2,
+    ...                   "employee_id": ["a", "b", "a", "b"], "rater_role": "atasan",
+    ...                   "score": [3, 4, 4, 5]})
+    >>> r = supervisor_change(Study(behaviour=b), "2025Q1", "2025Q2")
+    >>> round(r["change"], 3), round(r["se"], 3)
+    (1.0, 0.5)
+    """
+    from scipy.stats import norm
+
+    b = study.behaviour
+    b = b[(b["rater_role"] == "atasan") & b["period"].isin([before, after])]
+    per = b.groupby(["period", "employee_id"])["score"].mean().astype("float64")
+    out: dict[str, float] = {}
+    for name, q in (("before", before), ("after", after)):
+        x = per.loc[q] if q in per.index.get_level_values(0) else pd.Series(dtype="float64")
+        out[name] = float(x.mean()) if len(x) else float("nan")
+        out[f"n_{name}"] = int(len(x))
+        out[f"_v_{name}"] = float(x.var(ddof=1) / len(x)) if len(x) >= 2 else float("nan")
+    out["change"] = out["after"] - out["before"]
+    out["se"] = float(np.sqrt(out.pop("_v_before") + out.pop("_v_after")))
+    z = float(norm.ppf(0.5 + confidence / 2))
+    out["ci_low"] = out["change"] - z * out["se"]
+    out["ci_high"] = out["change"] + z * out["se"]
+    return out
+
+
 def section_trend(ctx: ReportContext) -> Section:
     """Trend: the mean supervisor behaviour score (:func:`supervisor_trend`), the predikat
     shares and the overall IKM (:mod:`evalkit.scoring`) for every quarter up to the period;
@@ -85,9 +144,10 @@ def section_trend(ctx: ReportContext) -> Section:
         trend, "n_ratees", ctx.min_cell, values=["supervisor_score"], secondary=False
     )
     shown = trend.dropna(subset=["supervisor_score"])
+    reading: list[str] = []
     if len(shown) >= 2:
         first, last = shown.iloc[0], shown.iloc[-1]
-        section.findings.append(
+        reading.append(
             labels(
                 "finding.trend.supervisor",
                 first=str(first["period"]),
@@ -108,7 +168,7 @@ def section_trend(ctx: ReportContext) -> Section:
     trend = trend[[c for c in trend.columns if c != "suppressed"] + ["suppressed"]]
     ikm = trend.dropna(subset=["ikm"])
     if len(ikm) >= 2:
-        section.findings.append(
+        reading.append(
             labels(
                 "finding.trend.ikm",
                 first=str(ikm["period"].iloc[0]),
@@ -117,11 +177,51 @@ def section_trend(ctx: ReportContext) -> Section:
                 end=float(ikm["ikm"].iloc[-1]),
             )
         )
-    section.paragraphs.extend(section.findings)
+    section.paragraphs.extend(reading)
+    if len(shown) >= 2:
+        section.findings.append(_change_finding(ctx, trend))
     section.tables.append(SectionTable("trend", trend))
     section.figures.append(SectionFigure("trend", figure_png(plot_trend(trend, labels))))
     section.results = {"periods": trend.to_dict(orient="records")}
     return section
+
+
+def _change_finding(ctx: ReportContext, trend: pd.DataFrame) -> Finding:
+    """What changed since the previous quarter shown: the supervisor score (with the
+    interval of :func:`supervisor_change`) and the IKM, with the series as a sparkline."""
+    labels = ctx.labels
+    shown = trend.dropna(subset=["supervisor_score"])
+    prev, last = str(shown["period"].iloc[-2]), str(shown["period"].iloc[-1])
+    change = supervisor_change(ctx.study, prev, last)
+    text = labels(
+        "brief.trend",
+        previous=prev,
+        start=labels.number(change["before"], 2),
+        end=labels.number(change["after"], 2),
+        change=signed(labels, change["change"]),
+    )
+    ikm = trend.set_index("period")["ikm"] if "ikm" in trend.columns else pd.Series(dtype=float)
+    if prev in ikm.index and last in ikm.index and ikm[[prev, last]].notna().all():
+        text += " " + labels(
+            "brief.trend_ikm",
+            start=labels.number(ikm[prev], 1),
+            end=labels.number(ikm[last], 1),
+        )
+    clear = change["ci_low"] > 0 or change["ci_high"] < 0
+    uncertainty = labels(
+        "brief.interval",
+        level=labels.percent(0.95, 0),
+        low=signed(labels, change["ci_low"]),
+        high=signed(labels, change["ci_high"]),
+    ) + " " + labels("brief.trend_" + ("clear" if clear else "unclear"))
+    values = [float(v) if pd.notna(v) else None for v in trend["supervisor_score"]]
+    return Finding(
+        key="trend",
+        text=text,
+        uncertainty=uncertainty,
+        spark=spark_line(values, title=labels["figure.trend"]),
+        attention=bool(clear and change["change"] < 0),
+    )
 
 
 def _scoring_trend(ctx: ReportContext, quarters: list[str]) -> pd.DataFrame:
