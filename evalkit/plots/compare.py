@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from scipy import stats
 
 from ..reliability.agreement import bland_altman
-from . import merge_labels, new_axes, require_columns
+from . import decimal_axis, legend_below, merge_labels, new_axes, require_columns, spread_texts
 
 __all__ = ["plot_bland_altman", "plot_funnel", "plot_identity"]
 
@@ -42,6 +42,7 @@ _DEFAULT_LABELS: dict[str, str] = {
     "identity_xlabel": "Citizens (POMP, 0–100)",
     "identity_ylabel": "Supervisors (POMP, 0–100)",
     "identity": "equal scores",
+    "decimal": ".",
 }
 
 
@@ -225,17 +226,26 @@ def plot_funnel(
         edgecolor="white",
         linewidth=0.5,
     )
+    ax.set(title=lab["funnel_title"], xlabel=lab["funnel_xlabel"], ylabel=lab["funnel_ylabel"])
+    decimal_axis(ax, lab["decimal"])
+    handles, _ = ax.get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    legend_below(ax, handles, fontsize="small")
     if annotate and "flagged" in d:
-        for _, row in d[d["flagged"]].iterrows():
+        notes = [
             ax.annotate(
                 str((names or {}).get(row["unit_id"], row["unit_id"])),
                 (1 / row["se"], row["gap"]),
                 fontsize="x-small",
-                xytext=(3, 3),
+                xytext=(5, 3),
                 textcoords="offset points",
+                arrowprops={"arrowstyle": "-", "color": "0.5", "lw": 0.5},
             )
-    ax.set(title=lab["funnel_title"], xlabel=lab["funnel_xlabel"], ylabel=lab["funnel_ylabel"])
-    ax.legend(frameon=False, fontsize="small")
+            for _, row in d[d["flagged"].fillna(False).astype(bool)].iterrows()
+        ]
+        # names of nearby units would print on top of each other: move them apart
+        spread_texts(fig, notes)
     return fig
 
 

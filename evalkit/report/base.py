@@ -51,7 +51,7 @@ DEFAULT_RULES = "permenpanrb_6_2022"
 #: Figures are drawn at this multiple of their display size (sharp on phones and paper).
 FIGURE_SCALE = 2
 #: Rows of a "needs attention" table shown in the body; the rest are in the appendix.
-ATTENTION_ROWS = 12
+ATTENTION_ROWS = 10
 
 
 #: Columns holding words rather than numbers (left-aligned, wrapped).
@@ -136,12 +136,16 @@ class SectionTable:
             frame = frame[first + [c for c in frame.columns if c not in first]]
         return frame
 
-    def to_html(self, labels: Labels, *, max_rows: int | None = None) -> str:
-        """The shown table as HTML, at most ``max_rows`` rows (then a note says how many
-        more the appendix and ``tables.xlsx`` hold)."""
+    def to_html(
+        self, labels: Labels, *, max_rows: int | None = None, drop: tuple[str, ...] = ()
+    ) -> str:
+        """The shown table as HTML without the columns ``drop``, at most ``max_rows`` rows
+        (then a note says how many more the appendix and ``tables.xlsx`` hold)."""
         import html
 
-        shown = SectionTable(self.name, self.shown(), self.codes, self.digits)
+        frame = self.shown()
+        frame = frame.drop(columns=[c for c in drop if c in frame.columns])
+        shown = SectionTable(self.name, frame, self.codes, self.digits)
         frame = shown.localised(labels, as_text=True)
         more = ""
         if max_rows is not None and len(frame) > max_rows:
@@ -155,10 +159,12 @@ class SectionTable:
 
 @dataclass
 class SectionFigure:
-    """A static figure: its label key and the PNG bytes (drawn at :data:`FIGURE_SCALE`)."""
+    """A static figure: its label key, the PNG bytes (drawn at :data:`FIGURE_SCALE`) and
+    an optional caption (e.g. which units it shows)."""
 
     name: str
     png: bytes
+    caption: str = ""
 
 
 @dataclass
@@ -259,14 +265,17 @@ class Section:
         parts = [f'<section id="{self.anchor}">', f"<h2>{html.escape(self.title)}</h2>"]
         for fig in self.figures:
             parts.append(
-                figure_html(fig.png, labels[f"figure.{fig.name}"], scale=FIGURE_SCALE)
+                figure_html(
+                    fig.png, labels[f"figure.{fig.name}"], scale=FIGURE_SCALE, caption=fig.caption
+                )
             )
         parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
         if self.html:
             parts.append(self.html)
         for table in self.attention:
             parts.append(f"<h3>{html.escape(labels[f'table.{table.name}'])}</h3>")
-            parts.append(table.to_html(labels, max_rows=ATTENTION_ROWS))
+            # the unit's name is enough in the body; its code is in the appendix
+            parts.append(table.to_html(labels, max_rows=ATTENTION_ROWS, drop=("unit_id",)))
         parts.append("</section>")
         return "\n".join(parts)
 

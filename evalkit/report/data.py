@@ -224,7 +224,13 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any]:
             names=dict(zip(table["unit_id"], table["unit_name"], strict=False)),
             labels=labels.prefixed("plot.scoring"),
         )
-        figures.append(SectionFigure("clarity", figure_png(fig)))
+        units = int((clarity["n_unclear"] > 0).sum())
+        caption = (
+            labels("figure.caption_first", shown=len(shown), units=units)
+            if units > len(shown)
+            else ""
+        )
+        figures.append(SectionFigure("clarity", figure_png(fig), caption=caption))
     attention = table[table["cluster"].fillna(False).astype(bool)].reset_index(drop=True)
     return {
         "paragraphs": paragraphs,

@@ -89,7 +89,12 @@ details.ek-appendix > summary { font-size: 1.3rem; font-weight: bold; cursor: po
 @page :first { @top-left { content: none } @top-right { content: none }
                @bottom-right { content: none } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 10pt; }
+  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.35; }
+  p { margin: 1.2mm 0; }
+  li.ek-finding { padding: 1.5mm 2.5mm; margin-bottom: 1.5mm; }
+  dl.ek-glossary { columns: 2; column-gap: 8mm; font-size: 8.5pt; }
+  dl.ek-glossary dt { break-after: avoid; }
+  dl.ek-glossary dd { break-inside: avoid; }
   h2 { break-after: avoid; margin-top: 1.2rem; }
   h3 { break-after: avoid; }
   figure, tr { break-inside: avoid; }
@@ -108,7 +113,8 @@ details.ek-appendix > summary { font-size: 1.3rem; font-weight: bold; cursor: po
   table.ek-table th:first-child, table.ek-table td:first-child { position: static; }
   details.ek-appendix { break-before: page; }
   details.ek-appendix > summary { list-style: none; }
-  figure img { max-height: 200mm; width: auto; max-width: 100%; }
+  figure { text-align: center; }
+  figure img { max-height: 105mm; width: auto; max-width: 85%; margin: 0 auto; }
 }
 """
 

@@ -243,15 +243,29 @@ def section_scoring(ctx: ReportContext) -> Section:
             result.distribution["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
             & result.distribution["ok"].eq(False)
         ]
+        outside_all = len(kept)
         kept = kept.merge(names, on="unit_id").sort_values("unit_name").head(FIGURE_UNITS)
         if len(kept):
             fig = plot_predikat_distribution(kept, names=unit_labels, labels=plot_labels)
-            section.figures.append(SectionFigure("scoring_distribution", figure_png(fig)))
+            caption = (
+                labels("figure.caption_first", shown=len(kept), units=outside_all)
+                if outside_all > len(kept)
+                else ""
+            )
+            section.figures.append(
+                SectionFigure("scoring_distribution", figure_png(fig), caption=caption)
+            )
         kept = result.skm[result.skm["unit_id"].isin(skm.loc[skm["suppressed"].isna(), "unit_id"])]
+        skm_all = len(kept)
         kept = kept.sort_values(["ikm_converted", "unit_id"]).head(FIGURE_UNITS)
         if len(kept):
             fig = plot_skm(kept, names=unit_labels, labels=plot_labels)
-            section.figures.append(SectionFigure("scoring_skm", figure_png(fig)))
+            caption = (
+                labels("figure.caption_first", shown=len(kept), units=skm_all)
+                if skm_all > len(kept)
+                else ""
+            )
+            section.figures.append(SectionFigure("scoring_skm", figure_png(fig), caption=caption))
 
     section.results = {
         "rules": result.rules,

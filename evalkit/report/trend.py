@@ -287,6 +287,10 @@ def plot_trend(trend: pd.DataFrame, labels: Labels) -> Figure:
         ax.plot(x, trend[column].astype(float), marker=marker, color=colour)
         ax.set_ylabel(labels.column(column))
         ax.grid(alpha=0.3)
+    from ..plots import decimal_axis
+
+    for ax in axes:
+        decimal_axis(ax, labels.number(0.5, 1)[1], axis="y")
     axes[-1].set_xticks(x, trend["period"].astype(str), rotation=45, ha="right")
     axes[-1].set_xlabel(labels.column("period"))
     fig.suptitle(labels["figure.trend"])
