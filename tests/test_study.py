@@ -31,8 +31,10 @@ def test_the_report_folder_holds_every_output(report_id):
     assert names == set(SHARED_OUTPUTS) | {"restricted"}
     restricted = {p.name for p in (report_id / "restricted").iterdir()}
     assert {"README.txt", "quarantine.csv", "employee_predikat.csv"} <= restricted
-    # nothing half-built is left next to it
-    assert [p.name for p in report_id.parent.iterdir()] == [PERIOD]
+    # OUT/<period>/<language>/, and nothing half-built is left next to it
+    assert report_id.name == "id" and report_id.parent.name == PERIOD
+    assert [p.name for p in report_id.parent.iterdir()] == ["id"]
+    assert [p.name for p in report_id.parent.parent.iterdir()] == [PERIOD]
 
 
 def test_results_json_has_the_key_numbers(report_id, small_study, run_params):
@@ -106,8 +108,7 @@ def test_html_has_no_code_no_prompts_no_parameters_and_no_network(report_id):
     assert not re.search(r"<script\b[^>]*\bsrc=|<link\b[^>]*href=[\"']https?:", html)
     assert "https://cdn" not in html
     assert not re.search(r"<script\b[^>]*>[^<]*mathjax", html, re.I)
-    assert html.count('<img alt="') >= 5
-    assert len(re.findall(r'src="data:image/png;base64,', html)) >= 5
+    assert len(re.findall(r'<img src="data:image/png;base64,[^"]+" alt="[^"]+"', html)) >= 5
     assert '<html lang="id">' in html
 
 
@@ -129,16 +130,78 @@ def test_html_is_in_the_report_language(language, report_id, report_en):
         assert f"<h2>{labels[f'section.{key}.title']}</h2>" in html
     other = Labels("en" if language == "id" else "id")
     assert other["section.methods.title"] not in html
-    findings = re.search(r'<ul class="evalkit-findings">(.*?)</ul>', html, re.S).group(1)
-    assert findings.count("<li>") >= 8  # data, clarity, scoring, SKM, reliability, ...
-    r = _json(folder)
-    rows = labels.integer(r["data"]["rows_read"])
-    assert (
-        f"<li>{labels('finding.data', read=r['data']['rows_read'], quarantined=r['data']['rows_quarantined'], share=labels.percent(r['data']['rows_quarantined'] / r['data']['rows_read']))}</li>"
-        in findings
-    )
-    assert rows in findings
     assert labels("text.title", period=PERIOD) in html
+    # the stakeholder page is the report's own: no notebook markup at all
+    assert "jp-Cell" not in html and "<script" not in html
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_brief_comes_first_with_five_to_eight_findings(
+    language, report_id, report_en, small_study
+):
+    from evalkit.scoring import score_study
+
+    folder = {"id": report_id, "en": report_en}[language]
+    html = (folder / "study.html").read_text(encoding="utf-8")
+    labels = Labels(language)
+    brief = html.index(f"<h2>{labels['section.summary.title']}</h2>")
+    # nothing but the head comes before the brief; the contents follow it
+    assert brief < html.index(f"<h2>{labels['text.contents']}</h2>")
+    for key in ("data", "scoring", "reliability", "comparison", "training", "trend"):
+        assert brief < html.index(f"<h2>{labels[f'section.{key}.title']}</h2>")
+    findings = re.search(r'<ol class="evalkit-findings">(.*?)</ol>', html, re.S).group(1)
+    items = re.findall(r'<li class="ek-finding[^"]*">(.*?)</li>', findings, re.S)
+    assert 5 <= len(items) <= 8
+    for item in items:
+        sentence = re.search(r"<p>(.*?)</p>", item).group(1)
+        assert re.search(r"\d", sentence), sentence  # each finding has its number
+        assert 'class="ek-uncertain"' in item  # ... its uncertainty in words
+        assert "<svg" in item  # ... and a sparkline
+    predikat = score_study(small_study, PERIOD).employees["predikat"].dropna()
+    share = predikat.isin(["sangat_baik", "baik"]).mean()
+    expected = labels("brief.scoring", share=labels.percent(share), employees=len(predikat))
+    assert f"<p>{expected}</p>" in items[0]
+    # the contents link every section and the appendix
+    for key in ("data", "scoring", "methods", "glossary"):
+        assert f'href="#s-{key}"' in html and f'id="s-{key}"' in html
+    assert 'href="#appendix"' in html
+
+
+def test_full_tables_are_in_a_closed_appendix_without_empty_columns(report_id):
+    html = (report_id / "study.html").read_text(encoding="utf-8")
+    labels = Labels("id")
+    appendix = html[html.index('<details class="ek-appendix" id="appendix">') :]
+    assert "<details" in appendix and " open" not in appendix.split(">")[0]
+    body = html[: html.index('<details class="ek-appendix"')]
+    # the per-unit tables are in the appendix, not in the body
+    for name in ("scoring_units", "comparison_units", "clarity_units"):
+        caption = labels[f"table.{name}"]
+        assert f"<h4>{caption}</h4>" in appendix and caption not in body
+    # the suppressed column is shown only where something was suppressed
+    r = _json(report_id)
+    hidden = [u for u in r["comparison"]["units"] if u["suppressed"] is not None]
+    table = appendix[appendix.index(f"<h4>{labels['table.comparison_units']}</h4>") :]
+    table = table[: table.index("</table>")]
+    assert (f">{labels.column('suppressed')}<" in table) == bool(hidden)
+    quarters = r["trend"]["periods"]
+    if all(q["suppressed"] is None for q in quarters):
+        table = appendix[appendix.index(f"<h4>{labels['table.trend']}</h4>") :]
+        assert f">{labels.column('suppressed')}<" not in table[: table.index("</table>")]
+
+
+def test_the_pdf_is_a4_with_cover_and_contents(report_id):
+    from evalkit.report.pdf import render
+
+    pdf = report_id / "study.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    doc = render((report_id / "study.html").read_text(encoding="utf-8"))
+    a4 = (210 / 25.4 * 96, 297 / 25.4 * 96)
+    assert all(
+        (p.width, p.height) == (pytest.approx(a4[0]), pytest.approx(a4[1])) for p in doc.pages
+    )
+    # the contents' links point at pages after the cover and the brief
+    anchors = {name: i for i, page in enumerate(doc.pages) for name in page.anchors}
+    assert anchors["s-data"] >= 1 and anchors["appendix"] > anchors["s-methods"]
 
 
 def test_tables_xlsx_has_localised_sheets_and_headers(report_id, report_en):

@@ -35,14 +35,14 @@ html { -webkit-text-size-adjust: 100%; }
 body { font-family: "DejaVu Sans", "Noto Sans", "Liberation Sans", Arial, sans-serif;
        color: var(--ink); line-height: 1.45; font-size: 16px; margin: 0 auto;
        padding: 1rem 1.25rem 3rem; max-width: 60em; overflow-wrap: break-word; }
-h1 { font-size: 1.6rem; margin: .2rem 0 .3rem; line-height: 1.2; }
-h2 { font-size: 1.3rem; margin: 2rem 0 .6rem; padding-top: .4rem;
+h1 { font-size: 1.6em; margin: .2rem 0 .3rem; line-height: 1.2; }
+h2 { font-size: 1.3em; margin: 2rem 0 .6rem; padding-top: .4rem;
      border-top: 2px solid var(--accent); }
-h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+h3 { font-size: 1.05em; margin: 1.2rem 0 .4rem; }
 p { margin: .45rem 0; }
 a { color: var(--accent); }
 .ek-cover { display: none; }
-.ek-head .ek-kicker, .ek-head .ek-meta { color: var(--muted); margin: 0; font-size: .9rem; }
+.ek-head .ek-kicker, .ek-head .ek-meta { color: var(--muted); margin: 0; font-size: .9em; }
 .ek-synthetic { background: #fff3cd; border: 2px solid #b8860b; color: #5c4300;
                 padding: .35rem .7rem; font-weight: bold; margin: .5rem 0; }
 ol.evalkit-findings { list-style: none; padding: 0; margin: .5rem 0 1rem; }
@@ -52,17 +52,17 @@ li.ek-finding { display: flex; gap: .9rem; align-items: center; padding: .55rem 
 li.ek-finding.ek-attention { border-left-color: var(--alert); }
 .ek-ftext { flex: 1 1 auto; min-width: 0; }
 .ek-ftext p { margin: 0; }
-.ek-ftext .ek-uncertain { color: var(--muted); font-size: .88rem; margin-top: .15rem; }
+.ek-ftext .ek-uncertain { color: var(--muted); font-size: .88em; margin-top: .15rem; }
 .ek-fspark { flex: 0 0 auto; }
 svg.ek-spark { display: block; }
 nav.ek-toc ol { margin: .3rem 0; padding-left: 1.4rem; }
 nav.ek-toc li { margin: .1rem 0; }
 figure { margin: .8rem 0; max-width: 100%; }
 figure img { max-width: 100%; height: auto; display: block; }
-figcaption { color: var(--muted); font-size: .85rem; }
+figcaption { color: var(--muted); font-size: .85em; }
 .ek-scroll { overflow-x: auto; max-width: 100%; margin: .3rem 0 .8rem;
              -webkit-overflow-scrolling: touch; }
-table.ek-table { border-collapse: collapse; font-size: .85rem; }
+table.ek-table { border-collapse: collapse; font-size: .85em; }
 table.ek-table th, table.ek-table td { padding: .25rem .55rem; border-bottom: 1px solid var(--line);
              text-align: right; white-space: nowrap; vertical-align: top; }
 table.ek-table th { background: #eef2f6; text-align: center; white-space: normal; }
@@ -71,21 +71,24 @@ table.ek-table th:first-child, table.ek-table td:first-child { position: sticky;
              max-width: 16rem; box-shadow: 1px 0 0 var(--line); }
 table.ek-table th:first-child { background: #eef2f6; }
 table.ek-table td.ek-text { text-align: left; white-space: normal; min-width: 10rem; }
-.ek-more { color: var(--muted); font-size: .88rem; }
+.ek-more { color: var(--muted); font-size: .88em; }
 dl.ek-glossary dt { font-weight: bold; margin-top: .5rem; }
 dl.ek-glossary dd { margin: 0 0 .3rem 1rem; }
 details.ek-appendix { margin-top: 2rem; border-top: 2px solid var(--accent); }
-details.ek-appendix > summary { font-size: 1.3rem; font-weight: bold; cursor: pointer;
+details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: pointer;
                                 padding: .6rem 0; }
 @media (max-width: 600px) {
   body { padding: .6rem .6rem 2rem; font-size: 15px; }
-  h1 { font-size: 1.3rem; }
+  h1 { font-size: 1.3em; }
   li.ek-finding { flex-direction: column; align-items: flex-start; gap: .3rem; }
 }
 @page { size: A4; margin: 20mm 16mm 18mm;
-        @top-left { content: string(ek-title); font-size: 8pt; color: #5a5a5a; }
-        @top-right { content: string(ek-period); font-size: 8pt; color: #5a5a5a; }
-        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt; } }
+        @top-left { content: string(ek-title); font-size: 8pt; color: #5a5a5a;
+                    font-family: "DejaVu Sans", sans-serif; }
+        @top-right { content: string(ek-period); font-size: 8pt; color: #5a5a5a;
+                     font-family: "DejaVu Sans", sans-serif; }
+        @bottom-right { content: counter(page) " / " counter(pages); font-size: 8pt;
+                        font-family: "DejaVu Sans", sans-serif; } }
 @page :first { @top-left { content: none } @top-right { content: none }
                @bottom-right { content: none } }
 @media print {

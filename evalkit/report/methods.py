@@ -8,6 +8,7 @@ from ..io import Study
 from .base import (
     ReportContext,
     Section,
+    rules_name,
 )
 
 __all__ = ["section_methods"]
@@ -22,6 +23,7 @@ def section_methods(ctx: ReportContext) -> Section:
         "reliability",
         "comparison",
         "training",
+        "trend",
         "suppression",
         "privacy",
         "synthetic",
@@ -29,7 +31,7 @@ def section_methods(ctx: ReportContext) -> Section:
         if key == "synthetic" and not _is_synthetic(ctx.study):
             continue
         section.paragraphs.append(
-            labels(f"text.methods.{key}", min_cell=ctx.min_cell, rules=ctx.rules)
+            labels(f"text.methods.{key}", min_cell=ctx.min_cell, rules=rules_name(labels, ctx.rules))
         )
     section.results = {"min_cell": ctx.min_cell, "rules": ctx.rules}
     return section
