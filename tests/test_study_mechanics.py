@@ -85,7 +85,7 @@ def test_a_section_that_fails_fails_the_report(small_study, monkeypatch):
 
 
 def test_build_report_refuses_several_periods_and_a_bad_min_cell(small_study):
-    with pytest.raises(ValueError, match="asks for 4 reports"):
+    with pytest.raises(ValueError, match="asks for 5 reports"):  # 4 quarters and 2025
         rp.build_report(small_study, "all")
     with pytest.raises(ValueError, match="min_cell must be a whole number"):
         rp.build_report(small_study, "latest", min_cell=0)
@@ -205,7 +205,14 @@ def test_each_period_and_language_has_its_own_folder(tmp_path):
 def test_all_adds_only_complete_years():
     s = _periodic(["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"])
     assert rp.resolve_periods(s, "all") == [
-        "2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2025Q1",
+        "2025Q2",
+        "2025Q3",
+        "2025Q4",
+        "2025",
     ]
 
 

@@ -220,11 +220,14 @@ def _boxes(fig: Figure, texts: list) -> list:
     return [t.get_window_extent(renderer) for t in texts]
 
 
-def spread_texts(fig: Figure, texts: list, *, pad: float = 1.0, rounds: int = 50) -> None:
-    """Move annotation texts (``textcoords="offset points"``) up until none overlaps another.
+def spread_texts(fig: Figure, texts: list, *, pad: float = 2.0, rounds: int = 200) -> None:
+    """Move annotation texts (``textcoords="offset points"``) sideways until none overlaps
+    another.
 
-    Texts are taken from the lowest up; one that overlaps a text already placed moves
-    up by the overlap plus ``pad`` points. Texts keep their arrows' anchors.
+    Texts are taken from left to right; one that overlaps a text already placed moves
+    right by the overlap plus ``pad`` points (short labels such as numbers then stand in
+    a row next to their cluster of points, and never climb into the title). Texts keep
+    their anchors.
     """
     if len(texts) < 2:
         return
@@ -234,14 +237,14 @@ def spread_texts(fig: Figure, texts: list, *, pad: float = 1.0, rounds: int = 50
     for _ in range(rounds):
         moved = False
         boxes = _boxes(fig, texts)
-        order = sorted(range(len(texts)), key=lambda i: (boxes[i].y0, boxes[i].x0))
+        order = sorted(range(len(texts)), key=lambda i: (boxes[i].x0, boxes[i].y0))
         placed: list[int] = []
         for i in order:
             for j in placed:
                 if boxes[i].overlaps(boxes[j]):
-                    shift = (boxes[j].y1 - boxes[i].y0) * to_points + pad
+                    shift = (boxes[j].x1 - boxes[i].x0) * to_points + pad
                     x, y = texts[i].xyann
-                    texts[i].xyann = (x, y + shift)
+                    texts[i].xyann = (x + shift, y)
                     moved = True
                     break
             placed.append(i)
@@ -274,21 +277,26 @@ def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
 
     renderer = _renderer(fig)
     fig.draw_without_rendering()
-    texts = [
-        t
-        for t in fig.findobj(Text)
+    ticks: set[int] = set()
+    drawn_ticks = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            span = (high - low) * 1e-9
+            for tick, loc in zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False):
+                for label in (tick.label1, tick.label2):
+                    ticks.add(id(label))
+                    # matplotlib draws only the ticks within the view, and only shown labels
+                    if low - span <= loc <= high + span and tick.get_visible():
+                        drawn_ticks.append(label)
+            for tick in axis.get_minor_ticks():
+                ticks.update((id(tick.label1), id(tick.label2)))
+    texts = [t for t in fig.findobj(Text) if id(t) not in ticks] + drawn_ticks
+    drawn = [
+        (t, t.get_window_extent(renderer))
+        for t in texts
         if t.get_visible() and t.get_text().strip() and t.figure is not None
     ]
-    # tick labels outside the axis' view are not drawn
-    drawn = []
-    for t in texts:
-        axes = t.axes
-        if axes is not None and t in axes.xaxis.get_ticklabels() + axes.yaxis.get_ticklabels():
-            ticks = [tk for tk in axes.xaxis.get_major_ticks() + axes.yaxis.get_major_ticks()
-                     if t in (tk.label1, tk.label2)]
-            if ticks and not ticks[0].get_visible():
-                continue
-        drawn.append((t, t.get_window_extent(renderer)))
     pairs = []
     for i, (a, box_a) in enumerate(drawn):
         for b, box_b in drawn[i + 1 :]:

@@ -58,8 +58,6 @@ _INK, _PALE = "#0072B2", "#9ecae1"
 _ALERT = "#D55E00"
 
 
-
-
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
     return merge_labels(_DEFAULT_LABELS, labels)
 
@@ -144,9 +142,7 @@ def plot_predikat_distribution(
     ax.set_title(text["distribution_title"])
     handles, _ = ax.get_legend_handles_labels()
     if violating.any():
-        handles.append(
-            Patch(facecolor="none", edgecolor=_ALERT, label=f"! {text['violation']}")
-        )
+        handles.append(Patch(facecolor="none", edgecolor=_ALERT, label=f"! {text['violation']}"))
     decimal_axis(ax, text["decimal"], axis="x", percent=True)
     legend_below(ax, handles)
     return fig
@@ -217,7 +213,10 @@ def plot_skm(
     for i, (v, m) in enumerate(zip(value, df["mutu"], strict=True)):
         if np.isfinite(v):
             ax.text(
-                v + 0.5, y[i], f"{v:.1f} {m}".replace(".", text["decimal"]), va="center",
+                v + 0.5,
+                y[i],
+                f"{v:.1f} {m}".replace(".", text["decimal"]),
+                va="center",
                 fontsize=8,
             )
     ax.set_yticks(y, ticks)

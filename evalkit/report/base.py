@@ -149,9 +149,7 @@ class SectionTable:
         frame = shown.localised(labels, as_text=True)
         more = ""
         if max_rows is not None and len(frame) > max_rows:
-            more = (
-                f'<p class="ek-more">{html.escape(labels("text.more_rows", rows=len(frame) - max_rows))}</p>'
-            )
+            more = f'<p class="ek-more">{html.escape(labels("text.more_rows", rows=len(frame) - max_rows))}</p>'
             frame = frame.iloc[:max_rows]
         text = tuple(labels.column(c) for c in _TEXT_COLUMNS if c in shown.frame.columns)
         return table_html(frame, text_columns=text) + more

@@ -139,15 +139,28 @@ def section_comparison(ctx: ReportContext) -> Section:
                     high=labels.number(high, 1),
                 ),
                 spark=spark_interval(
-                    est, low, high, scale=(-reach, reach), reference=0.0,
+                    est,
+                    low,
+                    high,
+                    scale=(-reach, reach),
+                    reference=0.0,
                     title=labels["brief.comparison_spark"],
                 ),
                 attention=bool(flagged),
             )
         )
     review = units[units["flagged"].eq(True)][
-        ["unit_id", "unit_name", "n_citizen", "mean_supervisor", "mean_citizen", "gap",
-         "ci_low", "ci_high", "q_value"]
+        [
+            "unit_id",
+            "unit_name",
+            "n_citizen",
+            "mean_supervisor",
+            "mean_citizen",
+            "gap",
+            "ci_low",
+            "ci_high",
+            "q_value",
+        ]
     ]
     if len(review):
         section.attention.append(

@@ -149,9 +149,7 @@ def section_data(ctx: ReportContext) -> Section:
                 quarantined=quarantined,
                 share=labels.percent(share),
             ),
-            spark=spark_fraction(
-                n_unclear, n_ind, title=labels["brief.clarity_spark"]
-            ),
+            spark=spark_fraction(n_unclear, n_ind, title=labels["brief.clarity_spark"]),
             attention=clusters > 0,
         )
     )

@@ -31,7 +31,9 @@ def section_methods(ctx: ReportContext) -> Section:
         if key == "synthetic" and not _is_synthetic(ctx.study):
             continue
         section.paragraphs.append(
-            labels(f"text.methods.{key}", min_cell=ctx.min_cell, rules=rules_name(labels, ctx.rules))
+            labels(
+                f"text.methods.{key}", min_cell=ctx.min_cell, rules=rules_name(labels, ctx.rules)
+            )
         )
     section.results = {"min_cell": ctx.min_cell, "rules": ctx.rules}
     return section

@@ -161,7 +161,10 @@ class PeriodReport:
             (labels["text.cover.date"], date),
             (labels["text.cover.source"], self._source()),
             (labels["text.cover.rules"], rules_name(labels, self.rules)),
-            (labels["text.cover.privacy"], labels("text.cover.privacy_text", min_cell=self.min_cell)),
+            (
+                labels["text.cover.privacy"],
+                labels("text.cover.privacy_text", min_cell=self.min_cell),
+            ),
         ]
         items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
         return (
@@ -198,7 +201,7 @@ class PeriodReport:
         return (
             '<details class="ek-appendix" id="appendix">'
             f"<summary>{html.escape(labels['text.appendix'])}</summary>"
-            f'<p>{html.escape(labels["text.appendix_note"])}</p>'
+            f"<p>{html.escape(labels['text.appendix_note'])}</p>"
             + "\n".join(p for p in parts if p)
             + "</details>"
         )

@@ -225,7 +225,9 @@ def section_scoring(ctx: ReportContext) -> Section:
                 section.attention.append(
                     SectionTable(
                         "scoring_skm_small",
-                        below[["unit_id", "unit_name", "n_respondents", "n_required", "ikm_converted"]]
+                        below[
+                            ["unit_id", "unit_name", "n_respondents", "n_required", "ikm_converted"]
+                        ]
                         .sort_values(["n_respondents", "unit_name"], kind="stable")
                         .reset_index(drop=True),
                     )

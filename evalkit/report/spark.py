@@ -113,7 +113,11 @@ def spark_interval(
 
 
 def spark_shares(
-    shares: Sequence[float], colours: Sequence[str], *, highlight: int | None = None, title: str = ""
+    shares: Sequence[float],
+    colours: Sequence[str],
+    *,
+    highlight: int | None = None,
+    title: str = "",
 ) -> str:
     """Shares that add up to one as a single stacked bar, in the order given.
 

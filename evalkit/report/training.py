@@ -59,7 +59,11 @@ def section_training(ctx: ReportContext) -> Section:
                 + " "
                 + labels(f"brief.training_{key}_uncertainty", treated=js["n_treated"]),
                 spark=spark_interval(
-                    est, low, high, scale=(-reach, reach), reference=0.0,
+                    est,
+                    low,
+                    high,
+                    scale=(-reach, reach),
+                    reference=0.0,
                     title=labels["brief.training_spark"],
                 ),
             )

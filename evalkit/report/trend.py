@@ -208,12 +208,16 @@ def _change_finding(ctx: ReportContext, trend: pd.DataFrame) -> Finding:
             end=labels.number(ikm[last], 1),
         )
     clear = change["ci_low"] > 0 or change["ci_high"] < 0
-    uncertainty = labels(
-        "brief.interval",
-        level=labels.percent(0.95, 0),
-        low=signed(labels, change["ci_low"]),
-        high=signed(labels, change["ci_high"]),
-    ) + " " + labels("brief.trend_" + ("clear" if clear else "unclear"))
+    uncertainty = (
+        labels(
+            "brief.interval",
+            level=labels.percent(0.95, 0),
+            low=signed(labels, change["ci_low"]),
+            high=signed(labels, change["ci_high"]),
+        )
+        + " "
+        + labels("brief.trend_" + ("clear" if clear else "unclear"))
+    )
     values = [float(v) if pd.notna(v) else None for v in trend["supervisor_score"]]
     return Finding(
         key="trend",
