@@ -10,16 +10,16 @@ import pytest
 
 matplotlib.use("Agg")
 
-from evalkit.labels import Labels  # noqa: E402
-from evalkit.plots import decimal_axis, new_axes, overlapping_texts, spread_texts  # noqa: E402
-from evalkit.plots.compare import plot_funnel  # noqa: E402
-from evalkit.plots.impact import event_study_plot  # noqa: E402
-from evalkit.plots.scoring import (  # noqa: E402
+from evalkit.labels import Labels
+from evalkit.plots import decimal_axis, new_axes, overlapping_texts, spread_texts
+from evalkit.plots.compare import plot_funnel
+from evalkit.plots.impact import event_study_plot
+from evalkit.plots.scoring import (
     plot_indicator_clarity,
     plot_predikat_distribution,
     plot_skm,
 )
-from evalkit.report import plot_trend  # noqa: E402
+from evalkit.report import plot_trend
 
 PERIOD = "2025Q4"
 

@@ -9,7 +9,6 @@ import pandas as pd
 
 from ..io import Study
 from ..plots.scoring import plot_indicator_clarity
-from .spark import spark_fraction
 from .base import (
     Finding,
     ReportContext,
@@ -20,6 +19,7 @@ from .base import (
     scored,
     unit_names,
 )
+from .spark import spark_fraction
 
 __all__ = ["quarantine_overview", "section_data", "table_overview"]
 

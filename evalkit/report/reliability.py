@@ -6,7 +6,6 @@ import math
 
 from ..privacy import suppress_small_cells
 from ..reliability.report import assess_reliability
-from .spark import spark_interval
 from .base import (
     Finding,
     ReportContext,
@@ -16,6 +15,7 @@ from .base import (
     to_jsonable,
     unit_names,
 )
+from .spark import spark_interval
 
 __all__ = ["section_reliability"]
 

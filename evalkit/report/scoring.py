@@ -10,7 +10,6 @@ from ..plots.scoring import PREDIKAT_COLOURS, plot_predikat_distribution, plot_s
 from ..privacy import suppress_small_cells
 from ..rules.permenpanrb_14_2017 import MUTU_TABLE
 from ..tables import CODES
-from .spark import spark_fraction, spark_interval, spark_shares
 from .base import (
     Finding,
     ReportContext,
@@ -23,6 +22,7 @@ from .base import (
     to_jsonable,
     unit_names,
 )
+from .spark import spark_fraction, spark_interval, spark_shares
 
 __all__ = ["FIGURE_UNITS", "section_scoring", "violation_counts"]
 

@@ -7,7 +7,6 @@ from typing import Any
 from ..impact import training_impact
 from ..plots.impact import event_study_plot
 from ..privacy import suppress_small_cells
-from .spark import spark_interval
 from .base import (
     Finding,
     ReportContext,
@@ -18,6 +17,7 @@ from .base import (
     p_text,
     signed,
 )
+from .spark import spark_interval
 
 __all__ = ["section_training"]
 
