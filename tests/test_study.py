@@ -207,16 +207,59 @@ def test_the_pdf_is_a4_with_cover_and_contents(report_id):
 def test_tables_xlsx_has_localised_sheets_and_headers(report_id, report_en):
     for folder, language in ((report_id, "id"), (report_en, "en")):
         wb = load_workbook(folder / "tables.xlsx", read_only=True)
+        labels = Labels(language)
         texts = set(catalogue(language).values())
-        assert Labels(language)["table.scoring_units"] in wb.sheetnames
-        for ws in wb.worksheets:
-            header = next(ws.iter_rows(max_row=1, values_only=True))
+        assert wb.sheetnames[0] == labels["sheet.summary"]
+        assert labels["sheet.scoring_units"] in wb.sheetnames
+        for ws in wb.worksheets[1:]:
+            header = next(ws.iter_rows(min_row=3, max_row=3, values_only=True))
             raw = [h for h in header if h not in texts]
             assert raw == [], f"{language} {ws.title}: headers without a label {raw}"
         wb.close()
     ids = load_workbook(report_id / "tables.xlsx", read_only=True).sheetnames
     ens = load_workbook(report_en / "tables.xlsx", read_only=True).sheetnames
     assert len(ids) == len(ens) >= 10 and ids != ens
+
+
+def test_tables_xlsx_is_formatted_for_officials(report_id):
+    wb = load_workbook(report_id / "tables.xlsx")
+    labels = Labels("id")
+    summary = wb.worksheets[0]
+    assert summary.title == "Ringkasan"
+    assert summary["A1"].value == labels("text.title", period=PERIOD)
+    column_a = [c.value for c in summary["A"] if c.value]
+    assert labels["text.synthetic_banner"] in column_a  # the test data are simulated
+    assert labels["text.sheet_finding"] in column_a
+    names = wb.sheetnames
+    assert len(names) == len({n.lower() for n in names}) and all(len(n) <= 31 for n in names)
+    for ws in wb.worksheets[1:]:
+        title = ws["A1"].value
+        assert title.endswith(f"periode {PERIOD} · sumber data: shared-small-data"), title
+        assert ws["A1"].font.b
+        header = [c.value for c in ws[3] if c.value is not None]
+        assert len(header) == len(set(header)), ws.title  # no duplicate headers
+        assert all(c.font.b for c in ws[3] if c.value is not None)
+        assert ws.freeze_panes == "A4" and ws.auto_filter.ref.startswith("A3:")
+        assert all(ws.column_dimensions[c].width >= 8 for c in "AB")
+        for row in ws.iter_rows(min_row=4):
+            for cell in row:
+                # never a live formula; numbers stay numbers
+                assert cell.data_type != "f", (ws.title, cell.coordinate)
+    ws = wb[labels["sheet.scoring_units"]]
+    header = [c.value for c in ws[3]]
+    baik = header.index(labels.column("share_baik")) + 1
+    assert ws.cell(row=4, column=baik).number_format == "0.0%"
+    assert header[0] == labels.column("unit_name")  # the unit first
+    # the always-empty column is not there when nothing of this table was suppressed
+    r = _json(report_id)
+    if all(u["suppressed"] is None for u in r["scoring"]["units"]):
+        assert labels.column("suppressed") not in header
+    ws = wb[labels["sheet.comparison_units"]]
+    header = [c.value for c in ws[3]]
+    q = header.index(labels.column("q_value")) + 1
+    assert ws.cell(row=4, column=q).number_format == '[<0.001]"< 0,001";0.000'
+    value = ws.cell(row=4, column=q).value
+    assert value is None or isinstance(value, float)
 
 
 def test_no_shared_output_carries_a_name_nip_or_employee_id(report_id, report_en, small_study):

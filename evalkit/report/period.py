@@ -3,16 +3,13 @@ to the shared and restricted outputs."""
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..io import Study
 from ..labels import DEFAULT_LANGUAGE, Labels
@@ -28,6 +25,7 @@ from .scoring import section_scoring
 from .summary import section_summary
 from .training import section_training
 from .trend import section_trend
+from .workbook import _sheet_name  # noqa: F401  (the sheet-name rule, tested here)
 
 __all__ = ["SECTIONS", "PeriodReport", "build_report"]
 
@@ -319,38 +317,15 @@ class PeriodReport:
         return written
 
     def _write_xlsx(self, path: Path) -> Path:
-        labels = self.labels
-        used: set[str] = set()
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for name, table in self.tables().items():
-                sheet = _sheet_name(labels[f"table.{name}"])
-                base, i = sheet, 2
-                while sheet.lower() in used:
-                    suffix = f" ({i})"
-                    sheet = base[: 31 - len(suffix)] + suffix
-                    i += 1
-                used.add(sheet.lower())
-                table.localised(labels).to_excel(writer, sheet_name=sheet, index=False)
-            if not used:
-                pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
-        path.write_bytes(buffer.getvalue())
-        return path
+        from .workbook import write_workbook
+
+        return write_workbook(self, path)
 
 
 def _today() -> str:
     from datetime import UTC, datetime
 
     return datetime.now(UTC).date().isoformat()
-
-
-def _sheet_name(caption: str) -> str:
-    """An Excel sheet name (≤ 31 characters, no ``[]:*?/\\``) cut at a word boundary."""
-    text = re.sub(r"[\[\]:*?/\\]", " ", caption).strip()
-    if len(text) <= 31:
-        return text
-    cut = text[:30].rsplit(" ", 1)[0]
-    return cut + "…"
 
 
 def build_report(

@@ -108,7 +108,7 @@ def supervisor_change(
     ...                   "score": [3, 4, 4, 5]})
     >>> r = supervisor_change(Study(behaviour=b), "2025Q1", "2025Q2")
     >>> round(r["change"], 3), round(r["se"], 3)
-    (1.0, 0.5)
+    (1.0, 0.707)
     """
     from scipy.stats import norm
 
