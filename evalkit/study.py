@@ -183,6 +183,33 @@ def ensure_kernel(name: str = KERNEL_NAME, *, prefix: str | None = None, manager
     return name
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager that talks to the kernel over local IPC sockets, not TCP.
+
+    Over TCP without encryption the kernel warns (rightly) that code and outputs could be
+    read by anyone on the machine's network; the study's outputs hold personal data
+    before they are scanned. IPC sockets are files in Jupyter's runtime folder (removed
+    when the kernel stops), readable only by the user, so the kernel has nothing to warn
+    about and the user's terminal stays quiet.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_in_runtime_dir(self) -> str:
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            return str(runtime / f"evalkit-{uuid.uuid4().hex[:12]}-ipc")
+
+    return IPCKernelManager
+
+
 def notebook_path() -> Path:
     """The study notebook, ``notebooks/study.ipynb`` of the checkout.
 
@@ -461,6 +488,7 @@ def _run_period(
             kernel_name=ensure_kernel(),
             progress_bar=progress,
             request_save_on_cell_execute=False,  # one save at the end (and on failure)
+            kernel_manager_class=_ipc_kernel_manager(),
         )
         execute_seconds = time.perf_counter() - t
         missing = [name for name in _NOTEBOOK_OUTPUTS if not (tmp / name).is_file()]
