@@ -203,3 +203,19 @@ def test_the_brief_keeps_at_most_eight_findings_attention_first():
     assert texts.index("0") < texts.index("1")  # "data" comes before unknown keys
     assert brief.html.count('<li class="ek-finding') == 8
     assert brief.html.count("ek-attention") == 2
+
+
+def test_the_cover_says_synthetic_data_only_when_the_data_are():
+    from evalkit.report import PeriodReport
+
+    def report(source):
+        study = Study()
+        study.source = source
+        return PeriodReport("2025Q4", "id", 5, "permenpanrb_6_2022", {}, study)
+
+    banner = Labels("id")["text.synthetic_banner"]
+    cover = report("simulate").cover_html(date="2026-01-05")
+    assert banner in cover and "2026-01-05" in cover and "PermenPANRB 6/2022" in cover
+    assert "permenpanrb_6_2022" not in cover  # the rule set as people name it
+    assert banner not in report(None).cover_html() and banner not in report(None).title_html()
+    assert banner in report("simulate").title_html()

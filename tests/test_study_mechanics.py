@@ -131,7 +131,12 @@ def test_localised_table_labels_headers_codes_and_numbers():
         codes={"org_predikat": "org_predikat"},
     )
     out = t.localised(Labels("id"), as_text=True)
-    assert list(out.columns) == ["Predikat organisasi", "Pegawai berpredikat", "Baik", "Disembunyikan"]
+    assert list(out.columns) == [
+        "Predikat organisasi",
+        "Pegawai berpredikat",
+        "Baik",
+        "Disembunyikan",
+    ]
     assert out.iloc[1].tolist() == ["Istimewa", "3", "–", "sel kecil"]
     assert out.iloc[0, 2] == "50,0%"  # shares as percentages
     t = rp.SectionTable(
