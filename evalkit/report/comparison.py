@@ -18,7 +18,7 @@ from .base import (
     unit_names,
 )
 from .periods import comparison_window
-from .spark import spark_interval
+from .spark import spark_effect
 
 __all__ = ["section_comparison"]
 
@@ -118,7 +118,6 @@ def section_comparison(ctx: ReportContext) -> Section:
     section.paragraphs.append(labels["text.comparison.flag_note"])
     if off and off.get("estimate") is not None:
         est, low, high = off["estimate"], off["ci_low"], off["ci_high"]
-        reach = max(10.0, *(abs(v) + 5 for v in (est, low, high) if v is not None))
         section.findings.append(
             Finding(
                 key="comparison",
@@ -138,30 +137,14 @@ def section_comparison(ctx: ReportContext) -> Section:
                     low=labels.number(low, 1),
                     high=labels.number(high, 1),
                 ),
-                spark=spark_interval(
-                    est,
-                    low,
-                    high,
-                    scale=(-reach, reach),
-                    reference=0.0,
-                    title=labels["brief.comparison_spark"],
+                spark=spark_effect(
+                    est, low, high, reach=10.0, title=labels["brief.comparison_spark"]
                 ),
                 attention=bool(flagged),
             )
         )
-    review = units[units["flagged"].eq(True)][
-        [
-            "unit_id",
-            "unit_name",
-            "n_citizen",
-            "mean_supervisor",
-            "mean_citizen",
-            "gap",
-            "ci_low",
-            "ci_high",
-            "q_value",
-        ]
-    ]
+    # the units to review: every column but the flag itself and the marker of suppression
+    review = units[units["flagged"].eq(True)].drop(columns=["flagged", "suppressed"])
     if len(review):
         section.attention.append(
             SectionTable("comparison_flagged", review.reset_index(drop=True), digits=1)

@@ -120,6 +120,14 @@ class PeriodReport:
             return "–"
         return Path(str(source)).name or str(source)
 
+    def _banner_html(self) -> str:
+        """The synthetic-data banner, or ``""`` for real data."""
+        import html
+
+        if not self.synthetic:
+            return ""
+        return f'<p class="ek-synthetic">{html.escape(self.labels["text.synthetic_banner"])}</p>'
+
     def title_html(self, *, date: str | None = None) -> str:
         """The head of the page: the place, the title, period, date and data source, and
         a banner when the data are synthetic (on screen; the PDF has a cover instead)."""
@@ -127,11 +135,7 @@ class PeriodReport:
 
         labels = self.labels
         date = date or _today()
-        banner = (
-            f'<p class="ek-synthetic">{html.escape(labels["text.synthetic_banner"])}</p>'
-            if self.synthetic
-            else ""
-        )
+        banner = self._banner_html()
         meta = labels("text.meta", period=self.period, date=date, source=self._source())
         return (
             '<header class="ek-head">'
@@ -149,11 +153,7 @@ class PeriodReport:
 
         labels = self.labels
         date = date or _today()
-        banner = (
-            f'<p class="ek-synthetic">{html.escape(labels["text.synthetic_banner"])}</p>'
-            if self.synthetic
-            else ""
-        )
+        banner = self._banner_html()
         rows = [
             (labels["text.cover.period"], self.period),
             (labels["text.cover.date"], date),

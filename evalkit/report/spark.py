@@ -18,6 +18,7 @@ __all__ = [
     "INK",
     "MUTED",
     "WIDTH",
+    "spark_effect",
     "spark_fraction",
     "spark_interval",
     "spark_line",
@@ -110,6 +111,20 @@ def spark_interval(
         )
     parts.append(f'<circle cx="{_x(estimate, lo, hi)}" cy="{mid}" r="4" fill="{INK}"/>')
     return _svg("".join(parts), title)
+
+
+def spark_effect(estimate: float, low: float, high: float, *, reach: float, title: str = "") -> str:
+    """A difference or effect with its interval on a scale symmetric around a dashed zero
+    line, wide enough for the interval (at least ``±reach``, with a margin).
+
+    Examples
+    --------
+    >>> 'x1="66.0" y1="2"' in spark_effect(2.0, 1.0, 3.0, reach=10)  # zero in the middle
+    True
+    """
+    given = [abs(v) for v in (estimate, low, high) if v is not None and math.isfinite(v)]
+    end = max(reach, *(1.1 * v for v in given)) if given else reach
+    return spark_interval(estimate, low, high, scale=(-end, end), reference=0.0, title=title)
 
 
 def spark_shares(

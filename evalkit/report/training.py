@@ -17,7 +17,7 @@ from .base import (
     p_text,
     signed,
 )
-from .spark import spark_interval
+from .spark import spark_effect
 
 __all__ = ["section_training"]
 
@@ -45,7 +45,6 @@ def section_training(ctx: ReportContext) -> Section:
             treated=js["n_treated"],
         )
         section.paragraphs.append(text)
-        reach = max(0.5, *(abs(v) + 0.1 for v in (est, low, high) if v is not None))
         section.findings.append(
             Finding(
                 key="training",
@@ -58,14 +57,7 @@ def section_training(ctx: ReportContext) -> Section:
                 )
                 + " "
                 + labels(f"brief.training_{key}_uncertainty", treated=js["n_treated"]),
-                spark=spark_interval(
-                    est,
-                    low,
-                    high,
-                    scale=(-reach, reach),
-                    reference=0.0,
-                    title=labels["brief.training_spark"],
-                ),
+                spark=spark_effect(est, low, high, reach=0.5, title=labels["brief.training_spark"]),
             )
         )
         if p is not None:
