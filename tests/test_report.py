@@ -219,3 +219,20 @@ def test_the_cover_says_synthetic_data_only_when_the_data_are():
     assert "permenpanrb_6_2022" not in cover  # the rule set as people name it
     assert banner not in report(None).cover_html() and banner not in report(None).title_html()
     assert banner in report("simulate").title_html()
+
+
+def test_unit_changes_is_supervisor_change_unit_by_unit(small_study):
+    from evalkit.report import supervisor_change
+    from evalkit.report.trend import unit_changes
+
+    changes = unit_changes(small_study, "2025Q3", "2025Q4")
+    assert changes["change"].abs().is_monotonic_decreasing  # largest first
+    for _, row in changes.head(3).iterrows():
+        staff = small_study.employees.loc[
+            small_study.employees["unit_id"] == row["unit_id"], "employee_id"
+        ]
+        b = small_study.behaviour[small_study.behaviour["employee_id"].isin(staff)]
+        one = supervisor_change(Study(behaviour=b), "2025Q3", "2025Q4")
+        assert row["change"] == pytest.approx(one["change"])
+        assert row["ci_low"] == pytest.approx(one["ci_low"])
+        assert (row["n_before"], row["n_after"]) == (one["n_before"], one["n_after"])

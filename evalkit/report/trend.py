@@ -28,7 +28,13 @@ from .spark import spark_line
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_trend", "section_trend", "supervisor_change", "supervisor_trend"]
+__all__ = [
+    "plot_trend",
+    "section_trend",
+    "supervisor_change",
+    "supervisor_trend",
+    "unit_changes",
+]
 
 
 def supervisor_trend(study: Study, quarters: list[str]) -> pd.DataFrame:
@@ -129,6 +135,79 @@ def supervisor_change(
     return out
 
 
+def unit_changes(
+    study: Study, before: str, after: str, *, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Change of each unit's mean supervisor behaviour score between two quarters.
+
+    Per unit, as :func:`supervisor_change` does for the regency: the mean over the
+    unit's employees of each employee's mean atasan score in each quarter, the change
+    ``after − before``, its Welch standard error and normal interval (the quarters
+    treated as independent samples: conservative). Computed for all units at once from
+    per-unit counts, means and variances.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study (``behaviour`` and ``employees`` for each employee's unit).
+    before, after : str
+        The two quarters.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit with a rating in either quarter: ``unit_id``, ``score_before``,
+        ``score_after``, ``change``, ``ci_low``, ``ci_high``, ``n_before``, ``n_after``
+        (NaN where a quarter has fewer than two rated employees), sorted by the size of
+        the change, largest first.
+
+    Examples
+    --------
+    >>> from evalkit.io import Study
+    >>> b = pd.DataFrame({"period": ["2025Q1"] * 2 + ["2025Q2"] * 2,
+    ...                   "employee_id": ["a", "b", "a", "b"], "rater_role": "atasan",
+    ...                   "score": [3, 4, 4, 5]})
+    >>> e = pd.DataFrame({"employee_id": ["a", "b"], "unit_id": ["U1", "U1"]})
+    >>> unit_changes(Study(behaviour=b, employees=e), "2025Q1", "2025Q2")[
+    ...     ["unit_id", "change", "n_after"]].values.tolist()
+    [['U1', 1.0, 2]]
+    """
+    from scipy.stats import norm
+
+    b = study.behaviour
+    b = b[(b["rater_role"] == "atasan") & b["period"].isin([before, after])]
+    per = b.groupby(["period", "employee_id"], as_index=False)["score"].mean()
+    per = per.merge(study.employees[["employee_id", "unit_id"]], on="employee_id", how="inner")
+    stats = per.groupby(["unit_id", "period"])["score"].agg(["mean", "var", "size"]).unstack()
+    out = pd.DataFrame(index=stats.index)
+    for name, q in (("before", before), ("after", after)):
+        has = ("mean", q) in stats.columns
+        out[f"score_{name}"] = stats[("mean", q)] if has else np.nan
+        out[f"n_{name}"] = stats[("size", q)].fillna(0).astype("int64") if has else 0
+        out[f"_v_{name}"] = (stats[("var", q)] / stats[("size", q)]) if has else np.nan
+    out["change"] = out["score_after"] - out["score_before"]
+    se = np.sqrt(out.pop("_v_before") + out.pop("_v_after"))
+    z = float(norm.ppf(0.5 + confidence / 2))
+    out["ci_low"] = out["change"] - z * se
+    out["ci_high"] = out["change"] + z * se
+    out = out.reset_index()[
+        [
+            "unit_id",
+            "score_before",
+            "score_after",
+            "change",
+            "ci_low",
+            "ci_high",
+            "n_before",
+            "n_after",
+        ]
+    ]
+    order = out["change"].abs().sort_values(ascending=False, na_position="last", kind="stable")
+    return out.loc[order.index].reset_index(drop=True)
+
+
 def section_trend(ctx: ReportContext) -> Section:
     """Trend: the mean supervisor behaviour score (:func:`supervisor_trend`), the predikat
     shares and the overall IKM (:mod:`evalkit.scoring`) for every quarter up to the period;
@@ -181,9 +260,47 @@ def section_trend(ctx: ReportContext) -> Section:
     if len(shown) >= 2:
         section.findings.append(_change_finding(ctx, trend))
     section.tables.append(SectionTable("trend", trend))
+    if len(shown) >= 2:
+        _largest_changes(ctx, section, str(shown["period"].iloc[-2]), str(shown["period"].iloc[-1]))
     section.figures.append(SectionFigure("trend", figure_png(plot_trend(trend, labels))))
     section.results = {"periods": trend.to_dict(orient="records")}
     return section
+
+
+#: Units in the body's table of the largest changes (all are in the appendix).
+CHANGE_ROWS = 10
+
+
+def _largest_changes(ctx: ReportContext, section: Section, before: str, after: str) -> None:
+    """Per unit: the supervisor score's change since the previous quarter (full table to
+    the appendix; the largest changes that are clearer than chance in the body), masked
+    below ``min_cell`` rated employees in either quarter."""
+    from .base import unit_names
+
+    changes = unit_changes(ctx.study, before, after).merge(
+        unit_names(ctx.study), on="unit_id", how="left"
+    )
+    changes = suppress_small_cells(
+        changes,
+        ["n_before", "n_after"],
+        ctx.min_cell,
+        values=["score_before", "score_after", "change", "ci_low", "ci_high"],
+        secondary=False,
+    )
+    section.tables.append(SectionTable("trend_units", changes))
+    clear = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
+    section.paragraphs.append(
+        ctx.labels(
+            "text.trend.units",
+            previous=before,
+            clear=len(clear),
+            units=int(changes["change"].notna().sum()),
+        )
+    )
+    if len(clear):
+        section.attention.append(
+            SectionTable("trend_largest", clear.head(CHANGE_ROWS).reset_index(drop=True))
+        )
 
 
 def _change_finding(ctx: ReportContext, trend: pd.DataFrame) -> Finding:
