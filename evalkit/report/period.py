@@ -204,14 +204,14 @@ class PeriodReport:
             + "</details>"
         )
 
-    def body_html(self, *, date: str | None = None) -> str:
-        """The report's content: cover (print only), head, the brief, the contents, the
-        sections, the glossary and the appendix."""
+    def body_html(self, *, date: str | None = None, cover: bool = True) -> str:
+        """The report's content: cover (print only; left out with ``cover=False``), head,
+        the brief, the contents, the sections, the glossary and the appendix."""
         labels = self.labels
         sections = [s.to_html(labels) for key, s in self.sections.items() if key != "summary"]
         return "\n".join(
             [
-                self.cover_html(date=date),
+                self.cover_html(date=date) if cover else "",
                 self.title_html(date=date),
                 self.sections["summary"].to_html(labels),
                 self.contents_html(),
@@ -248,7 +248,7 @@ class PeriodReport:
                 display(HTML(self.contents_html()))
 
     def _repr_html_(self) -> str:
-        return self.body_html()
+        return self.body_html(cover=False)  # a notebook has no print stylesheet
 
     # -- outputs ---------------------------------------------------------------------------
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
