@@ -167,6 +167,45 @@ def test_the_brief_comes_first_with_five_to_eight_findings(
     assert 'href="#appendix"' in html
 
 
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_technical_names_live_in_the_methods_and_the_glossary(language, report_id, report_en):
+    folder = {"id": report_id, "en": report_en}[language]
+    html = (folder / "study.html").read_text(encoding="utf-8")
+    labels = Labels(language)
+    head_to_methods = html[: html.index('<section id="s-methods">')]
+    body = re.sub(r"<[^>]+>", " ", head_to_methods)
+    for jargon in (
+        "permenpanrb_6_2022",
+        "ICC(2) =",
+        "ICC(2)",
+        "FDR",
+        "false discovery",
+        "TOST",
+        "d_z",
+        "TWFE",
+        "rwg",
+        "Krejcie",
+        "Callaway",
+        "nilai p",
+        "p-value",
+    ):
+        assert jargon not in body, jargon
+    # ... and are explained there, once each, in the report's language
+    methods = html[html.index('<section id="s-methods">') :]
+    for term in ("icc", "fdr", "tost", "dz", "twfe", "rwg", "sample"):
+        assert methods.count(f"<dt>{labels[f'glossary.{term}.term']}</dt>") == 1
+    assert "PermenPANRB 6/2022" in methods
+    r = _json(folder)
+    icc = next(s for s in r["reliability"]["source_agreement"] if s["statistic"] == "ICC2")
+    # the body says it plainly: "agreement ... is moderate (ICC 0.71)"
+    plain = labels(
+        "brief.reliability",
+        band=labels.code("band", icc["band"]),
+        estimate=labels.number(icc["estimate"], 2),
+    )
+    assert plain in html
+
+
 def test_full_tables_are_in_a_closed_appendix_without_empty_columns(report_id):
     html = (report_id / "study.html").read_text(encoding="utf-8")
     labels = Labels("id")

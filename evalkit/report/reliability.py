@@ -104,7 +104,7 @@ def section_reliability(ctx: ReportContext) -> Section:
                     ticks=(0.5, 0.75, 0.9),
                     title=labels["brief.reliability_spark"],
                 ),
-                attention=row["band"] == "poor",
+                attention=bool(row["band"] == "poor"),
             )
         )
     verdict = result.aggregation.get("verdict")

@@ -14,7 +14,6 @@ from .base import (
     SectionFigure,
     SectionTable,
     figure_png,
-    p_text,
     signed,
 )
 from .spark import spark_effect
@@ -31,7 +30,7 @@ def section_training(ctx: ReportContext) -> Section:
     js = result.to_json()
     section.results = js
     section.paragraphs.append(labels["text.training.intro"])
-    est, low, high, p = js["estimate"], js["ci_low"], js["ci_high"], js["p_val"]
+    est, low, high = js["estimate"], js["ci_low"], js["ci_high"]
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
     else:
@@ -60,8 +59,6 @@ def section_training(ctx: ReportContext) -> Section:
                 spark=spark_effect(est, low, high, reach=0.5, title=labels["brief.training_spark"]),
             )
         )
-        if p is not None:
-            section.paragraphs.append(labels("text.training.p", p=p_text(labels, p)))
     for note in js.get("notes", []):
         key = f"text.training.note.{note}"
         if key in labels:
