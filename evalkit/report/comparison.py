@@ -143,8 +143,9 @@ def section_comparison(ctx: ReportContext) -> Section:
                 attention=bool(flagged),
             )
         )
-    # the units to review: every column but the flag itself and the marker of suppression
-    review = units[units["flagged"].eq(True)].drop(columns=["flagged", "suppressed"])
+    # the units to review, in plain columns: no flag, suppression marker or q-value (the
+    # appendix has them all)
+    review = units[units["flagged"].eq(True)].drop(columns=["flagged", "suppressed", "q_value"])
     if len(review):
         section.attention.append(
             SectionTable("comparison_flagged", review.reset_index(drop=True), digits=1)

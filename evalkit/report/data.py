@@ -229,7 +229,11 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any]:
             else ""
         )
         figures.append(SectionFigure("clarity", figure_png(fig), caption=caption))
-    attention = table[table["cluster"].fillna(False).astype(bool)].reset_index(drop=True)
+    attention = (
+        table[table["cluster"].fillna(False).astype(bool)]
+        .drop(columns=["q_val", "cluster"])  # every row clusters; the q-value is in the appendix
+        .reset_index(drop=True)
+    )
     return {
         "paragraphs": paragraphs,
         "figures": figures,
