@@ -81,6 +81,9 @@ details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: poi
   body { padding: .6rem .6rem 2rem; font-size: 15px; }
   h1 { font-size: 1.3em; }
   li.ek-finding { flex-direction: column; align-items: flex-start; gap: .3rem; }
+  table.ek-table { font-size: .8em; }
+  table.ek-table th:first-child, table.ek-table td:first-child { min-width: 6.5rem;
+                                                                  max-width: 9rem; }
 }
 @page { size: A4; margin: 20mm 16mm 18mm;
         @top-left { content: string(ek-title); font-size: 8pt; color: #5a5a5a;
