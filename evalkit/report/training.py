@@ -53,7 +53,7 @@ def section_training(ctx: ReportContext) -> Section:
         section.findings.append(
             Finding(
                 key="training",
-                text=labels(f"brief.training_{key}", estimate=signed(labels, est)),
+                text=labels(f"brief.training_{key}", estimate=shown),
                 uncertainty=labels(
                     "brief.interval",
                     level=labels.percent(js["confidence"], 0),
@@ -61,7 +61,12 @@ def section_training(ctx: ReportContext) -> Section:
                     high=labels.number(high, 2),
                 )
                 + " "
-                + labels(f"brief.training_{key}_uncertainty", treated=js["n_treated"]),
+                + labels(
+                    "brief.training_"
+                    + ("clear" if key.startswith("clear") else "unclear")
+                    + "_uncertainty",
+                    treated=js["n_treated"],
+                ),
                 spark=spark_effect(est, low, high, reach=0.5, title=labels["brief.training_spark"]),
             )
         )
