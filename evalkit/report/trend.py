@@ -116,19 +116,42 @@ def supervisor_change(
     >>> round(r["change"], 3), round(r["se"], 3)
     (1.0, 0.707)
     """
-    from scipy.stats import norm
+    per = _employee_means(study, before, after).assign(group="all")
+    row = _welch_changes(per, before, after, confidence).reindex(["all"]).iloc[0]
+    return {
+        "before": float(row["score_before"]),
+        "after": float(row["score_after"]),
+        "change": float(row["change"]),
+        "se": float(row["se"]),
+        "ci_low": float(row["ci_low"]),
+        "ci_high": float(row["ci_high"]),
+        "n_before": int(row["n_before"]) if pd.notna(row["n_before"]) else 0,
+        "n_after": int(row["n_after"]) if pd.notna(row["n_after"]) else 0,
+    }
 
+
+def _employee_means(study: Study, before: str, after: str) -> pd.DataFrame:
+    """Each employee's mean atasan score in the two quarters: ``period, employee_id,
+    score``."""
     b = study.behaviour
     b = b[(b["rater_role"] == "atasan") & b["period"].isin([before, after])]
-    per = b.groupby(["period", "employee_id"])["score"].mean().astype("float64")
-    out: dict[str, float] = {}
+    return b.groupby(["period", "employee_id"], as_index=False)["score"].mean()
+
+
+def _welch_changes(per: pd.DataFrame, before: str, after: str, confidence: float) -> pd.DataFrame:
+    """Per ``group`` of ``per`` (``group, period, score``): the two quarters' means and
+    counts, the change, its Welch standard error and normal interval."""
+    from scipy.stats import norm
+
+    stats = per.groupby(["group", "period"])["score"].agg(["mean", "var", "size"]).unstack()
+    out = pd.DataFrame(index=stats.index)
     for name, q in (("before", before), ("after", after)):
-        x = per.loc[q] if q in per.index.get_level_values(0) else pd.Series(dtype="float64")
-        out[name] = float(x.mean()) if len(x) else float("nan")
-        out[f"n_{name}"] = int(len(x))
-        out[f"_v_{name}"] = float(x.var(ddof=1) / len(x)) if len(x) >= 2 else float("nan")
-    out["change"] = out["after"] - out["before"]
-    out["se"] = float(np.sqrt(out.pop("_v_before") + out.pop("_v_after")))
+        has = ("mean", q) in stats.columns
+        out[f"score_{name}"] = stats[("mean", q)].astype("float64") if has else np.nan
+        out[f"n_{name}"] = stats[("size", q)].fillna(0).astype("int64") if has else 0
+        out[f"_v_{name}"] = (stats[("var", q)] / stats[("size", q)]) if has else np.nan
+    out["change"] = out["score_after"] - out["score_before"]
+    out["se"] = np.sqrt(out.pop("_v_before") + out.pop("_v_after"))
     z = float(norm.ppf(0.5 + confidence / 2))
     out["ci_low"] = out["change"] - z * out["se"]
     out["ci_high"] = out["change"] + z * out["se"]
@@ -174,24 +197,11 @@ def unit_changes(
     ...     ["unit_id", "change", "n_after"]].values.tolist()
     [['U1', 1.0, 2]]
     """
-    from scipy.stats import norm
-
-    b = study.behaviour
-    b = b[(b["rater_role"] == "atasan") & b["period"].isin([before, after])]
-    per = b.groupby(["period", "employee_id"], as_index=False)["score"].mean()
-    per = per.merge(study.employees[["employee_id", "unit_id"]], on="employee_id", how="inner")
-    stats = per.groupby(["unit_id", "period"])["score"].agg(["mean", "var", "size"]).unstack()
-    out = pd.DataFrame(index=stats.index)
-    for name, q in (("before", before), ("after", after)):
-        has = ("mean", q) in stats.columns
-        out[f"score_{name}"] = stats[("mean", q)] if has else np.nan
-        out[f"n_{name}"] = stats[("size", q)].fillna(0).astype("int64") if has else 0
-        out[f"_v_{name}"] = (stats[("var", q)] / stats[("size", q)]) if has else np.nan
-    out["change"] = out["score_after"] - out["score_before"]
-    se = np.sqrt(out.pop("_v_before") + out.pop("_v_after"))
-    z = float(norm.ppf(0.5 + confidence / 2))
-    out["ci_low"] = out["change"] - z * se
-    out["ci_high"] = out["change"] + z * se
+    per = _employee_means(study, before, after).merge(
+        study.employees[["employee_id", "unit_id"]], on="employee_id", how="inner"
+    )
+    out = _welch_changes(per.rename(columns={"unit_id": "group"}), before, after, confidence)
+    out = out.rename_axis("unit_id")
     out = out.reset_index()[
         [
             "unit_id",
