@@ -113,7 +113,9 @@ def spark_interval(
     return _svg("".join(parts), title)
 
 
-def spark_effect(estimate: float, low: float, high: float, *, reach: float, title: str = "") -> str:
+def spark_effect(
+    estimate: float, low: float | None, high: float | None, *, reach: float, title: str = ""
+) -> str:
     """A difference or effect with its interval on a scale symmetric around a dashed zero
     line, wide enough for the interval (at least ``±reach``, with a margin).
 

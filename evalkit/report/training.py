@@ -33,6 +33,21 @@ def section_training(ctx: ReportContext) -> Section:
     est, low, high = js["estimate"], js["ci_low"], js["ci_high"]
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
+    elif low is None:  # too few trained units: the effect in words, no interval
+        text = labels(
+            "finding.training.no_interval", estimate=signed(labels, est), treated=js["n_treated"]
+        )
+        section.paragraphs.append(text)
+        section.findings.append(
+            Finding(
+                key="training",
+                text=text,
+                uncertainty=labels["brief.training_no_interval_uncertainty"],
+                spark=spark_effect(
+                    est, None, None, reach=0.5, title=labels["brief.training_spark"]
+                ),
+            )
+        )
     else:
         # "clear" only when the interval excludes 0; then the words say which way
         if low is not None and low > 0:
