@@ -234,6 +234,9 @@ def write_workbook(report: PeriodReport, path: str | Path) -> Path:
             "text.sheet_title", table=labels[f"table.{name}"], period=report.period, source=source
         )
         _write_sheet(wb.create_sheet(names[name]), title, frame, formats)
+    from ..privacy import literal_workbook
+
+    literal_workbook(wb)  # every text cell a literal string (privacy's own check, too)
     buffer = io.BytesIO()
     wb.save(buffer)
     path = Path(path)
