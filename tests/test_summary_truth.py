@@ -142,7 +142,7 @@ def test_units_to_review_are_planted_divergent_units(up, language):
     ctx = ReportContext(study=up["study"], period=PERIOD, labels=labels, min_cell=5)
     section = section_comparison(ctx)
     stem = labels["finding.comparison.flagged"].split("{")[0]
-    (text,) = [f for f in section.findings if f.startswith(stem)]
+    (text,) = [p for p in section.paragraphs if p.startswith(stem)]  # the section says it
     names = set(text.rsplit(": ", 1)[1].rstrip(".").split(", "))
     units = up["study"].units.set_index("unit_id")["name"]
     planted = {units[u] for u in up["truth"]["divergent_units"]}
