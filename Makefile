@@ -21,6 +21,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m ipykernel install --sys-prefix --name evalkit --display-name "Python (evalkit)" >/dev/null
 	@touch $(STAMP)
 
+# writes $(OUT)/<period>/$(LANGUAGE)/: study.html, study.pdf, tables.xlsx, results.json, …
 study: setup
 	$(VENV)/bin/evalkit study --period $(PERIOD) --data $(DATA) --out $(OUT) --language $(LANGUAGE)
 
@@ -38,6 +39,7 @@ lint: setup
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
+# speed against peers, and the report's length (PDF pages, HTML height at 1,400 and 400 px)
 bench: setup
 	$(PY) benchmarks/run.py
 

@@ -9,7 +9,7 @@ process (as a user would), then reads the run's ``manifest.json`` for the breakd
 - analysis (the notebook's ``build_report`` cell: loading again inside the kernel, then
   every section), display cells and ``write_outputs`` (results.json, tables.xlsx, …);
 - papermill's own overhead (saving the notebook after each cell, shutting the kernel);
-- rendering the HTML and scanning every shared output.
+- laying out the PDF (the HTML is written by the notebook) and scanning every shared output.
 
 Then, in this process, the analysis again section by section, to say which analysis
 costs what. The target is under 60 s on a 2-core machine; the ratio is printed, never a
@@ -87,8 +87,9 @@ def main(argv: list[str] | None = None) -> None:
         wall = time.perf_counter() - start
         if proc.returncode != 0:
             raise RuntimeError(f"evalkit study failed ({proc.returncode}):\n{proc.stderr[-3000:]}")
-        manifest = json.loads((out / PERIOD / "manifest.json").read_text(encoding="utf-8"))
-        html = (out / PERIOD / "study.html").stat().st_size
+        folder = out / PERIOD / "id"  # evalkit.study.report_dir(out, PERIOD, "id")
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        html = (folder / "study.html").stat().st_size
         shutil.rmtree(out)
 
     t = manifest["timing"]
@@ -112,7 +113,7 @@ def main(argv: list[str] | None = None) -> None:
     print(_row("display cells", display, wall))
     print(_row("write results.json, tables.xlsx, restricted/", write, wall))
     print(_row("papermill overhead (saves, kernel shutdown)", papermill, wall))
-    print(_row("render HTML (nbconvert)", t["render_seconds"], wall))
+    print(_row("lay out study.pdf (WeasyPrint)", t["render_seconds"], wall))
     print(_row("privacy scan of the shared outputs", t["scan_seconds"], wall))
 
     if "--no-sections" not in argv:

@@ -63,19 +63,21 @@ def _build_parser() -> argparse.ArgumentParser:
     # --- study -------------------------------------------------------------------------
     p = sub.add_parser(
         "study",
-        help="run the period study and write reports/<period>/",
+        help="run the period study and write reports/<period>/<language>/",
         description=(
             "Load and validate the data, execute notebooks/study.ipynb for the period with "
-            "papermill, render it to HTML without code, and write study.html, tables.xlsx, "
-            "results.json, quarantine.csv and manifest.json to OUT/<period>/. A failed "
-            "period leaves no half report and never touches another period's report."
+            "papermill, and write study.html (brief first, without code), study.pdf (A4), "
+            "tables.xlsx, results.json, quarantine.csv and manifest.json to "
+            "OUT/<period>/<language>/. A failed period leaves no half report and never "
+            "touches another period's or language's report."
         ),
     )
     p.add_argument(
         "--period",
         default="latest",
         help="a quarter (2025Q4), a year (2025 = its quarters), 'latest' (the newest period "
-        "in the data) or 'all' (every period, one report each). Default: latest",
+        "in the data) or 'all' (every quarter, and every year whose four quarters are in "
+        "the data, one report each). Default: latest",
     )
     p.add_argument(
         "--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default {DEFAULT_DATA})"

@@ -1,4 +1,4 @@
-"""Run the period study: papermill → HTML without code → checked, atomic report folder.
+"""Run the period study: papermill → the report's own HTML and PDF → checked, atomic folder.
 
 ``evalkit study --period 2025Q4`` (and :func:`run_study`) does, per period:
 
@@ -6,11 +6,12 @@
    into this environment when missing, so there is never a "No such kernel"), with the
    parameters ``period, data_dir, language, min_cell, rules, output_dir``. The
    notebook builds :class:`evalkit.report.PeriodReport` once, displays its sections
-   and writes ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/``
-   into ``output_dir`` (:meth:`~evalkit.report.PeriodReport.write_outputs`);
-2. render the executed notebook to ``study.html`` with nbconvert: no code, no prompts,
-   no parameter cells, figures as embedded PNG, no script or stylesheet fetched from the
-   network;
+   and writes ``study.html`` (the brief-first document, :meth:`~evalkit.report.PeriodReport.document`),
+   ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/`` into
+   ``output_dir`` (:meth:`~evalkit.report.PeriodReport.write_outputs`); the executed
+   notebook stays beside them as the record of the run;
+2. lay ``study.html`` out as ``study.pdf`` (A4, cover, contents with page numbers;
+   :func:`evalkit.report.pdf.html_to_pdf`, offline);
 3. write ``manifest.json``: inputs with SHA-256, parameters, Python, evalkit and
    dependency versions, run time and where it went;
 4. scan every file outside ``restricted/`` (HTML, notebook, workbook, CSV, JSON, PDF)
@@ -18,9 +19,11 @@
    (:func:`evalkit.privacy.scan_for_identifiers`), and refuse to publish on a hit;
 5. move the folder into place.
 
-Everything is built in ``OUT/.tmp-<period>-<random>/`` and moved to ``OUT/<period>/``
-only when complete; an existing report is replaced only then. A failed period removes
-its temporary folder and leaves every other report as it was.
+Each period and language has its own folder, :func:`report_dir`: ``OUT/<period>/<language>/``
+(``reports/2025Q4/id/study.html``), so that the Indonesian and the English report of a
+period both survive. Everything is built in ``OUT/.tmp-<period>-<language>-<random>/``
+and moved into place only when complete; an existing report is replaced only then. A
+failed period removes its temporary folder and leaves every other report as it was.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .labels import LANGUAGES, Labels
+from .labels import LANGUAGES
 from .report import DEFAULT_RULES, resolve_data_dir, resolve_periods
 
 __all__ = [
@@ -53,6 +56,7 @@ __all__ = [
     "ensure_kernel",
     "notebook_path",
     "notebook_to_html",
+    "report_dir",
     "run_study",
     "shared_files",
     "study_command",
@@ -63,6 +67,7 @@ KERNEL_NAME = "evalkit"
 #: Files of a report folder that are meant to be shared, and scanned before that.
 SHARED_OUTPUTS = (
     "study.html",
+    "study.pdf",
     "study.ipynb",
     "tables.xlsx",
     "results.json",
@@ -70,7 +75,7 @@ SHARED_OUTPUTS = (
     "manifest.json",
 )
 #: Files the notebook must have written into ``output_dir``.
-_NOTEBOOK_OUTPUTS = ("results.json", "tables.xlsx", "quarantine.csv")
+_NOTEBOOK_OUTPUTS = ("study.html", "results.json", "tables.xlsx", "quarantine.csv")
 _DEPENDENCIES = (
     "numpy",
     "pandas",
@@ -86,6 +91,7 @@ _DEPENDENCIES = (
     "ipykernel",
     "openpyxl",
     "pyarrow",
+    "weasyprint",
 )
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
@@ -179,6 +185,33 @@ def ensure_kernel(name: str = KERNEL_NAME, *, prefix: str | None = None, manager
     return name
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager that talks to the kernel over local IPC sockets, not TCP.
+
+    Over TCP without encryption the kernel warns (rightly) that code and outputs could be
+    read by anyone on the machine's network; the study's outputs hold personal data
+    before they are scanned. IPC sockets are files in Jupyter's runtime folder (removed
+    when the kernel stops), readable only by the user, so the kernel has nothing to warn
+    about and the user's terminal stays quiet.
+    """
+    import uuid
+
+    from jupyter_client.manager import AsyncKernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+    from traitlets import CaselessStrEnum, default
+
+    class IPCKernelManager(AsyncKernelManager):
+        transport = CaselessStrEnum(["tcp", "ipc"], default_value="ipc", config=True)
+
+        @default("ip")
+        def _ip_in_runtime_dir(self) -> str:
+            runtime = Path(jupyter_runtime_dir())
+            runtime.mkdir(parents=True, exist_ok=True)
+            return str(runtime / f"evalkit-{uuid.uuid4().hex[:12]}-ipc")
+
+    return IPCKernelManager
+
+
 def notebook_path() -> Path:
     """The study notebook, ``notebooks/study.ipynb`` of the checkout.
 
@@ -266,6 +299,32 @@ def notebook_to_html(nb: Any, *, title: str, language: str) -> str:
 # ----------------------------------------------------------------------------------------
 # the run
 # ----------------------------------------------------------------------------------------
+def report_dir(out: str | Path, period: str, language: str) -> Path:
+    """The folder of one report: ``out/<period>/<language>``.
+
+    Parameters
+    ----------
+    out : str or Path
+        The reports folder (``reports`` by default).
+    period : str
+        A quarter (``2025Q4``) or a year (``2025``).
+    language : {"id", "en"}
+        The report language.
+
+    Returns
+    -------
+    Path
+
+    Examples
+    --------
+    >>> report_dir("reports", "2025Q4", "en").as_posix()
+    'reports/2025Q4/en'
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
+    return Path(out) / str(period) / language
+
+
 def _sha256(path: Path) -> str:
     h = hashlib.sha256()
     with path.open("rb") as fh:
@@ -318,6 +377,7 @@ def _input_files(study: Any, data_dir: Path) -> list[Path]:
 
 def _place(tmp: Path, final: Path) -> None:
     """Move the finished folder ``tmp`` to ``final``, replacing an old report only now."""
+    final.parent.mkdir(parents=True, exist_ok=True)
     if not final.exists():
         os.replace(tmp, final)
         return
@@ -454,10 +514,11 @@ def _run_period(
     import papermill as pm
 
     from .privacy import scan_for_identifiers
+    from .report.pdf import html_to_pdf
 
     started = datetime.now(UTC)
     t0 = time.perf_counter()
-    tmp = out_dir / f".tmp-{period}-{secrets.token_hex(4)}"
+    tmp = out_dir / f".tmp-{period}-{language}-{secrets.token_hex(4)}"
     tmp.mkdir(parents=True)
     try:
         parameters = {
@@ -476,6 +537,7 @@ def _run_period(
             kernel_name=ensure_kernel(),
             progress_bar=progress,
             request_save_on_cell_execute=False,  # one save at the end (and on failure)
+            kernel_manager_class=_ipc_kernel_manager(),
         )
         execute_seconds = time.perf_counter() - t
         missing = [name for name in _NOTEBOOK_OUTPUTS if not (tmp / name).is_file()]
@@ -485,9 +547,9 @@ def _run_period(
                 "cell must call report.write_outputs(output_dir)"
             )
         t = time.perf_counter()
-        labels = Labels(language)
-        html = notebook_to_html(nb, title=labels("text.title", period=period), language=language)
-        (tmp / "study.html").write_text(html, encoding="utf-8")
+        html_to_pdf(
+            (tmp / "study.html").read_text(encoding="utf-8"), tmp / "study.pdf", base_url=tmp
+        )
         render_seconds = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -515,7 +577,7 @@ def _run_period(
         )
         hits.append(scan_for_identifiers([tmp / "manifest.json"], study))
         _refuse_on_hits(hits, period)
-        final = out_dir / period
+        final = report_dir(out_dir, period, language)
         _place(tmp, final)
         return final
     finally:
@@ -533,13 +595,14 @@ def run_study(
     rules: str = DEFAULT_RULES,
     progress: bool = True,
 ) -> list[Path]:
-    """Run the period study and write ``out_dir/<period>/`` for each period asked for.
+    """Run the period study and write ``out_dir/<period>/<language>/`` for each period asked for.
 
     Parameters
     ----------
     period : str, default "latest"
         A quarter (``"2025Q4"``), a year (``"2025"``, one report covering its quarters),
-        ``"latest"`` (newest quarter in the data) or ``"all"`` (every quarter).
+        ``"latest"`` (newest quarter in the data) or ``"all"`` (every quarter, and every
+        year whose four quarters are all in the data).
     data_dir : str or Path, default "data/tanjungselor"
         The data folder (relative paths are looked up from the working directory up).
     out_dir : str or Path, default "reports"
@@ -556,7 +619,7 @@ def run_study(
     Returns
     -------
     list of Path
-        The report folders written, one per period.
+        The report folders written (:func:`report_dir`), one per period.
 
     Raises
     ------
@@ -571,7 +634,7 @@ def run_study(
     Examples
     --------
     >>> run_study("2025Q4", "data/tanjungselor", "reports", language="en")  # doctest: +SKIP
-    [PosixPath('reports/2025Q4')]
+    [PosixPath('reports/2025Q4/en')]
     """
     from tqdm.auto import tqdm
 
@@ -688,7 +751,7 @@ def study_command(
         return 2
     except StudyError as exc:
         for folder in exc.written:
-            print(f"report written: {folder / 'study.html'}")
+            print(f"report written: {folder / 'study.html'} (and study.pdf)")
         print(
             f"evalkit study: {len(exc.failures)} period(s) failed; their previous reports "
             "(if any) are unchanged.\n",
@@ -697,5 +760,5 @@ def study_command(
         print(str(exc), file=sys.stderr)
         return 1
     for folder in folders:
-        print(f"report written: {folder / 'study.html'}")
+        print(f"report written: {folder / 'study.html'} (and study.pdf)")
     return 0

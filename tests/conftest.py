@@ -95,18 +95,18 @@ def _report(tmp_path_factory, small_data: Path, language: str) -> Path:
     def build(folder: Path) -> None:
         run_study(PERIOD, small_data, folder, language=language, min_cell=MIN_CELL, progress=False)
 
-    return _once(tmp_path_factory, f"report-{language}", build) / PERIOD
+    return _once(tmp_path_factory, f"report-{language}", build) / PERIOD / language
 
 
 @pytest.fixture(scope="session")
 def report_id(tmp_path_factory, small_data) -> Path:
-    """``OUT/2025Q4`` of ``evalkit study`` in Bahasa Indonesia on the small data."""
+    """``OUT/2025Q4/id`` of ``evalkit study`` in Bahasa Indonesia on the small data."""
     return _report(tmp_path_factory, small_data, "id")
 
 
 @pytest.fixture(scope="session")
 def report_en(tmp_path_factory, small_data) -> Path:
-    """``OUT/2025Q4`` of ``evalkit study`` in English on the small data."""
+    """``OUT/2025Q4/en`` of ``evalkit study`` in English on the small data."""
     return _report(tmp_path_factory, small_data, "en")
 
 

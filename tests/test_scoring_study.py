@@ -148,6 +148,7 @@ def test_score_study_errors_for_people(study):
 
 
 # --- plots ------------------------------------------------------------------------------------
+ALERT = "#D55E00"  # Okabe–Ito vermillion: units to look at
 
 
 def test_distribution_plot_marks_violating_units(result):
@@ -156,8 +157,9 @@ def test_distribution_plot_marks_violating_units(result):
     assert isinstance(fig, Figure)
     ax = fig.axes[0]
     assert ax.get_title() == "Predikat pegawai per unit"
-    assert "Baik" in [t.get_text() for t in ax.get_legend().get_texts()]
-    red = {t.get_text() for t in ax.get_yticklabels() if t.get_color() == "firebrick"}
+    legend = fig.legends[0] if fig.legends else ax.get_legend()  # under the axes
+    assert "Baik" in [t.get_text() for t in legend.get_texts()]
+    red = {t.get_text() for t in ax.get_yticklabels() if t.get_color() == ALERT}
     bad = set(result.distribution.loc[result.distribution["ok"].eq(False).fillna(False), "unit_id"])
     assert red == bad and bad
     plt.close(fig)
@@ -166,8 +168,13 @@ def test_distribution_plot_marks_violating_units(result):
 def test_skm_and_clarity_plots_draw_on_given_axes(result):
     fig, (a1, a2) = plt.subplots(1, 2)
     assert splots.plot_skm(result.skm, ax=a1) is fig
-    bars = [p for p in a1.patches if p.get_hatch() == "///"]
-    assert len(bars) == int(result.skm["n_sufficient"].eq(False).sum())
+    # one meaning per encoding: pale bars are the units below the minimum sample, unless
+    # every unit is (then all bars are alike and the legend says so)
+    pale = matplotlib.colors.to_rgb(splots._PALE)
+    bars = [p for p in a1.patches if p.get_facecolor()[:3] == pytest.approx(pale)]
+    insufficient = int(result.skm["n_sufficient"].eq(False).sum())
+    assert len(bars) == (insufficient if insufficient < len(result.skm) else 0)
+    assert not [p for p in a1.patches if p.get_hatch()]
     assert (
         splots.plot_indicator_clarity(result.clarity, ax=a2, labels={"clarity_title": "Kejelasan"})
         is fig
@@ -176,7 +183,7 @@ def test_skm_and_clarity_plots_draw_on_given_axes(result):
     red = [
         p
         for p in a2.patches
-        if p.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("firebrick"))
+        if p.get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb(ALERT))
     ]
     assert len(red) == int(result.clarity["cluster"].sum())
     plt.close(fig)

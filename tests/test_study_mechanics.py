@@ -16,7 +16,7 @@ from evalkit import report as rp
 from evalkit.io import Study
 from evalkit.labels import Labels
 from evalkit.report.period import _sheet_name
-from evalkit.study import StudyError, notebook_to_html, run_study, study_command
+from evalkit.study import StudyError, notebook_to_html, report_dir, run_study, study_command
 
 
 # --------------------------------------------------------------------------- periods
@@ -85,7 +85,7 @@ def test_a_section_that_fails_fails_the_report(small_study, monkeypatch):
 
 
 def test_build_report_refuses_several_periods_and_a_bad_min_cell(small_study):
-    with pytest.raises(ValueError, match="asks for 4 reports"):
+    with pytest.raises(ValueError, match="asks for 5 reports"):  # 4 quarters and 2025
         rp.build_report(small_study, "all")
     with pytest.raises(ValueError, match="min_cell must be a whole number"):
         rp.build_report(small_study, "latest", min_cell=0)
@@ -131,7 +131,12 @@ def test_localised_table_labels_headers_codes_and_numbers():
         codes={"org_predikat": "org_predikat"},
     )
     out = t.localised(Labels("id"), as_text=True)
-    assert list(out.columns) == ["Predikat organisasi", "Pegawai dinilai", "Baik", "Disembunyikan"]
+    assert list(out.columns) == [
+        "Predikat organisasi",
+        "Pegawai berpredikat",
+        "Baik",
+        "Disembunyikan",
+    ]
     assert out.iloc[1].tolist() == ["Istimewa", "3", "–", "sel kecil"]
     assert out.iloc[0, 2] == "50,0%"  # shares as percentages
     t = rp.SectionTable(
@@ -187,6 +192,35 @@ def _tree(folder: Path) -> dict[str, str]:
     }
 
 
+def test_each_period_and_language_has_its_own_folder(tmp_path):
+    assert report_dir(tmp_path, "2025Q4", "id") == tmp_path / "2025Q4" / "id"
+    assert report_dir(tmp_path, "2025", "en") == tmp_path / "2025" / "en"
+    with pytest.raises(ValueError, match="language must be one of"):
+        report_dir(tmp_path, "2025Q4", "fr")
+    # placing the English report leaves the Indonesian one of the same period alone
+    for language in ("id", "en"):
+        tmp = tmp_path / f".tmp-{language}"
+        tmp.mkdir()
+        (tmp / "study.html").write_text(language)
+        study_mod._place(tmp, report_dir(tmp_path, "2025Q4", language))
+    assert (tmp_path / "2025Q4" / "id" / "study.html").read_text() == "id"
+    assert (tmp_path / "2025Q4" / "en" / "study.html").read_text() == "en"
+
+
+def test_all_adds_only_complete_years():
+    s = _periodic(["2024Q2", "2024Q3", "2024Q4", "2025Q1", "2025Q2", "2025Q3", "2025Q4"])
+    assert rp.resolve_periods(s, "all") == [
+        "2024Q2",
+        "2024Q3",
+        "2024Q4",
+        "2025Q1",
+        "2025Q2",
+        "2025Q3",
+        "2025Q4",
+        "2025",
+    ]
+
+
 def test_place_replaces_a_report_only_with_a_complete_one(tmp_path):
     old = tmp_path / "2025Q4"
     old.mkdir()
@@ -203,8 +237,10 @@ def test_a_failing_period_leaves_the_previous_report_untouched(
     report_id, small_data, tmp_path, monkeypatch, capsys
 ):
     out = tmp_path / "reports"
-    shutil.copytree(report_id, out / report_id.name)
-    before = _tree(out / report_id.name)
+    period = report_id.parent.name
+    target = report_dir(out, period, "id")
+    shutil.copytree(report_id, target)
+    before = _tree(target)
     failing = tmp_path / "failing.ipynb"
     nb = new_notebook(
         metadata={"kernelspec": {"name": "evalkit", "display_name": "x", "language": "python"}}
@@ -219,15 +255,13 @@ def test_a_failing_period_leaves_the_previous_report_untouched(
     ]
     nbformat.write(nb, failing)
     monkeypatch.setattr(study_mod, "notebook_path", lambda: failing)
-    code = study_command(
-        period=report_id.name, data_dir=small_data, out_dir=out, language="id", min_cell=5
-    )
+    code = study_command(period=period, data_dir=small_data, out_dir=out, language="id", min_cell=5)
     assert code == 1
     err = capsys.readouterr().err
     assert "RuntimeError: planted failure in 2025Q4" in err
     assert "raise RuntimeError('planted failure in ' + period)" in err  # the cell's source
-    assert _tree(out / report_id.name) == before  # byte-identical
-    assert [p.name for p in out.iterdir()] == [report_id.name]  # no temporary folder left
+    assert _tree(target) == before  # byte-identical
+    assert [p.name for p in out.iterdir()] == [period]  # no temporary folder left
 
 
 def test_all_periods_run_one_report_each_and_failures_do_not_stop_the_others(
@@ -239,14 +273,16 @@ def test_all_periods_run_one_report_each_and_failures_do_not_stop_the_others(
         calls.append((period, kwargs["language"], kwargs["min_cell"]))
         if period == "2025Q2":
             raise RuntimeError("boom")
-        return kwargs["out_dir"] / period
+        return report_dir(kwargs["out_dir"], period, kwargs["language"])
 
     monkeypatch.setattr(study_mod, "_run_period", fake_run_period)
     with pytest.raises(StudyError) as exc:
         run_study("all", small_data, tmp_path, language="en", min_cell=7, progress=False)
-    assert [c[0] for c in calls] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    # every quarter, and the year whose four quarters are all in the data
+    assert [c[0] for c in calls] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4", "2025"]
     assert calls[0][1:] == ("en", 7)
-    assert [p.name for p in exc.value.written] == ["2025Q1", "2025Q3", "2025Q4"]
+    assert [p.parent.name for p in exc.value.written] == ["2025Q1", "2025Q3", "2025Q4", "2025"]
+    assert {p.name for p in exc.value.written} == {"en"}
     assert [f.period for f in exc.value.failures] == ["2025Q2"]
     assert "period 2025Q2: RuntimeError: boom" in str(exc.value)
 
@@ -352,7 +388,9 @@ def test_the_study_refuses_to_publish_an_output_with_a_name(
             "(out / 'results.json').write_text('{}')\n"
             "pd.DataFrame({'a': [1]}).to_excel(out / 'tables.xlsx')\n"
             "(out / 'quarantine.csv').write_text('file,line,column,value,reason\\n')\n"
-            f"print('Kepala unit: ' + {name.upper()!r})"
+            f"line = 'Kepala unit: ' + {name.upper()!r}\n"
+            "(out / 'study.html').write_text('<p>' + line + '</p>')\n"
+            "print(line)"
         ),
     ]
     nbformat.write(nb, leaky)

@@ -37,7 +37,10 @@ def _no_png(fig) -> bytes:
 
 
 def _summaries(study) -> dict[str, dict]:
-    """Per language: the sections and the summary bullets (one analysis, shared).
+    """Per language: the sections and the sentences they publish (one analysis, shared).
+
+    Each section states its findings in its plain reading (``paragraphs``); the brief
+    restates them in short, with a sparkline (tested in tests/test_study.py).
 
     These tests read words, not figures: the sections' PNG rendering is skipped (it is
     most of the cost of a second language)."""
@@ -53,8 +56,9 @@ def _summaries(study) -> dict[str, dict]:
                 study=study, period=PERIOD, labels=Labels(lang), min_cell=MIN_CELL, cache=cache
             )
             sections = {k: b(ctx) for k, b in SECTIONS.items() if b is not None}
-            summary = section_summary(ctx, list(sections.values()))
-            out[lang] = {"sections": sections, "bullets": summary.bullets, "labels": ctx.labels}
+            section_summary(ctx, list(sections.values()))  # the brief builds from them
+            bullets = [p for s in sections.values() for p in s.paragraphs]
+            out[lang] = {"sections": sections, "bullets": bullets, "labels": ctx.labels}
     return out
 
 
@@ -138,7 +142,7 @@ def test_units_to_review_are_planted_divergent_units(up, language):
     ctx = ReportContext(study=up["study"], period=PERIOD, labels=labels, min_cell=5)
     section = section_comparison(ctx)
     stem = labels["finding.comparison.flagged"].split("{")[0]
-    (text,) = [f for f in section.findings if f.startswith(stem)]
+    (text,) = [p for p in section.paragraphs if p.startswith(stem)]  # the section says it
     names = set(text.rsplit(": ", 1)[1].rstrip(".").split(", "))
     units = up["study"].units.set_index("unit_id")["name"]
     planted = {units[u] for u in up["truth"]["divergent_units"]}
@@ -194,8 +198,9 @@ def test_training_sentence_claims_nothing_when_no_effect_is_planted(no_effect, l
     labels = Labels(language)
     ctx = ReportContext(study=no_effect, period=PERIOD, labels=labels, min_cell=MIN_CELL)
     section = section_training(ctx)
-    (text,) = section.findings
-    assert text.startswith(labels["finding.training.unclear"].split("{")[0])
+    stem = labels["finding.training.unclear"].split("{")[0]
+    (text,) = [p for p in section.paragraphs if p.startswith(stem)]
+    assert [f.key for f in section.findings] == ["training"]  # and the brief has one
     assert TRAINING[language]["none"] in text
     assert section.results["ci_low"] <= 0 <= section.results["ci_high"]
 
@@ -270,7 +275,7 @@ def test_reliability_sentence_band_is_the_band_of_its_estimate(up, language):
     0.90 excellent."""
     labels = up[language]["labels"]
     text = _bullet(up, language, "finding.reliability.sources")
-    icc = _number(re.search(r"ICC\(2\) = ([\d.,]+)", text).group(1), language)
+    icc = _number(re.search(r"ICC ([\d.,]+)", text).group(1), language)  # "(ICC 0,71; …"
     band = (
         "poor" if icc < 0.5 else "moderate" if icc < 0.75 else "good" if icc < 0.9 else "excellent"
     )

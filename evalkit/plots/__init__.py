@@ -12,6 +12,10 @@ The helpers here are shared by those modules and the period study:
 :func:`figure_png`       a Figure as PNG bytes (static, for offline HTML), closing the Figure
 :func:`merge_labels`     a plot function's default texts overridden by the caller's
 :func:`require_columns`  a clear error when a plot is handed the wrong table
+:func:`decimal_axis`     tick labels with the language's decimal mark (and %)
+:func:`legend_below`     a legend under the axes that never covers an axis label
+:func:`spread_texts`     move labels apart until none overlaps another
+:func:`overlapping_texts` the pairs of visible texts of a figure whose boxes overlap
 """
 
 from __future__ import annotations
@@ -27,7 +31,18 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["DPI", "FIGSIZE", "figure_png", "merge_labels", "new_axes", "require_columns"]
+__all__ = [
+    "DPI",
+    "FIGSIZE",
+    "decimal_axis",
+    "figure_png",
+    "legend_below",
+    "merge_labels",
+    "new_axes",
+    "overlapping_texts",
+    "require_columns",
+    "spread_texts",
+]
 
 #: Default size (inches) and resolution of the study's figures: readable on a laptop
 #: screen and in print, small enough to keep an HTML report below a few megabytes.
@@ -132,3 +147,159 @@ def require_columns(data: pd.DataFrame, func: str, columns: tuple[str, ...], sou
             f"{func}: data lacks column(s) {missing}; pass the table of {source} "
             "(or name the columns)"
         )
+
+
+def decimal_axis(ax: Axes, decimal: str = ".", *, axis: str = "both", percent: bool = False):
+    """Write the tick labels of ``axis`` with ``decimal`` as the decimal mark.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    decimal : str, default "."
+        ``","`` for Bahasa Indonesia (the label ``decimal`` of each ``plot.*`` group).
+    axis : {"x", "y", "both"}
+    percent : bool, default False
+        Values are shares (0–1) written as percentages (``25%``).
+
+    Examples
+    --------
+    >>> fig, ax = new_axes()
+    >>> decimal_axis(ax, ",", axis="x")
+    >>> ax.xaxis.get_major_formatter()(0.5, 0)
+    '0,5'
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(x: float, _pos: int) -> str:
+        if percent:
+            x = 100 * x
+        text = f"{x:.10g}" if abs(x) < 1e15 else f"{x:g}"
+        if "e" not in text and "." in text:
+            text = f"{round(x, 6):.6f}".rstrip("0").rstrip(".")
+        text = text.replace("-", "−").replace(".", decimal)
+        return text + ("%" if percent else "")
+
+    for name in ("x", "y") if axis == "both" else (axis,):
+        getattr(ax, f"{name}axis").set_major_formatter(FuncFormatter(fmt))
+
+
+def legend_below(ax: Axes, handles: list | None = None, *, ncol: int = 3, **kwargs):
+    """A legend under the axes, outside them, below the x-axis label.
+
+    With a constrained layout (:func:`new_axes`) the figure makes room for it, so it
+    never covers the axis label or the data.
+    """
+    fig = ax.figure
+    if handles is None:
+        handles, _ = ax.get_legend_handles_labels()
+    if getattr(fig, "get_layout_engine", lambda: None)() is not None:
+        return fig.legend(
+            handles=handles, loc="outside lower center", ncol=ncol, frameon=False, **kwargs
+        )
+    return ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.15),
+        ncol=ncol,
+        frameon=False,
+        **kwargs,
+    )
+
+
+def _renderer(fig: Figure):
+    """The Agg renderer of ``fig`` (a Figure made without pyplot has no canvas of its own)."""
+    if not hasattr(fig.canvas, "get_renderer"):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        FigureCanvasAgg(fig)
+    return fig.canvas.get_renderer()
+
+
+def _boxes(fig: Figure, texts: list) -> list:
+    renderer = _renderer(fig)
+    return [t.get_window_extent(renderer) for t in texts]
+
+
+def spread_texts(fig: Figure, texts: list, *, pad: float = 2.0, rounds: int = 200) -> None:
+    """Move annotation texts (``textcoords="offset points"``) sideways until none overlaps
+    another.
+
+    Texts are taken from left to right; one that overlaps a text already placed moves
+    right by the overlap plus ``pad`` points (short labels such as numbers then stand in
+    a row next to their cluster of points, and never climb into the title). Texts keep
+    their anchors.
+    """
+    if len(texts) < 2:
+        return
+    _renderer(fig)
+    fig.draw_without_rendering()
+    to_points = 72.0 / fig.dpi
+    for _ in range(rounds):
+        moved = False
+        boxes = _boxes(fig, texts)
+        order = sorted(range(len(texts)), key=lambda i: (boxes[i].x0, boxes[i].y0))
+        placed: list[int] = []
+        for i in order:
+            for j in placed:
+                if boxes[i].overlaps(boxes[j]):
+                    shift = (boxes[j].x1 - boxes[i].x0) * to_points + pad
+                    x, y = texts[i].xyann
+                    texts[i].xyann = (x + shift, y)
+                    moved = True
+                    break
+            placed.append(i)
+            if moved:
+                break
+        if not moved:
+            return
+        fig.draw_without_rendering()
+
+
+def overlapping_texts(fig: Figure) -> list[tuple[str, str]]:
+    """The pairs of visible, non-empty texts of ``fig`` whose boxes overlap.
+
+    Every text counts: titles, axis labels, tick labels, legend entries, annotations
+    and figure texts, as the renderer lays them out.
+
+    Returns
+    -------
+    list of (str, str)
+        The overlapping pairs, by their text.
+
+    Examples
+    --------
+    >>> fig, ax = new_axes()
+    >>> _ = ax.text(0.5, 0.5, "satu"); _ = ax.text(0.5, 0.5, "dua")
+    >>> overlapping_texts(fig)
+    [('satu', 'dua')]
+    """
+    from matplotlib.text import Text
+
+    renderer = _renderer(fig)
+    fig.draw_without_rendering()
+    ticks: set[int] = set()
+    drawn_ticks = []
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            low, high = sorted(axis.get_view_interval())
+            span = (high - low) * 1e-9
+            for tick, loc in zip(axis.get_major_ticks(), axis.get_majorticklocs(), strict=False):
+                for label in (tick.label1, tick.label2):
+                    ticks.add(id(label))
+                    # matplotlib draws only the ticks within the view, and only shown labels
+                    if low - span <= loc <= high + span and tick.get_visible():
+                        drawn_ticks.append(label)
+            for tick in axis.get_minor_ticks():
+                ticks.update((id(tick.label1), id(tick.label2)))
+    texts = [t for t in fig.findobj(Text) if id(t) not in ticks] + drawn_ticks
+    drawn = [
+        (t, t.get_window_extent(renderer))
+        for t in texts
+        if t.get_visible() and t.get_text().strip() and t.figure is not None
+    ]
+    pairs = []
+    for i, (a, box_a) in enumerate(drawn):
+        for b, box_b in drawn[i + 1 :]:
+            if box_a.width and box_b.width and box_a.overlaps(box_b):
+                pairs.append((a.get_text(), b.get_text()))
+    return pairs

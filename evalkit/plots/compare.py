@@ -9,16 +9,18 @@ drawn come from :func:`evalkit.bland_altman` and :func:`evalkit.compare.flag_uni
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from scipy import stats
 
 from ..reliability.agreement import bland_altman
-from . import merge_labels, new_axes, require_columns
+from . import decimal_axis, legend_below, merge_labels, new_axes, require_columns, spread_texts
 
 __all__ = ["plot_bland_altman", "plot_funnel", "plot_identity"]
 
@@ -42,6 +44,7 @@ _DEFAULT_LABELS: dict[str, str] = {
     "identity_xlabel": "Citizens (POMP, 0–100)",
     "identity_ylabel": "Supervisors (POMP, 0–100)",
     "identity": "equal scores",
+    "decimal": ".",
 }
 
 
@@ -172,7 +175,7 @@ def plot_funnel(
     names : mapping, optional
         unit_id → name for annotating flagged units (unit_id when missing).
     annotate : bool, default True
-        Write the names of flagged units next to their points.
+        Number the flagged units' points and list their names under the plot.
     labels : mapping, optional
         Texts (``funnel_title``, ``funnel_xlabel``, ``funnel_ylabel``, ``centre``,
         ``limit95``, ``limit998``, ``flagged``, ``not_flagged``, ``not_eligible``).
@@ -225,17 +228,31 @@ def plot_funnel(
         edgecolor="white",
         linewidth=0.5,
     )
-    if annotate and "flagged" in d:
-        for _, row in d[d["flagged"]].iterrows():
-            ax.annotate(
-                str((names or {}).get(row["unit_id"], row["unit_id"])),
-                (1 / row["se"], row["gap"]),
-                fontsize="x-small",
-                xytext=(3, 3),
-                textcoords="offset points",
-            )
     ax.set(title=lab["funnel_title"], xlabel=lab["funnel_xlabel"], ylabel=lab["funnel_ylabel"])
-    ax.legend(frameon=False, fontsize="small")
+    decimal_axis(ax, lab["decimal"])
+    handles, _ = ax.get_legend_handles_labels()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    if annotate and "flagged" in d:
+        # flagged units get a number next to their point and their name in a key under
+        # the plot: long official names next to the points would print over each other
+        flagged = d[d["flagged"].fillna(False).astype(bool)].sort_values("gap", ascending=False)
+        notes = []
+        for i, (_, row) in enumerate(flagged.iterrows(), start=1):
+            notes.append(
+                ax.annotate(
+                    str(i),
+                    (1 / row["se"], row["gap"]),
+                    fontsize="small",
+                    fontweight="bold",
+                    xytext=(5, 2),
+                    textcoords="offset points",
+                )
+            )
+            name = textwrap.fill(str((names or {}).get(row["unit_id"], row["unit_id"])), 40)
+            handles.append(Line2D([], [], linestyle="none", label=f"{i}  {name}"))
+        spread_texts(fig, notes)
+    legend_below(ax, handles, ncol=2, fontsize="small")
     return fig
 
 

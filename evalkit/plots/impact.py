@@ -129,5 +129,8 @@ def event_study_plot(
     ax.set_xlabel(text["xlabel"])
     ax.set_ylabel(text["ylabel"])
     ax.set_title(text["title"])
-    ax.legend(frameon=False, fontsize="small")
+    from . import decimal_axis, legend_below
+
+    decimal_axis(ax, text.get("decimal", "."), axis="y")
+    legend_below(ax, ncol=2, fontsize="small")
     return fig

@@ -20,9 +20,9 @@ from matplotlib.patches import Patch
 
 from ..rules.permenpanrb_6_2022 import PREDIKAT
 from ..rules.permenpanrb_14_2017 import MUTU_TABLE
-from . import merge_labels, new_axes
+from . import decimal_axis, legend_below, merge_labels, new_axes
 
-__all__ = ["plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
+__all__ = ["PREDIKAT_COLOURS", "plot_indicator_clarity", "plot_predikat_distribution", "plot_skm"]
 
 _DEFAULT_LABELS: dict[str, str] = {
     "sangat_baik": "Very good",
@@ -42,13 +42,20 @@ _DEFAULT_LABELS: dict[str, str] = {
     "cluster": "unclear indicators cluster",
     "overall": "all units",
     "unit": "Unit",
+    "all_insufficient": "all units: sample below the minimum size",
+    "decimal": ".",
 }
 
-_PREDIKAT_COLOURS = dict(zip(PREDIKAT, sns.color_palette("RdYlGn_r", len(PREDIKAT)), strict=True))
-
-
-#: Legends go under the axes so that long unit names keep their room.
-_LEGEND = {"loc": "upper center", "bbox_to_anchor": (0.5, -0.06), "ncol": 3, "frameon": False}
+#: One colour per predikat, best to worst: ColorBrewer's RdYlBu (safe for colour-blind
+#: readers; blue is good, red is poor, the middle is pale).
+PREDIKAT_COLOURS: dict[str, str] = dict(
+    zip(PREDIKAT, ("#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"), strict=True)
+)
+_PREDIKAT_COLOURS = PREDIKAT_COLOURS
+#: Okabe–Ito blue for a value, a pale blue for the same value read with caution.
+_INK, _PALE = "#0072B2", "#9ecae1"
+#: Okabe–Ito vermillion: "look here" (clusters, units outside the pattern).
+_ALERT = "#D55E00"
 
 
 def _labels(labels: Mapping[str, str] | None) -> dict[str, str]:
@@ -128,17 +135,16 @@ def plot_predikat_distribution(
     ax.set_yticks(y, ticks)
     violating = df["ok"].eq(False).fillna(False).to_numpy(dtype=bool)
     for i in np.flatnonzero(violating):
-        ax.get_yticklabels()[i].set_color("firebrick")
-        ax.text(1.01, y[i], "!", color="firebrick", va="center", fontweight="bold")
+        ax.get_yticklabels()[i].set_color(_ALERT)
+        ax.text(1.01, y[i], "!", color=_ALERT, va="center", fontweight="bold")
     ax.set_xlim(0, 1.04)
     ax.set_xlabel(text["distribution_xlabel"])
     ax.set_title(text["distribution_title"])
     handles, _ = ax.get_legend_handles_labels()
     if violating.any():
-        handles.append(
-            Patch(facecolor="none", edgecolor="firebrick", label=f"! {text['violation']}")
-        )
-    ax.legend(handles=handles, **_LEGEND)
+        handles.append(Patch(facecolor="none", edgecolor=_ALERT, label=f"! {text['violation']}"))
+    decimal_axis(ax, text["decimal"], axis="x", percent=True)
+    legend_below(ax, handles)
     return fig
 
 
@@ -164,7 +170,7 @@ def plot_skm(
     Returns
     -------
     matplotlib.figure.Figure
-        Bands shaded from D (25) to A (100) with their letters; bars hatched where the
+        Bands shaded from D (25) to A (100) with their letters; bars pale where the
         sample is below the Krejcie–Morgan size.
 
     Examples
@@ -180,7 +186,7 @@ def plot_skm(
     ticks = _unit_names(df, unit, names)
     fig, ax = _axes(ax, ticks)
     edges = [100.0] + [low for low, _, _ in MUTU_TABLE]
-    shades = sns.color_palette("RdYlGn", len(MUTU_TABLE))[::-1]
+    shades = sns.color_palette("RdYlBu", len(MUTU_TABLE))[::-1]
     for high, low, (_, mutu, _), colour in zip(
         edges[:-1], edges[1:], MUTU_TABLE, shades, strict=True
     ):
@@ -199,22 +205,29 @@ def plot_skm(
     insufficient = np.zeros(len(df), dtype=bool)
     if "n_sufficient" in df.columns:
         insufficient = df["n_sufficient"].eq(False).fillna(False).to_numpy(dtype=bool)
-    bars = ax.barh(y, np.nan_to_num(value - 25.0), left=25.0, color="#4c72b0", height=0.6)
-    for bar, bad in zip(bars, insufficient, strict=True):
-        if bad:
-            bar.set_hatch("///")
-            bar.set_facecolor("#a6bddb")
+    # one meaning per encoding: a pale bar is a unit whose sample is below the minimum;
+    # when every unit is below it, all bars are alike and the legend says so
+    some = insufficient.any() and not insufficient.all()
+    colours = np.where(insufficient & some, _PALE, _INK)
+    ax.barh(y, np.nan_to_num(value - 25.0), left=25.0, color=colours, height=0.6)
     for i, (v, m) in enumerate(zip(value, df["mutu"], strict=True)):
         if np.isfinite(v):
-            ax.text(v + 0.5, y[i], f"{v:.2f} {m}", va="center", fontsize=8)
+            ax.text(
+                v + 0.5,
+                y[i],
+                f"{v:.1f} {m}".replace(".", text["decimal"]),
+                va="center",
+                fontsize=8,
+            )
     ax.set_yticks(y, ticks)
     ax.set_xlim(25, 105)
     ax.set_xlabel(text["skm_xlabel"])
     ax.set_title(text["skm_title"], pad=16)
-    if insufficient.any():
-        ax.legend(
-            handles=[Patch(facecolor="#a6bddb", hatch="///", label=text["insufficient"])], **_LEGEND
-        )
+    decimal_axis(ax, text["decimal"], axis="x")
+    if some:
+        legend_below(ax, [Patch(facecolor=_PALE, label=text["insufficient"])])
+    elif insufficient.any():
+        legend_below(ax, [Patch(facecolor=_INK, label=text["all_insufficient"])])
     return fig
 
 
@@ -263,7 +276,7 @@ def plot_indicator_clarity(
     fig, ax = _axes(ax, ticks)
     y = np.arange(len(df))
     cluster = df["cluster"].fillna(False).to_numpy(dtype=bool)
-    colours = np.where(cluster, "firebrick", "#8c8c8c")
+    colours = np.where(cluster, _ALERT, "#8c8c8c")
     # the share the cluster test was run on: results when the audit counted them
     on_results = "share_results_unclear" in df.columns
     share, n, k, xlabel = (
@@ -283,9 +296,10 @@ def plot_indicator_clarity(
     ax.set_xlim(0, min(1.0, max(0.1, 1.15 * top)))
     ax.set_xlabel(text[xlabel])
     ax.set_title(text["clarity_title"])
+    decimal_axis(ax, text["decimal"], axis="x", percent=True)
     handles = [
-        Patch(color="firebrick", label=text["cluster"]),
+        Patch(color=_ALERT, label=text["cluster"]),
         Line2D([], [], color="black", linestyle="--", label=text["overall"]),
     ]
-    ax.legend(handles=handles, **_LEGEND)
+    legend_below(ax, handles)
     return fig

@@ -17,12 +17,24 @@ One module per section of the notebook, each with a builder ``section_<key>(ctx)
 Section``: :mod:`~evalkit.report.data`, :mod:`~evalkit.report.scoring`,
 :mod:`~evalkit.report.reliability`, :mod:`~evalkit.report.comparison`,
 :mod:`~evalkit.report.training`, :mod:`~evalkit.report.trend`,
-:mod:`~evalkit.report.methods` and :mod:`~evalkit.report.summary` (built last from the
-others' findings, shown first). The shared layer is :mod:`~evalkit.report.base`
-(sections, tables, figures, how numbers are written) and :mod:`~evalkit.report.periods`
-(which quarters a report covers); :mod:`~evalkit.report.period` puts the sections in
-order (:data:`SECTIONS`) and writes the outputs. A new section is a new module and one
-line in :data:`SECTIONS`.
+:mod:`~evalkit.report.methods`, :mod:`~evalkit.report.glossary` and
+:mod:`~evalkit.report.summary` (the brief, built last from the others' findings, shown
+first). The shared layer is :mod:`~evalkit.report.base` (sections, findings, tables,
+figures, how numbers are written), :mod:`~evalkit.report.layout` (the page: one
+stylesheet for screen, phone and print, the HTML shell that the unit scorecards use too),
+:mod:`~evalkit.report.spark` (the brief's sparklines), :mod:`~evalkit.report.workbook`
+(``tables.xlsx``), :mod:`~evalkit.report.pdf` (the PDF route) and
+:mod:`~evalkit.report.periods` (which quarters a report covers);
+:mod:`~evalkit.report.period` puts the sections in order (:data:`SECTIONS`) and writes
+the outputs.
+
+A section reads: its chart first, then its plain reading (``paragraphs``), then only
+what needs attention (``attention`` tables: flagged units, units outside the pattern, …);
+its full ``tables`` go to the closed appendix and to ``tables.xlsx``; its ``findings``
+(:class:`Finding`: a sentence with its number, the uncertainty in words, a sparkline)
+feed the brief. A new section is a new module with a builder ``section_<key>(ctx) ->
+Section`` and one line in :data:`SECTIONS`: its heading, contents entry, appendix tables,
+sheets and brief findings follow.
 
 Privacy
 -------
@@ -33,6 +45,7 @@ go to ``Section.restricted`` and only ever to ``restricted/``, with pseudonymise
 
 from .base import (
     DEFAULT_RULES,
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -41,6 +54,7 @@ from .base import (
 )
 from .comparison import _comparison_meaning, section_comparison
 from .data import quarantine_overview, section_data, table_overview
+from .glossary import section_glossary
 from .methods import section_methods
 from .period import SECTIONS, PeriodReport, build_report
 from .periods import (
@@ -56,7 +70,7 @@ from .reliability import section_reliability
 from .scoring import section_scoring, violation_counts
 from .summary import section_summary
 from .training import section_training
-from .trend import plot_trend, section_trend, supervisor_trend
+from .trend import plot_trend, section_trend, supervisor_change, supervisor_trend
 
 __all__ = [
     "COMPARISON_QUARTERS",
@@ -65,6 +79,7 @@ __all__ = [
     "PeriodReport",
     "ReportContext",
     "Section",
+    "Finding",
     "SectionFigure",
     "SectionTable",
     "_comparison_meaning",
@@ -79,12 +94,14 @@ __all__ = [
     "resolve_periods",
     "section_comparison",
     "section_data",
+    "section_glossary",
     "section_methods",
     "section_reliability",
     "section_scoring",
     "section_summary",
     "section_training",
     "section_trend",
+    "supervisor_change",
     "supervisor_trend",
     "table_overview",
     "to_jsonable",

@@ -17,15 +17,20 @@ import numpy as np
 import pandas as pd
 
 from ..labels import Labels
-from ..plots import figure_png
+from ..plots import DPI
+from ..plots import figure_png as _figure_png
 from ..tables import CODES
+from .layout import figure_html, table_html
 
 if TYPE_CHECKING:
     from ..io import Study
     from ..scoring import ScoringResult
 
 __all__ = [
+    "ATTENTION_ROWS",
     "DEFAULT_RULES",
+    "FIGURE_SCALE",
+    "Finding",
     "ReportContext",
     "Section",
     "SectionFigure",
@@ -34,6 +39,7 @@ __all__ = [
     "label_codes",
     "p_text",
     "present",
+    "rules_name",
     "scored",
     "signed",
     "to_jsonable",
@@ -42,6 +48,14 @@ __all__ = [
 
 #: The scoring rule set of a report unless another is asked for.
 DEFAULT_RULES = "permenpanrb_6_2022"
+#: Figures are drawn at this multiple of their display size (sharp on phones and paper).
+FIGURE_SCALE = 2
+#: Rows of a "needs attention" table shown in the body; the rest are in the appendix.
+ATTENTION_ROWS = 10
+
+
+#: Columns holding words rather than numbers (left-aligned, wrapped).
+_TEXT_COLUMNS = ("unit_name", "violations", "reason", "column", "file", "statistic")
 
 
 @dataclass
@@ -110,18 +124,96 @@ class SectionTable:
         """Rows for ``results.json`` (canonical codes, NaN as null)."""
         return to_jsonable(self.frame.to_dict(orient="records"))
 
+    def shown(self) -> pd.DataFrame:
+        """The table as people see it (HTML, ``tables.xlsx``): without columns that are
+        empty in every row (such as ``suppressed`` when nothing was suppressed), the unit
+        name first (it stays in view when a wide table scrolls) and ``unit_id`` after it."""
+        frame = self.frame
+        empty = [c for c in frame.columns if not frame[c].map(present).any()]
+        frame = frame.drop(columns=empty)
+        if "unit_name" in frame.columns:
+            first = ["unit_name"] + (["unit_id"] if "unit_id" in frame.columns else [])
+            frame = frame[first + [c for c in frame.columns if c not in first]]
+        return frame
+
+    def to_html(
+        self, labels: Labels, *, max_rows: int | None = None, drop: tuple[str, ...] = ()
+    ) -> str:
+        """The shown table as HTML without the columns ``drop``, at most ``max_rows`` rows
+        (then a note says how many more the appendix and ``tables.xlsx`` hold)."""
+        import html
+
+        frame = self.shown()
+        frame = frame.drop(columns=[c for c in drop if c in frame.columns])
+        shown = SectionTable(self.name, frame, self.codes, self.digits)
+        frame = shown.localised(labels, as_text=True)
+        more = ""
+        if max_rows is not None and len(frame) > max_rows:
+            more = f'<p class="ek-more">{html.escape(labels("text.more_rows", rows=len(frame) - max_rows))}</p>'
+            frame = frame.iloc[:max_rows]
+        text = tuple(labels.column(c) for c in _TEXT_COLUMNS if c in shown.frame.columns)
+        return table_html(frame, text_columns=text) + more
+
 
 @dataclass
 class SectionFigure:
-    """A static figure: its label key and the PNG bytes."""
+    """A static figure: its label key, the PNG bytes (drawn at :data:`FIGURE_SCALE`) and
+    an optional caption (e.g. which units it shows)."""
 
     name: str
     png: bytes
+    caption: str = ""
+
+
+@dataclass
+class Finding:
+    """One finding of the brief: a plain sentence with its number, its uncertainty in
+    words, and a sparkline.
+
+    Attributes
+    ----------
+    key : str
+        What it is about (``scoring``, ``pattern``, ``skm``, ``reliability``, …).
+    text : str
+        The sentence, with its number.
+    uncertainty : str
+        How sure the number is, in words (an interval, a sample, "a count").
+    spark : str
+        An inline ``<svg>`` (:mod:`evalkit.report.spark`), or ``""``.
+    attention : bool
+        Whether it points at something to act on (drawn in the alert colour).
+    """
+
+    key: str
+    text: str
+    uncertainty: str = ""
+    spark: str = ""
+    attention: bool = False
+
+    def to_html(self) -> str:
+        """The finding as a list item of the brief."""
+        import html
+
+        cls = "ek-finding ek-attention" if self.attention else "ek-finding"
+        uncertain = (
+            f'<p class="ek-uncertain">{html.escape(self.uncertainty)}</p>'
+            if self.uncertainty
+            else ""
+        )
+        spark = f'<div class="ek-fspark">{self.spark}</div>' if self.spark else ""
+        return (
+            f'<li class="{cls}"><div class="ek-ftext"><p>{html.escape(self.text)}</p>'
+            f"{uncertain}</div>{spark}</li>"
+        )
 
 
 @dataclass
 class Section:
     """One section of the period study, already in the report language.
+
+    A section reads in this order: its figures (the chart first), its paragraphs (the
+    plain reading), then its ``attention`` tables (only the units that need a look).
+    Its full ``tables`` go to the closed appendix and to ``tables.xlsx``.
 
     Attributes
     ----------
@@ -131,51 +223,70 @@ class Section:
         Heading.
     paragraphs : list of str
         Narrative, in order.
-    bullets : list of str
-        A list shown after the paragraphs (the executive summary's findings).
     tables : list of SectionTable
-        Shared (aggregate, suppressed) tables.
+        Shared (aggregate, suppressed) tables, in full: the appendix and ``tables.xlsx``.
+    attention : list of SectionTable
+        The rows that need attention (flagged units, units outside the pattern, …),
+        shown in the body; at most :data:`ATTENTION_ROWS` rows each.
     figures : list of SectionFigure
-        Static figures.
-    findings : list of str
-        The sentences this section contributes to the executive summary.
+        Static figures, shown first.
+    findings : list of Finding
+        What this section contributes to the brief.
     results : dict
         This section's entry of ``results.json`` (canonical codes and numbers).
     restricted : dict
         ``{name: DataFrame}`` employee-level lists for ``restricted/`` only.
+    html : str
+        Extra HTML shown after the paragraphs (the brief's list, the glossary).
     """
 
     key: str
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    bullets: list[str] = field(default_factory=list)
     tables: list[SectionTable] = field(default_factory=list)
+    attention: list[SectionTable] = field(default_factory=list)
     figures: list[SectionFigure] = field(default_factory=list)
-    findings: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
     results: dict[str, Any] = field(default_factory=dict)
     restricted: dict[str, pd.DataFrame] = field(default_factory=dict)
+    html: str = ""
+
+    @property
+    def anchor(self) -> str:
+        """The id of the section's element (for the contents' links)."""
+        return f"s-{self.key}"
 
     def to_html(self, labels: Labels) -> str:
-        """The section as static HTML: heading, paragraphs, tables, PNG figures."""
-        import base64
+        """The section's body: heading, figures, plain reading, what needs attention."""
         import html
 
-        parts = [f"<h2>{html.escape(self.title)}</h2>"]
-        parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
-        if self.bullets:
-            items = "".join(f"<li>{html.escape(b)}</li>" for b in self.bullets)
-            parts.append(f'<ul class="evalkit-findings">{items}</ul>')
-        for table in self.tables:
-            parts.append(f"<h4>{html.escape(labels[f'table.{table.name}'])}</h4>")
+        parts = [f'<section id="{self.anchor}">', f"<h2>{html.escape(self.title)}</h2>"]
+        for fig in self.figures:
             parts.append(
-                table.localised(labels, as_text=True).to_html(
-                    index=False, na_rep="–", classes="evalkit-table", border=0
+                figure_html(
+                    fig.png, labels[f"figure.{fig.name}"], scale=FIGURE_SCALE, caption=fig.caption
                 )
             )
-        for fig in self.figures:
-            data = base64.b64encode(fig.png).decode("ascii")
-            alt = html.escape(labels[f"figure.{fig.name}"])
-            parts.append(f'<figure><img src="data:image/png;base64,{data}" alt="{alt}"></figure>')
+        parts += [f"<p>{html.escape(p)}</p>" for p in self.paragraphs]
+        if self.html:
+            parts.append(self.html)
+        for table in self.attention:
+            parts.append(f"<h3>{html.escape(labels[f'table.{table.name}'])}</h3>")
+            # the unit's name is enough in the body; its code is in the appendix
+            parts.append(table.to_html(labels, max_rows=ATTENTION_ROWS, drop=("unit_id",)))
+        parts.append("</section>")
+        return "\n".join(parts)
+
+    def appendix_html(self, labels: Labels) -> str:
+        """The section's full tables for the appendix (``""`` without tables)."""
+        import html
+
+        if not self.tables:
+            return ""
+        parts = [f"<h3>{html.escape(self.title)}</h3>"]
+        for table in self.tables:
+            parts.append(f"<h4>{html.escape(labels[f'table.{table.name}'])}</h4>")
+            parts.append(table.to_html(labels))
         return "\n".join(parts)
 
 
@@ -273,3 +384,13 @@ def scored(ctx: ReportContext) -> ScoringResult:
     from ..scoring import score_study
 
     return ctx.cached("scoring", lambda: score_study(ctx.study, ctx.period, rules=ctx.rules))
+
+
+def figure_png(fig: Any) -> bytes:
+    """A figure as PNG at :data:`FIGURE_SCALE` × its display resolution (closing it)."""
+    return _figure_png(fig, dpi=FIGURE_SCALE * DPI)
+
+
+def rules_name(labels: Labels, rules: str) -> str:
+    """A rule set as people name it (``permenpanrb_6_2022`` → ``PermenPANRB 6/2022``)."""
+    return labels.get(f"rules.{rules}", rules)

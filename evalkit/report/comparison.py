@@ -12,6 +12,7 @@ from ..labels import Labels
 from ..plots.compare import plot_funnel
 from ..privacy import suppress_small_cells
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -20,6 +21,7 @@ from .base import (
     unit_names,
 )
 from .periods import comparison_window
+from .spark import spark_effect
 
 __all__ = ["section_comparison", "without_units"]
 
@@ -129,7 +131,6 @@ def section_comparison(ctx: ReportContext) -> Section:
             high=labels.number(off["ci_high"], 1),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
     section.paragraphs.extend(_comparison_meaning(result.agreement, labels))
     if hidden:
         text = labels("text.comparison.pooled_without_hidden", units=len(hidden))
@@ -159,8 +160,46 @@ def section_comparison(ctx: ReportContext) -> Section:
         names=", ".join(flagged),
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
     section.paragraphs.append(labels["text.comparison.flag_note"])
+    if off and off.get("estimate") is not None:
+        est, low, high = off["estimate"], off["ci_low"], off["ci_high"]
+        section.findings.append(
+            Finding(
+                key="comparison",
+                text=labels(
+                    "brief.comparison_" + ("higher" if est >= 0 else "lower"),
+                    estimate=labels.number(abs(est), 1),
+                )
+                + " "
+                + labels(
+                    "brief.comparison_flagged" if flagged else "brief.comparison_none",
+                    flagged=len(flagged),
+                    units=int(units["vs_regency"].notna().sum()),  # as in the section
+                ),
+                uncertainty=labels(
+                    "brief.interval_points",
+                    level=labels.percent(0.95, 0),
+                    low=labels.number(low, 1),
+                    high=labels.number(high, 1),
+                ),
+                spark=spark_effect(
+                    est, low, high, reach=10.0, title=labels["brief.comparison_spark"]
+                ),
+                attention=bool(flagged),
+            )
+        )
+    # the units to review, in plain columns: no flag, suppression marker or q-value (the
+    # appendix has them all)
+    review = units[units["flagged"].eq(True)].drop(columns=["flagged", "suppressed", "q_value"])
+    if len(review):
+        section.attention.append(
+            SectionTable(
+                "comparison_flagged",
+                review.reset_index(drop=True),
+                codes={"higher_rater": "higher_rater", "vs_regency": "vs_regency"},
+                digits=1,
+            )
+        )
     centre = result.units.attrs.get("centre")
     if centre is not None and pd.notna(centre):
         section.paragraphs.append(

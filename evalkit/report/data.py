@@ -10,6 +10,7 @@ import pandas as pd
 from ..io import Study
 from ..plots.scoring import plot_indicator_clarity
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -18,6 +19,7 @@ from .base import (
     scored,
     unit_names,
 )
+from .spark import spark_fraction
 
 __all__ = ["quarantine_overview", "section_data", "table_overview"]
 
@@ -120,9 +122,6 @@ def section_data(ctx: ReportContext) -> Section:
     section.tables.append(SectionTable("data_files", summary, codes={"table": "table"}))
     if len(reasons):
         section.tables.append(SectionTable("data_quarantine", reasons))
-    section.findings.append(
-        labels("finding.data", read=read, quarantined=quarantined, share=labels.percent(share))
-    )
     section.results = {
         "rows_read": read,
         "rows_kept": kept,
@@ -133,9 +132,44 @@ def section_data(ctx: ReportContext) -> Section:
     section.paragraphs.extend(clarity["paragraphs"])
     section.tables.extend(clarity["tables"])
     section.figures.extend(clarity["figures"])
-    section.findings.extend(clarity["findings"])
+    section.attention.extend(clarity["attention"])
+    n_ind, n_unclear = clarity["results"]["n_results"], clarity["results"]["n_results_unclear"]
+    clusters = len(clarity["results"]["units_cluster"])
+    section.findings.append(
+        Finding(
+            key="data",
+            text=labels(
+                "brief.clarity",
+                share=labels.percent(n_unclear / n_ind if n_ind else float("nan")),
+                results=n_ind,
+                clusters=clusters,
+            ),
+            uncertainty=labels(
+                "brief.clarity_uncertainty",
+                quarantined=quarantined,
+                share=labels.percent(share),
+            ),
+            spark=spark_fraction(n_unclear, n_ind, title=labels["brief.clarity_spark"]),
+            attention=clusters > 0,
+        )
+    )
     section.results["indicator_clarity"] = clarity["results"]
     return section
+
+
+#: At most this many units in a per-unit figure of the body.
+FIGURE_UNITS = 15
+
+
+def _units_to_show(clarity: pd.DataFrame, limit: int = FIGURE_UNITS) -> pd.DataFrame:
+    """The units a clarity figure shows: clusters first, then the highest shares of
+    results on unclear indicators, at most ``limit``, only units with any unclear one."""
+    share = "share_results_unclear" if "share_results_unclear" in clarity else "share_unclear"
+    d = clarity[clarity["n_unclear"] > 0].assign(
+        _cluster=lambda x: x["cluster"].fillna(False).astype(bool)
+    )
+    d = d.sort_values(["_cluster", share, "unit_id"], ascending=[False, False, True])
+    return d.head(limit).drop(columns="_cluster")
 
 
 def _indicator_clarity(ctx: ReportContext) -> dict[str, Any]:
@@ -176,11 +210,11 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any]:
         clusters=len(clusters),
     )
     paragraphs.append(finding)
-    if clusters:
-        paragraphs.append(labels("text.data.clarity_clusters", units=", ".join(clusters)))
     figures = []
-    # the figure shows the units with any unclear indicator (the table lists all units)
-    shown = clarity[clarity["n_unclear"] > 0]
+    # the figure shows the units that need a look: those where unclear indicators
+    # cluster beyond chance, then the highest shares, at most FIGURE_UNITS (the table in
+    # the appendix and tables.xlsx lists every unit)
+    shown = _units_to_show(clarity)
     if len(shown):
         fig = plot_indicator_clarity(
             shown,
@@ -188,12 +222,23 @@ def _indicator_clarity(ctx: ReportContext) -> dict[str, Any]:
             names=dict(zip(table["unit_id"], table["unit_name"], strict=False)),
             labels=labels.prefixed("plot.scoring"),
         )
-        figures.append(SectionFigure("clarity", figure_png(fig)))
+        units = int((clarity["n_unclear"] > 0).sum())
+        caption = (
+            labels("figure.caption_first", shown=len(shown), units=units)
+            if units > len(shown)
+            else ""
+        )
+        figures.append(SectionFigure("clarity", figure_png(fig), caption=caption))
+    attention = (
+        table[table["cluster"].fillna(False).astype(bool)]
+        .drop(columns=["q_val", "cluster"])  # every row clusters; the q-value is in the appendix
+        .reset_index(drop=True)
+    )
     return {
         "paragraphs": paragraphs,
         "figures": figures,
         "tables": [SectionTable("clarity_units", table)],
-        "findings": [finding],
+        "attention": [SectionTable("clarity_clusters", attention)] if len(attention) else [],
         "results": {
             "n_results": n_ind,
             "n_results_unclear": n_unclear,

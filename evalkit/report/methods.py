@@ -13,6 +13,7 @@ from .base import (
     ReportContext,
     Section,
     SectionTable,
+    rules_name,
 )
 
 __all__ = ["section_methods"]
@@ -28,6 +29,7 @@ def section_methods(ctx: ReportContext) -> Section:
         "reliability",
         "comparison",
         "training",
+        "trend",
         "suppression",
         "privacy",
         "synthetic",
@@ -35,7 +37,9 @@ def section_methods(ctx: ReportContext) -> Section:
         if key == "synthetic" and not _is_synthetic(ctx.study):
             continue
         section.paragraphs.append(
-            labels(f"text.methods.{key}", min_cell=ctx.min_cell, rules=ctx.rules)
+            labels(
+                f"text.methods.{key}", min_cell=ctx.min_cell, rules=rules_name(labels, ctx.rules)
+            )
         )
         if key == "training":
             calibration = _calibration(ctx, section)

@@ -3,29 +3,29 @@ to the shared and restricted outputs."""
 
 from __future__ import annotations
 
-import io
 import json
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..io import Study
 from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
 from .data import section_data
-from .methods import section_methods
+from .glossary import section_glossary
+from .layout import page_html
+from .methods import _is_synthetic, section_methods
 from .periods import period_quarters, resolve_data_dir, resolve_periods
 from .reliability import section_reliability
 from .scoring import section_scoring
 from .summary import section_summary
 from .training import section_training
 from .trend import section_trend
+from .workbook import _sheet_name  # noqa: F401  (the sheet-name rule, tested here)
 
 __all__ = ["SECTIONS", "PeriodReport", "build_report"]
 
@@ -40,6 +40,7 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "training": section_training,
     "trend": section_trend,
     "methods": section_methods,
+    "glossary": section_glossary,
 }
 
 
@@ -107,33 +108,152 @@ class PeriodReport:
             raise KeyError(f"no section {key!r}; the sections are {list(self.sections)}") from None
 
     # -- display ---------------------------------------------------------------------------
-    def title_html(self) -> str:
-        """Title block: study name, period, language-independent facts."""
+    @property
+    def synthetic(self) -> bool:
+        """Whether the data are synthetic (written by :func:`evalkit.simulate`)."""
+        return _is_synthetic(self.study)
+
+    def _source(self) -> str:
+        """The data source as a reader names it: the data folder's name, never a path."""
+        source = self.study.source
+        if source is None:
+            return "–"
+        return Path(str(source)).name or str(source)
+
+    def _banner_html(self) -> str:
+        """The synthetic-data banner, or ``""`` for real data."""
+        import html
+
+        if not self.synthetic:
+            return ""
+        return f'<p class="ek-synthetic">{html.escape(self.labels["text.synthetic_banner"])}</p>'
+
+    def title_html(self, *, date: str | None = None) -> str:
+        """The head of the page: the place, the title, period, date and data source, and
+        a banner when the data are synthetic (on screen; the PDF has a cover instead)."""
         import html
 
         labels = self.labels
+        date = date or _today()
+        banner = self._banner_html()
+        meta = labels("text.meta", period=self.period, date=date, source=self._source())
         return (
+            '<header class="ek-head">'
+            f'<p class="ek-kicker">{html.escape(labels["text.kicker"])}</p>'
             f"<h1>{html.escape(labels('text.title', period=self.period))}</h1>"
-            f"<p>{html.escape(labels('text.subtitle', min_cell=self.min_cell, rules=self.rules))}"
-            "</p>"
+            f'<p class="ek-meta">{html.escape(meta)}</p>{banner}</header>'
         )
 
+    def cover_html(self, *, date: str | None = None) -> str:
+        """The PDF's cover (hidden on screen): title, period, date, data source, rules,
+        and the synthetic-data banner when the data are synthetic."""
+        import html
+
+        from .base import rules_name
+
+        labels = self.labels
+        date = date or _today()
+        banner = self._banner_html()
+        rows = [
+            (labels["text.cover.period"], self.period),
+            (labels["text.cover.date"], date),
+            (labels["text.cover.source"], self._source()),
+            (labels["text.cover.rules"], rules_name(labels, self.rules)),
+            (
+                labels["text.cover.privacy"],
+                labels("text.cover.privacy_text", min_cell=self.min_cell),
+            ),
+        ]
+        items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in rows)
+        return (
+            '<section class="ek-cover">'
+            f'<p class="ek-kicker">{html.escape(labels["text.kicker"])}</p>'
+            f"<h1>{html.escape(labels('text.title', period=self.period))}</h1>"
+            f'<p class="ek-period">{html.escape(labels("text.cover.period_line", period=self.period))}</p>'
+            f"{banner}<dl>{items}</dl></section>"
+        )
+
+    def contents_html(self) -> str:
+        """The contents: a link to every section after the brief and to the appendix
+        (in the PDF with page numbers)."""
+        import html
+
+        labels = self.labels
+        items = [
+            f'<li><a href="#{s.anchor}">{html.escape(s.title)}</a></li>'
+            for key, s in self.sections.items()
+            if key != "summary"
+        ]
+        items.append(f'<li><a href="#appendix">{html.escape(labels["text.appendix"])}</a></li>')
+        return (
+            f'<nav class="ek-toc"><h2>{html.escape(labels["text.contents"])}</h2>'
+            f"<ol>{''.join(items)}</ol></nav>"
+        )
+
+    def appendix_html(self) -> str:
+        """Every full table, by section, in a closed ``<details>`` (opened on paper)."""
+        import html
+
+        labels = self.labels
+        parts = [s.appendix_html(labels) for s in self.sections.values()]
+        return (
+            '<details class="ek-appendix" id="appendix">'
+            f"<summary>{html.escape(labels['text.appendix'])}</summary>"
+            f"<p>{html.escape(labels['text.appendix_note'])}</p>"
+            + "\n".join(p for p in parts if p)
+            + "</details>"
+        )
+
+    def body_html(self, *, date: str | None = None, cover: bool = True) -> str:
+        """The report's content: cover (print only; left out with ``cover=False``), head,
+        the brief, the contents, the sections, the glossary and the appendix."""
+        labels = self.labels
+        sections = [s.to_html(labels) for key, s in self.sections.items() if key != "summary"]
+        return "\n".join(
+            [
+                self.cover_html(date=date) if cover else "",
+                self.title_html(date=date),
+                self.sections["summary"].to_html(labels),
+                self.contents_html(),
+                *sections,
+                self.appendix_html(),
+            ]
+        )
+
+    def document(self, *, date: str | None = None) -> str:
+        """The stakeholder document (``study.html``, and the source of ``study.pdf``):
+        complete and self-contained, brief first (:func:`evalkit.report.layout.page_html`).
+
+        Parameters
+        ----------
+        date : str, optional
+            The date on the cover and the head (default: today, ISO 8601).
+        """
+        title = self.labels("text.title", period=self.period)
+        return page_html(title, self.body_html(date=date), self.language)
+
     def show(self, key: str | None = None) -> None:
-        """Display the title (``key=None``) or one section in a notebook (static HTML)."""
+        """Display the head (``key=None``) or one section in a notebook (static HTML)."""
         from IPython.display import HTML, display
 
+        labels = self.labels
         if key is None:
             display(HTML(self.title_html()))
+        elif key == "appendix":
+            display(HTML(self.appendix_html()))
         else:
-            display(HTML(self.section(key).to_html(self.labels)))
+            section = self.section(key)
+            display(HTML(section.to_html(labels)))
+            if key == "summary":
+                display(HTML(self.contents_html()))
 
     def _repr_html_(self) -> str:
-        labels = self.labels
-        return self.title_html() + "".join(s.to_html(labels) for s in self.sections.values())
+        return self.body_html(cover=False)  # a notebook has no print stylesheet
 
     # -- outputs ---------------------------------------------------------------------------
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and ``restricted/``.
+        """Write ``study.html``, ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and
+        ``restricted/``.
 
         Parameters
         ----------
@@ -160,6 +280,9 @@ class PeriodReport:
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
         written = []
+        path = out / "study.html"
+        path.write_text(self.document(), encoding="utf-8")
+        written.append(path)
         path = out / "results.json"
         path.write_text(
             json.dumps(self.results, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
@@ -197,35 +320,15 @@ class PeriodReport:
         return written
 
     def _write_xlsx(self, path: Path) -> Path:
-        from ..privacy import literal_workbook
+        from .workbook import write_workbook
 
-        labels = self.labels
-        used: set[str] = set()
-        buffer = io.BytesIO()
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            for name, table in self.tables().items():
-                sheet = _sheet_name(labels[f"table.{name}"])
-                base, i = sheet, 2
-                while sheet.lower() in used:
-                    suffix = f" ({i})"
-                    sheet = base[: 31 - len(suffix)] + suffix
-                    i += 1
-                used.add(sheet.lower())
-                table.localised(labels).to_excel(writer, sheet_name=sheet, index=False)
-            if not used:
-                pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
-            literal_workbook(writer.book)  # unit names like "=HYPERLINK(…)" stay text
-        path.write_bytes(buffer.getvalue())
-        return path
+        return write_workbook(self, path)
 
 
-def _sheet_name(caption: str) -> str:
-    """An Excel sheet name (≤ 31 characters, no ``[]:*?/\\``) cut at a word boundary."""
-    text = re.sub(r"[\[\]:*?/\\]", " ", caption).strip()
-    if len(text) <= 31:
-        return text
-    cut = text[:30].rsplit(" ", 1)[0]
-    return cut + "…"
+def _today() -> str:
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC).date().isoformat()
 
 
 def build_report(

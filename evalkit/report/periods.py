@@ -55,7 +55,8 @@ def resolve_periods(study: Study, period: str) -> list[str]:
     period : str
         ``"2025Q4"`` (that quarter), ``"2025"`` (one report covering the year's
         quarters), ``"latest"`` (the newest quarter in the data) or ``"all"`` (every
-        quarter in the data, one report each).
+        quarter in the data, one report each, and after each year's fourth quarter
+        that year, when the data hold all four of its quarters).
 
     Returns
     -------
@@ -77,7 +78,13 @@ def resolve_periods(study: Study, period: str) -> list[str]:
     if text == "latest":
         return [quarters[-1]]
     if text == "all":
-        return quarters
+        out = []
+        for q in quarters:
+            out.append(q)
+            year = q[:4]
+            if q.endswith("Q4") and all(f"{year}Q{i}" in quarters for i in range(1, 5)):
+                out.append(year)
+        return out
     have = f"the data hold {quarters[0]} … {quarters[-1]} ({len(quarters)} quarters)"
     if _QUARTER.match(text):
         if text not in quarters:

@@ -7,6 +7,7 @@ import math
 from ..privacy import suppress_small_cells
 from ..reliability.report import assess_reliability
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionTable,
@@ -14,6 +15,7 @@ from .base import (
     to_jsonable,
     unit_names,
 )
+from .spark import spark_interval
 
 __all__ = ["section_reliability"]
 
@@ -78,7 +80,33 @@ def section_reliability(ctx: ReportContext) -> Section:
             ratees=int(row["n_ratees"]),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
+        section.findings.append(
+            Finding(
+                key="reliability",
+                text=labels(
+                    "brief.reliability",
+                    band=labels.code("band", row["band"]),
+                    estimate=labels.number(row["estimate"], 2),
+                ),
+                uncertainty=labels(
+                    "brief.interval",
+                    level=labels.percent(0.95, 0),
+                    low=labels.number(row["ci_low"], 2),
+                    high=labels.number(row["ci_high"], 2),
+                )
+                + " "
+                + labels("brief.reliability_uncertainty", ratees=int(row["n_ratees"])),
+                spark=spark_interval(
+                    float(row["estimate"]),
+                    float(row["ci_low"]),
+                    float(row["ci_high"]),
+                    scale=(0.0, 1.0),
+                    ticks=(0.5, 0.75, 0.9),
+                    title=labels["brief.reliability_spark"],
+                ),
+                attention=bool(row["band"] == "poor"),
+            )
+        )
     verdict = result.aggregation.get("verdict")
     icc2 = citizens[citizens["statistic"] == "bliese_icc2"]
     if verdict in ("justified", "not_justified") and len(icc2):
@@ -92,7 +120,6 @@ def section_reliability(ctx: ReportContext) -> Section:
             reasons="; ".join(reasons),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
     pooled_alpha = alpha[alpha["scope"] == "all"]
     if len(pooled_alpha) and present(pooled_alpha["estimate"].iloc[0]):
         section.paragraphs.append(
@@ -103,6 +130,18 @@ def section_reliability(ctx: ReportContext) -> Section:
             )
         )
     section.paragraphs.append(labels["text.reliability.bands"])
+    poor = unit_sources[unit_sources["band"].eq("poor")].sort_values(
+        ["estimate", "unit_name"], kind="stable"
+    )
+    if len(poor):
+        section.attention.append(
+            SectionTable(
+                "reliability_poor_units",
+                poor.reset_index(drop=True),
+                codes={"band": "band"},
+                digits=2,
+            )
+        )
     section.tables += [
         SectionTable(
             "reliability_raters", raters, codes={"statistic": "statistic", "band": "band"}, digits=3

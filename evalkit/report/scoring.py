@@ -6,21 +6,29 @@ import numpy as np
 import pandas as pd
 
 from ..labels import Labels
-from ..plots.scoring import plot_predikat_distribution, plot_skm
+from ..plots.scoring import PREDIKAT_COLOURS, plot_predikat_distribution, plot_skm
 from ..privacy import suppress_small_cells
+from ..rules.permenpanrb_14_2017 import MUTU_TABLE
 from ..tables import CODES
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
     SectionTable,
     figure_png,
+    rules_name,
     scored,
     to_jsonable,
     unit_names,
 )
+from .spark import spark_fraction, spark_interval, spark_shares
 
-__all__ = ["section_scoring", "violation_counts"]
+__all__ = ["FIGURE_UNITS", "section_scoring", "violation_counts"]
+
+#: At most this many units in a per-unit figure of the body: the units outside the
+#: pattern (by name), the units with the lowest IKM.
+FIGURE_UNITS = 15
 
 
 def violation_counts(violations: pd.Series) -> pd.Series:
@@ -56,7 +64,7 @@ def section_scoring(ctx: ReportContext) -> Section:
     labels, study = ctx.labels, ctx.study
     result = scored(ctx)
     section = Section(key="scoring", title=labels["section.scoring.title"])
-    section.paragraphs.append(labels("text.scoring.intro", rules=ctx.rules))
+    section.paragraphs.append(labels("text.scoring.intro", rules=rules_name(labels, ctx.rules)))
     names = unit_names(study)
     predikat_codes = list(CODES["predikat"])
 
@@ -114,7 +122,41 @@ def section_scoring(ctx: ReportContext) -> Section:
         violating=len(violating),
     )
     section.paragraphs.append(finding)
-    section.findings.append(finding)
+    n_units = int(len(units))
+    section.findings.append(
+        Finding(
+            key="scoring",
+            text=labels("brief.scoring", share=labels.percent(share_good), employees=total),
+            uncertainty=labels["brief.count"],
+            spark=spark_shares(
+                [float(x) if pd.notna(x) else 0.0 for x in overall["share"]],
+                [PREDIKAT_COLOURS[c] for c in predikat_codes],
+                title=labels["figure.scoring_distribution"],
+            ),
+        )
+    )
+    section.findings.append(
+        Finding(
+            key="pattern",
+            text=labels("brief.pattern", violating=len(violating), checked=int(checked.sum())),
+            uncertainty=labels("brief.pattern_uncertainty", unchecked=n_units - int(checked.sum())),
+            spark=spark_fraction(
+                len(violating), int(checked.sum()), title=labels["plot.scoring.violation"]
+            ),
+            attention=bool(violating),
+        )
+    )
+    outside = units[checked & units["ok"].eq(False)][
+        ["unit_id", "unit_name", "org_predikat", "n_scored", "violations"]
+    ].sort_values("unit_name", kind="stable")
+    if len(outside):
+        section.attention.append(
+            SectionTable(
+                "scoring_outside",
+                outside.reset_index(drop=True),
+                codes={"org_predikat": "org_predikat", "violations": "violation"},
+            )
+        )
     if violating:
         section.paragraphs.append(
             labels("text.scoring.violating", rules=_violation_counts(units, labels))
@@ -150,9 +192,49 @@ def section_scoring(ctx: ReportContext) -> Section:
                 insufficient=int((~shown["n_sufficient"].fillna(True).astype(bool)).sum()),
             )
             section.paragraphs.append(text)
-            section.findings.append(text)
+            insufficient = int((~shown["n_sufficient"].fillna(True).astype(bool)).sum())
+            median = float(shown["ikm_converted"].median())
+            section.findings.append(
+                Finding(
+                    key="skm",
+                    text=labels(
+                        "brief.skm",
+                        median=labels.number(median, 1),
+                        low=labels.number(shown["ikm_converted"].min(), 1),
+                        high=labels.number(shown["ikm_converted"].max(), 1),
+                        units=len(shown),
+                    ),
+                    uncertainty=labels(
+                        "brief.skm_uncertainty" if insufficient else "brief.skm_sufficient",
+                        insufficient=insufficient,
+                        units=len(shown),
+                    ),
+                    spark=spark_interval(
+                        median,
+                        float(shown["ikm_converted"].min()),
+                        float(shown["ikm_converted"].max()),
+                        scale=(25.0, 100.0),
+                        ticks=[low for low, _, _ in MUTU_TABLE],
+                        title=labels["brief.skm_spark"],
+                    ),
+                    attention=insufficient > 0,
+                )
+            )
+            below = shown[~shown["n_sufficient"].fillna(True).astype(bool)]
+            if len(below):
+                section.attention.append(
+                    SectionTable(
+                        "scoring_skm_small",
+                        below[
+                            ["unit_id", "unit_name", "n_respondents", "n_required", "ikm_converted"]
+                        ]
+                        .sort_values(["n_respondents", "unit_name"], kind="stable")
+                        .reset_index(drop=True),
+                    )
+                )
 
-    # figures (only what the tables show)
+    # figures: only what the tables show, and only the units that need a look (every
+    # unit is in the appendix and tables.xlsx)
     if True:
         unit_labels = dict(zip(names["unit_id"], names["unit_name"], strict=False))
         plot_labels = {
@@ -161,14 +243,31 @@ def section_scoring(ctx: ReportContext) -> Section:
         }
         kept = result.distribution[
             result.distribution["unit_id"].isin(units.loc[units["suppressed"].isna(), "unit_id"])
+            & result.distribution["ok"].eq(False)
         ]
+        outside_all = len(kept)
+        kept = kept.merge(names, on="unit_id").sort_values("unit_name").head(FIGURE_UNITS)
         if len(kept):
             fig = plot_predikat_distribution(kept, names=unit_labels, labels=plot_labels)
-            section.figures.append(SectionFigure("scoring_distribution", figure_png(fig)))
+            caption = (
+                labels("figure.caption_first", shown=len(kept), units=outside_all)
+                if outside_all > len(kept)
+                else ""
+            )
+            section.figures.append(
+                SectionFigure("scoring_distribution", figure_png(fig), caption=caption)
+            )
         kept = result.skm[result.skm["unit_id"].isin(skm.loc[skm["suppressed"].isna(), "unit_id"])]
+        skm_all = len(kept)
+        kept = kept.sort_values(["ikm_converted", "unit_id"]).head(FIGURE_UNITS)
         if len(kept):
             fig = plot_skm(kept, names=unit_labels, labels=plot_labels)
-            section.figures.append(SectionFigure("scoring_skm", figure_png(fig)))
+            caption = (
+                labels("figure.caption_first", shown=len(kept), units=skm_all)
+                if skm_all > len(kept)
+                else ""
+            )
+            section.figures.append(SectionFigure("scoring_skm", figure_png(fig), caption=caption))
 
     section.results = {
         "rules": result.rules,

@@ -8,14 +8,15 @@ from ..impact import training_impact
 from ..plots.impact import event_study_plot
 from ..privacy import suppress_small_cells
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
     SectionTable,
     figure_png,
-    p_text,
     signed,
 )
+from .spark import spark_effect
 
 __all__ = ["section_training"]
 
@@ -29,16 +30,24 @@ def section_training(ctx: ReportContext) -> Section:
     js = result.to_json()
     section.results = js
     section.paragraphs.append(labels["text.training.intro"])
-    est, low, high, p = js["estimate"], js["ci_low"], js["ci_high"], js["p_val"]
+    est, low, high = js["estimate"], js["ci_low"], js["ci_high"]
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
-        section.findings.append(labels["finding.training.none"])
     elif low is None:  # too few trained units: the effect in words, no interval
         text = labels(
             "finding.training.no_interval", estimate=signed(labels, est), treated=js["n_treated"]
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
+        section.findings.append(
+            Finding(
+                key="training",
+                text=text,
+                uncertainty=labels["brief.training_no_interval_uncertainty"],
+                spark=spark_effect(
+                    est, None, None, reach=0.5, title=labels["brief.training_spark"]
+                ),
+            )
+        )
     else:
         # "clear" only when the interval excludes 0; then the words say which way
         if low is not None and low > 0:
@@ -56,9 +65,26 @@ def section_training(ctx: ReportContext) -> Section:
             treated=js["n_treated"],
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
-        if p is not None:
-            section.paragraphs.append(labels("text.training.p", p=p_text(labels, p)))
+        section.findings.append(
+            Finding(
+                key="training",
+                text=labels(f"brief.training_{key}", estimate=shown),
+                uncertainty=labels(
+                    "brief.interval",
+                    level=labels.percent(js["confidence"], 0),
+                    low=labels.number(low, 2),
+                    high=labels.number(high, 2),
+                )
+                + " "
+                + labels(
+                    "brief.training_"
+                    + ("clear" if key.startswith("clear") else "unclear")
+                    + "_uncertainty",
+                    treated=js["n_treated"],
+                ),
+                spark=spark_effect(est, low, high, reach=0.5, title=labels["brief.training_spark"]),
+            )
+        )
     for note in js.get("notes", []):
         key = f"text.training.note.{note}"
         if key in labels:

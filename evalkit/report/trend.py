@@ -13,6 +13,7 @@ from ..privacy import suppress_small_cells
 from ..scoring import score_employees, skm_index
 from ..tables import CODES
 from .base import (
+    Finding,
     ReportContext,
     Section,
     SectionFigure,
@@ -22,11 +23,18 @@ from .base import (
     signed,
 )
 from .periods import quarters_up_to
+from .spark import spark_line
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["plot_trend", "section_trend", "supervisor_trend"]
+__all__ = [
+    "plot_trend",
+    "section_trend",
+    "supervisor_change",
+    "supervisor_trend",
+    "unit_changes",
+]
 
 
 def supervisor_trend(study: Study, quarters: list[str]) -> pd.DataFrame:
@@ -70,6 +78,146 @@ def supervisor_trend(study: Study, quarters: list[str]) -> pd.DataFrame:
     return out
 
 
+def supervisor_change(
+    study: Study, before: str, after: str, *, confidence: float = 0.95
+) -> dict[str, float]:
+    """Change of the mean supervisor behaviour score between two quarters, with an interval.
+
+    Each quarter's score is the mean over employees of each employee's mean atasan score
+    (:func:`supervisor_trend`); the change is ``after − before``, its standard error
+    ``sqrt(s_b² / n_b + s_a² / n_a)`` from the employees' spread in each quarter
+    (Welch), and the interval uses the normal quantile. The two quarters are treated as
+    independent samples: most employees are rated in both, and their scores are
+    positively correlated, so the interval is wider than a paired one (conservative).
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study.
+    before, after : str
+        The two quarters.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    dict
+        ``before`` and ``after`` (the two means), ``change``, ``se``, ``ci_low``,
+        ``ci_high``, ``n_before``, ``n_after`` (NaN where a quarter has fewer than two
+        rated employees).
+
+    Examples
+    --------
+    >>> from evalkit.io import Study
+    >>> b = pd.DataFrame({"period": ["2025Q1"] * 2 + ["2025Q2"] * 2,
+    ...                   "employee_id": ["a", "b", "a", "b"], "rater_role": "atasan",
+    ...                   "score": [3, 4, 4, 5]})
+    >>> r = supervisor_change(Study(behaviour=b), "2025Q1", "2025Q2")
+    >>> round(r["change"], 3), round(r["se"], 3)
+    (1.0, 0.707)
+    """
+    per = _employee_means(study, before, after).assign(group="all")
+    row = _welch_changes(per, before, after, confidence).reindex(["all"]).iloc[0]
+    return {
+        "before": float(row["score_before"]),
+        "after": float(row["score_after"]),
+        "change": float(row["change"]),
+        "se": float(row["se"]),
+        "ci_low": float(row["ci_low"]),
+        "ci_high": float(row["ci_high"]),
+        "n_before": int(row["n_before"]) if pd.notna(row["n_before"]) else 0,
+        "n_after": int(row["n_after"]) if pd.notna(row["n_after"]) else 0,
+    }
+
+
+def _employee_means(study: Study, before: str, after: str) -> pd.DataFrame:
+    """Each employee's mean atasan score in the two quarters: ``period, employee_id,
+    score``."""
+    b = study.behaviour
+    b = b[(b["rater_role"] == "atasan") & b["period"].isin([before, after])]
+    return b.groupby(["period", "employee_id"], as_index=False)["score"].mean()
+
+
+def _welch_changes(per: pd.DataFrame, before: str, after: str, confidence: float) -> pd.DataFrame:
+    """Per ``group`` of ``per`` (``group, period, score``): the two quarters' means and
+    counts, the change, its Welch standard error and normal interval."""
+    from scipy.stats import norm
+
+    stats = per.groupby(["group", "period"])["score"].agg(["mean", "var", "size"]).unstack()
+    out = pd.DataFrame(index=stats.index)
+    for name, q in (("before", before), ("after", after)):
+        has = ("mean", q) in stats.columns
+        out[f"score_{name}"] = stats[("mean", q)].astype("float64") if has else np.nan
+        out[f"n_{name}"] = stats[("size", q)].fillna(0).astype("int64") if has else 0
+        out[f"_v_{name}"] = (stats[("var", q)] / stats[("size", q)]) if has else np.nan
+    out["change"] = out["score_after"] - out["score_before"]
+    out["se"] = np.sqrt(out.pop("_v_before") + out.pop("_v_after"))
+    z = float(norm.ppf(0.5 + confidence / 2))
+    out["ci_low"] = out["change"] - z * out["se"]
+    out["ci_high"] = out["change"] + z * out["se"]
+    return out
+
+
+def unit_changes(
+    study: Study, before: str, after: str, *, confidence: float = 0.95
+) -> pd.DataFrame:
+    """Change of each unit's mean supervisor behaviour score between two quarters.
+
+    Per unit, as :func:`supervisor_change` does for the regency: the mean over the
+    unit's employees of each employee's mean atasan score in each quarter, the change
+    ``after − before``, its Welch standard error and normal interval (the quarters
+    treated as independent samples: conservative). Computed for all units at once from
+    per-unit counts, means and variances.
+
+    Parameters
+    ----------
+    study : Study
+        A loaded study (``behaviour`` and ``employees`` for each employee's unit).
+    before, after : str
+        The two quarters.
+    confidence : float, default 0.95
+        Level of the interval.
+
+    Returns
+    -------
+    DataFrame
+        One row per unit with a rating in either quarter: ``unit_id``, ``score_before``,
+        ``score_after``, ``change``, ``ci_low``, ``ci_high``, ``n_before``, ``n_after``
+        (NaN where a quarter has fewer than two rated employees), sorted by the size of
+        the change, largest first.
+
+    Examples
+    --------
+    >>> from evalkit.io import Study
+    >>> b = pd.DataFrame({"period": ["2025Q1"] * 2 + ["2025Q2"] * 2,
+    ...                   "employee_id": ["a", "b", "a", "b"], "rater_role": "atasan",
+    ...                   "score": [3, 4, 4, 5]})
+    >>> e = pd.DataFrame({"employee_id": ["a", "b"], "unit_id": ["U1", "U1"]})
+    >>> unit_changes(Study(behaviour=b, employees=e), "2025Q1", "2025Q2")[
+    ...     ["unit_id", "change", "n_after"]].values.tolist()
+    [['U1', 1.0, 2]]
+    """
+    per = _employee_means(study, before, after).merge(
+        study.employees[["employee_id", "unit_id"]], on="employee_id", how="inner"
+    )
+    out = _welch_changes(per.rename(columns={"unit_id": "group"}), before, after, confidence)
+    out = out.rename_axis("unit_id")
+    out = out.reset_index()[
+        [
+            "unit_id",
+            "score_before",
+            "score_after",
+            "change",
+            "ci_low",
+            "ci_high",
+            "n_before",
+            "n_after",
+        ]
+    ]
+    order = out["change"].abs().sort_values(ascending=False, na_position="last", kind="stable")
+    return out.loc[order.index].reset_index(drop=True)
+
+
 def section_trend(ctx: ReportContext) -> Section:
     """Trend: the mean supervisor behaviour score (:func:`supervisor_trend`), the predikat
     shares and the overall IKM (:mod:`evalkit.scoring`) for every quarter up to the period;
@@ -85,9 +233,10 @@ def section_trend(ctx: ReportContext) -> Section:
         trend, "n_ratees", ctx.min_cell, values=["supervisor_score"], secondary=False
     )
     shown = trend.dropna(subset=["supervisor_score"])
+    reading: list[str] = []
     if len(shown) >= 2:
         first, last = shown.iloc[0], shown.iloc[-1]
-        section.findings.append(
+        reading.append(
             labels(
                 "finding.trend.supervisor",
                 first=str(first["period"]),
@@ -108,7 +257,7 @@ def section_trend(ctx: ReportContext) -> Section:
     trend = trend[[c for c in trend.columns if c != "suppressed"] + ["suppressed"]]
     ikm = trend.dropna(subset=["ikm"])
     if len(ikm) >= 2:
-        section.findings.append(
+        reading.append(
             labels(
                 "finding.trend.ikm",
                 first=str(ikm["period"].iloc[0]),
@@ -117,11 +266,93 @@ def section_trend(ctx: ReportContext) -> Section:
                 end=float(ikm["ikm"].iloc[-1]),
             )
         )
-    section.paragraphs.extend(section.findings)
+    section.paragraphs.extend(reading)
+    if len(shown) >= 2:
+        section.findings.append(_change_finding(ctx, trend))
     section.tables.append(SectionTable("trend", trend))
+    if len(shown) >= 2:
+        _largest_changes(ctx, section, str(shown["period"].iloc[-2]), str(shown["period"].iloc[-1]))
     section.figures.append(SectionFigure("trend", figure_png(plot_trend(trend, labels))))
     section.results = {"periods": trend.to_dict(orient="records")}
     return section
+
+
+#: Units in the body's table of the largest changes (all are in the appendix).
+CHANGE_ROWS = 10
+
+
+def _largest_changes(ctx: ReportContext, section: Section, before: str, after: str) -> None:
+    """Per unit: the supervisor score's change since the previous quarter (full table to
+    the appendix; the largest changes that are clearer than chance in the body), masked
+    below ``min_cell`` rated employees in either quarter."""
+    from .base import unit_names
+
+    changes = unit_changes(ctx.study, before, after).merge(
+        unit_names(ctx.study), on="unit_id", how="left"
+    )
+    changes = suppress_small_cells(
+        changes,
+        ["n_before", "n_after"],
+        ctx.min_cell,
+        values=["score_before", "score_after", "change", "ci_low", "ci_high"],
+        secondary=False,
+    )
+    section.tables.append(SectionTable("trend_units", changes))
+    clear = changes[(changes["ci_low"] > 0) | (changes["ci_high"] < 0)]
+    section.paragraphs.append(
+        ctx.labels(
+            "text.trend.units",
+            previous=before,
+            clear=len(clear),
+            units=int(changes["change"].notna().sum()),
+        )
+    )
+    if len(clear):
+        section.attention.append(
+            SectionTable("trend_largest", clear.head(CHANGE_ROWS).reset_index(drop=True))
+        )
+
+
+def _change_finding(ctx: ReportContext, trend: pd.DataFrame) -> Finding:
+    """What changed since the previous quarter shown: the supervisor score (with the
+    interval of :func:`supervisor_change`) and the IKM, with the series as a sparkline."""
+    labels = ctx.labels
+    shown = trend.dropna(subset=["supervisor_score"])
+    prev, last = str(shown["period"].iloc[-2]), str(shown["period"].iloc[-1])
+    change = supervisor_change(ctx.study, prev, last)
+    text = labels(
+        "brief.trend",
+        previous=prev,
+        start=labels.number(change["before"], 2),
+        end=labels.number(change["after"], 2),
+        change=signed(labels, change["change"]),
+    )
+    ikm = trend.set_index("period")["ikm"] if "ikm" in trend.columns else pd.Series(dtype=float)
+    if prev in ikm.index and last in ikm.index and ikm[[prev, last]].notna().all():
+        text += " " + labels(
+            "brief.trend_ikm",
+            start=labels.number(ikm[prev], 1),
+            end=labels.number(ikm[last], 1),
+        )
+    clear = change["ci_low"] > 0 or change["ci_high"] < 0
+    uncertainty = (
+        labels(
+            "brief.interval",
+            level=labels.percent(0.95, 0),
+            low=signed(labels, change["ci_low"]),
+            high=signed(labels, change["ci_high"]),
+        )
+        + " "
+        + labels("brief.trend_" + ("clear" if clear else "unclear"))
+    )
+    values = [float(v) if pd.notna(v) else None for v in trend["supervisor_score"]]
+    return Finding(
+        key="trend",
+        text=text,
+        uncertainty=uncertainty,
+        spark=spark_line(values, title=labels["figure.trend"]),
+        attention=bool(clear and change["change"] < 0),
+    )
 
 
 def _scoring_trend(ctx: ReportContext, quarters: list[str]) -> pd.DataFrame:
@@ -187,6 +418,10 @@ def plot_trend(trend: pd.DataFrame, labels: Labels) -> Figure:
         ax.plot(x, trend[column].astype(float), marker=marker, color=colour)
         ax.set_ylabel(labels.column(column))
         ax.grid(alpha=0.3)
+    from ..plots import decimal_axis
+
+    for ax in axes:
+        decimal_axis(ax, labels.number(0.5, 1)[1], axis="y")
     axes[-1].set_xticks(x, trend["period"].astype(str), rotation=45, ha="right")
     axes[-1].set_xlabel(labels.column("period"))
     fig.suptitle(labels["figure.trend"])
