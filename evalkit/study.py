@@ -44,7 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from .labels import LANGUAGES
+from .labels import LANGUAGES, Labels
 from .report import DEFAULT_RULES, resolve_data_dir, resolve_periods
 
 __all__ = [
