@@ -79,6 +79,18 @@ CODES: dict[str, tuple[str, ...]] = {
     "org_predikat": ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"),
     "education": ("sd", "smp", "sma", "d1_d3", "d4_s1", "s2", "s3"),
     "course": ("pelayanan_prima", "komunikasi_efektif", "manajemen_waktu"),
+    # complaints (Perpres 76/2013 on public-service complaint management; SP4N-LAPOR!)
+    "complaint_channel": ("sp4n_lapor", "unit", "forum", "lainnya"),
+    "complaint_category": (
+        "persyaratan",
+        "prosedur",
+        "waktu",
+        "biaya",
+        "perilaku_petugas",
+        "sarana",
+        "lainnya",
+    ),
+    "complaint_status": ("terbuka", "diproses", "selesai"),
 }
 
 
@@ -297,6 +309,60 @@ TABLES: dict[str, Table] = {
             periodic=True,
             description="the unit's organisational predikat per period",
         ),
+        Table(
+            "complaints",
+            (
+                _c("complaint_id", "str"),
+                _c("unit_id", "str", references="units.unit_id"),
+                _c(
+                    "employee_id",
+                    "str",
+                    required=False,
+                    references="employees.employee_id",
+                    description="officer named in the complaint, if any (restricted use only)",
+                ),
+                _c("received_date", "date"),
+                _c(
+                    "closed_date",
+                    "date",
+                    required=False,
+                    description="when the complaint was settled; empty while it is open",
+                ),
+                _c("channel", "category", codes="complaint_channel"),
+                _c("category", "category", codes="complaint_category"),
+                _c("status", "category", codes="complaint_status"),
+            ),
+            key=("complaint_id",),
+            description="one citizen complaint (SP4N-LAPOR!, the unit's own channel, a forum)",
+            optional=True,
+        ),
+        Table(
+            "teaching",
+            (
+                _c("period", "period"),
+                _c("employee_id", "str", references="employees.employee_id"),
+                _c("unit_id", "str", references="units.unit_id", description="the school"),
+                _c(
+                    "observation",
+                    "float",
+                    low=0,
+                    high=100,
+                    description="class-management observation by the principal (rubric, 0–100)",
+                ),
+                _c(
+                    "achievement",
+                    "float",
+                    low=0,
+                    high=100,
+                    description="mean achievement of the teacher's pupils (0–100)",
+                ),
+                _c("pupils", "int", required=False, low=0, description="pupils assessed"),
+            ),
+            key=("period", "employee_id"),
+            periodic=True,
+            description="a teacher's class observation and pupils' achievement per period",
+            optional=True,
+        ),
     )
 }
 
@@ -474,6 +540,26 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "pelayanan_prima": ("service_excellence",),
         "komunikasi_efektif": ("effective_communication",),
         "manajemen_waktu": ("time_management",),
+    },
+    "complaint_channel": {
+        "sp4n_lapor": ("lapor", "sp4n", "lapor_go_id", "span_lapor"),
+        "unit": ("langsung", "kotak_saran", "loket", "unit_channel", "direct"),
+        "forum": ("forum_warga", "forum_konsultasi_publik", "musrenbang"),
+        "lainnya": ("other", "lain_lain", "media_sosial"),
+    },
+    "complaint_category": {
+        "persyaratan": ("requirements",),
+        "prosedur": ("procedure", "mekanisme"),
+        "waktu": ("time", "waktu_pelayanan", "lambat"),
+        "biaya": ("cost", "tarif", "pungli"),
+        "perilaku_petugas": ("staff_conduct", "perilaku", "petugas"),
+        "sarana": ("facilities", "sarana_prasarana"),
+        "lainnya": ("other", "lain_lain"),
+    },
+    "complaint_status": {
+        "terbuka": ("open", "baru", "belum_ditindaklanjuti", "diterima"),
+        "diproses": ("in_progress", "proses", "sedang_diproses", "ditindaklanjuti"),
+        "selesai": ("closed", "done", "resolved", "tuntas", "ditutup"),
     },
 }
 
