@@ -289,7 +289,9 @@ def _row_rules(table: Table, typed: pd.DataFrame) -> list[Problem]:
         if bad.any():
             out.append(
                 Problem(
-                    typed.index.to_numpy()[bad], "closed_date", "closed_date is before received_date"
+                    typed.index.to_numpy()[bad],
+                    "closed_date",
+                    "closed_date is before received_date",
                 )
             )
         done = typed["status"].eq("selesai").fillna(False).to_numpy(dtype=bool)

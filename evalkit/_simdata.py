@@ -1210,8 +1210,7 @@ _COLUMN_NOTES: dict[str, str] = {
     "complaints.received_date": "date received",
     "complaints.closed_date": "date settled; empty while open",
     "complaints.channel": "sp4n_lapor, unit, forum, lainnya",
-    "complaints.category": "persyaratan, prosedur, waktu, biaya, perilaku_petugas, sarana, "
-    "lainnya",
+    "complaints.category": "persyaratan, prosedur, waktu, biaya, perilaku_petugas, sarana, lainnya",
     "complaints.status": "terbuka (open), diproses (in progress), selesai (settled)",
     "teaching.period": "quarter",
     "teaching.employee_id": "the teacher",

@@ -144,7 +144,9 @@ def build_complaints(
                 closed = received + timedelta(days=int(days[c]))
                 done = bool(settled[c]) and closed <= extract
                 status = (
-                    "selesai" if done else ("diproses" if (extract - received).days > 7 else "terbuka")
+                    "selesai"
+                    if done
+                    else ("diproses" if (extract - received).days > 7 else "terbuka")
                 )
                 rows.append(
                     (
@@ -175,12 +177,8 @@ def build_complaints(
     df["closed_date"] = pd.to_datetime(df["closed_date"])
     uid = units["unit_id"].to_numpy()
     truth = {
-        "rate_per_1000_per_year": {
-            uid[u]: round(float(rate[u]), 6) for u in np.flatnonzero(svc)
-        },
-        "median_days_to_settle": {
-            uid[u]: round(float(median[u]), 6) for u in np.flatnonzero(svc)
-        },
+        "rate_per_1000_per_year": {uid[u]: round(float(rate[u]), 6) for u in np.flatnonzero(svc)},
+        "median_days_to_settle": {uid[u]: round(float(median[u]), 6) for u in np.flatnonzero(svc)},
         "slow_units": sorted(uid[slow_idx].tolist()),
         "open_units": sorted(uid[open_idx].tolist()),
         "never_settled_share": {uid[u]: NEVER_SETTLED_SHARE for u in open_idx},

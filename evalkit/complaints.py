@@ -333,9 +333,9 @@ def complaint_handling(
     out["share_ci_low"], out["share_ci_high"] = wilson_ci(out["n_within"], out["n_due"], confidence)
     out["item_high"] = out["item_mean"].ge(high_rating).where(out["item_mean"].notna())
     enough = out["n_due"].ge(min_n) & out["n_item"].ge(min_n)
-    out["flagged"] = (
-        enough & out["item_high"].eq(True) & out["share_ci_high"].lt(0.5)
-    ).astype(bool)
+    out["flagged"] = (enough & out["item_high"].eq(True) & out["share_ci_high"].lt(0.5)).astype(
+        bool
+    )
     columns = [
         "unit_id",
         "sector",
@@ -403,16 +403,19 @@ def complaint_handling(
                 "unit_id": go["unit_id"].first(),
                 "n_complaints": go.size(),
                 "n_open": (~named["settled"]).groupby(named["employee_id"]).sum(),
-                "n_conduct": named["category"].eq("perilaku_petugas").groupby(
-                    named["employee_id"]
-                ).sum(),
+                "n_conduct": named["category"]
+                .eq("perilaku_petugas")
+                .groupby(named["employee_id"])
+                .sum(),
             }
         ).reset_index()
         officers = officers.sort_values(
             ["n_complaints", "employee_id"], ascending=[False, True], kind="stable"
         ).reset_index(drop=True)
     else:
-        officers = pd.DataFrame(columns=["employee_id", "unit_id", "n_complaints", "n_open", "n_conduct"])
+        officers = pd.DataFrame(
+            columns=["employee_id", "unit_id", "n_complaints", "n_open", "n_conduct"]
+        )
 
     parameters = {
         "window": window,

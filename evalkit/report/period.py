@@ -18,6 +18,7 @@ from ..io import Study
 from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
+from .complaints import section_complaints
 from .data import section_data
 from .methods import section_methods
 from .periods import period_quarters, resolve_data_dir, resolve_periods
@@ -38,6 +39,7 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "reliability": section_reliability,
     "comparison": section_comparison,
     "training": section_training,
+    "complaints": section_complaints,
     "trend": section_trend,
     "methods": section_methods,
 }
@@ -91,6 +93,7 @@ class PeriodReport:
                 "reliability": s["reliability"].results,
                 "comparison": s["comparison"].results,
                 "training": s["training"].results,
+                "complaints": s["complaints"].results,
                 "trend": s["trend"].results,
             }
         )
