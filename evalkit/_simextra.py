@@ -30,14 +30,15 @@ Teacher *i* (``job == "guru"`` in a school *j*) has a true class-management comp
 ``z_i = (η_i − mean_j η) / √0.20`` (the employee's individual level η of the main
 model, centred within the school, in SDs). Every quarter the principal's observation
 is ``o = 68 + 7 z_i + N(0, 5²)`` and the mean achievement of the teacher's pupils is
-``y = 65 + s_j + 5 (ρ z_i + √(1 − ρ²) w_i) + N(0, 4²)``, with a school intake effect
-``s_j ~ N(0, 8²)`` (the pupils a school admits, not the teacher's doing), a persistent
+``y = 60 + s_j + 5 (ρ z_i + √(1 − ρ²) w_i) + N(0, 4²)``, with a school intake effect
+``s_j`` (the pupils a school admits, not the teacher's doing: normal draws standardised
+over the schools so that their mean is 0 and their variance exactly 10²), a persistent
 teacher effect unrelated to the observed competence ``w_i ~ N(0, 1)`` and ``ρ`` =
 :data:`TEACHER_RHO`. Both are rounded to one decimal and kept within 0–100.
 
 Truths: the within-school slope of achievement on the observation,
 ``β = ρ · 5 · 7 / (7² + 5²)``; the share of the variance of a teacher's quarterly
-achievement that lies between schools, ``ICC = 8² / (8² + 5² + 4²)``.
+achievement that lies between schools, ``ICC = 10² / (10² + 5² + 4²)``.
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ CATEGORY_P = {
 }
 
 OBS_MEAN, OBS_LOADING, OBS_NOISE = 68.0, 7.0, 5.0
-ACH_MEAN, INTAKE_SD, TEACHER_SD, ACH_NOISE = 65.0, 8.0, 5.0, 4.0
+ACH_MEAN, INTAKE_SD, TEACHER_SD, ACH_NOISE = 60.0, 10.0, 5.0, 4.0
 TEACHER_RHO = 0.5
 
 
@@ -207,10 +208,17 @@ def build_teaching(
     school = (units["kind"].to_numpy() == "sekolah")[uidx]
     teacher = np.flatnonzero((emp["job"].to_numpy() == "guru") & school)
     U = len(units)
-    intake = rng.normal(0.0, INTAKE_SD, U)
+    raw = rng.normal(0.0, 1.0, U)
     t_u = uidx[teacher]
     sums = np.bincount(t_u, weights=eta[teacher], minlength=U)
     counts = np.bincount(t_u, minlength=U)
+    # the intake effects of the schools with teachers are standardised, so that their
+    # variance is exactly INTAKE_SD² in this data set (as the other planted truths hold
+    # exactly): one draw of ~50 schools can otherwise miss it by a third
+    has = counts > 0
+    intake = np.zeros(U)
+    if has.sum() >= 2:
+        intake[has] = INTAKE_SD * (raw[has] - raw[has].mean()) / raw[has].std(ddof=1)
     z = (eta[teacher] - (sums / np.maximum(counts, 1))[t_u]) / np.sqrt(var_eta)
     w = rng.normal(0.0, 1.0, len(teacher))
     pupils = rng.integers(20, 33, len(teacher))
@@ -244,9 +252,9 @@ def build_teaching(
         "observation": {"mean": OBS_MEAN, "loading": OBS_LOADING, "noise_sd": OBS_NOISE},
         "n_teachers": int(len(teacher)),
         "n_schools": int((counts > 0).sum()),
-        "model": "observation = 68 + 7 z + N(0, 5^2); achievement = 65 + intake_school + "
+        "model": "observation = 68 + 7 z + N(0, 5^2); achievement = 60 + intake_school + "
         "5 (rho z + sqrt(1 - rho^2) w) + N(0, 4^2); z = within-school standardised "
-        "individual level eta; slope = rho*5*7/(7^2+5^2); icc = 8^2/(8^2+5^2+4^2) "
+        "individual level eta; slope = rho*5*7/(7^2+5^2); icc = 10^2/(10^2+5^2+4^2) "
         "(one quarter, one row per teacher)",
     }
     return df, truth

@@ -18,6 +18,7 @@ from ..io import Study
 from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
+from .competence import section_competence
 from .complaints import section_complaints
 from .data import section_data
 from .methods import section_methods
@@ -39,6 +40,7 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "reliability": section_reliability,
     "comparison": section_comparison,
     "training": section_training,
+    "competence": section_competence,
     "complaints": section_complaints,
     "trend": section_trend,
     "methods": section_methods,
@@ -93,6 +95,7 @@ class PeriodReport:
                 "reliability": s["reliability"].results,
                 "comparison": s["comparison"].results,
                 "training": s["training"].results,
+                "competence": s["competence"].results,
                 "complaints": s["complaints"].results,
                 "trend": s["trend"].results,
             }
