@@ -25,6 +25,7 @@ from .methods import section_methods
 from .periods import period_quarters, resolve_data_dir, resolve_periods
 from .reliability import section_reliability
 from .scoring import section_scoring
+from .sectors import section_sectors
 from .summary import section_summary
 from .training import section_training
 from .trend import section_trend
@@ -42,6 +43,7 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "training": section_training,
     "competence": section_competence,
     "complaints": section_complaints,
+    "sectors": section_sectors,
     "trend": section_trend,
     "methods": section_methods,
 }
@@ -97,6 +99,7 @@ class PeriodReport:
                 "training": s["training"].results,
                 "competence": s["competence"].results,
                 "complaints": s["complaints"].results,
+                "sectors": s["sectors"].results,
                 "trend": s["trend"].results,
             }
         )
