@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .complaints import jsonable
 from .rules.permenpanrb_6_2022 import EXPECTATIONS
 
 __all__ = [
@@ -120,9 +121,7 @@ class AgreementResult:
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        from .report.base import to_jsonable
-
-        return to_jsonable(
+        return jsonable(
             {
                 "parameters": self.parameters,
                 "quadrant": self.quadrant,
@@ -234,9 +233,7 @@ class TeacherResult:
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        from .report.base import to_jsonable
-
-        return to_jsonable(
+        return jsonable(
             {
                 "parameters": self.parameters,
                 "slope": self.slope,

@@ -43,6 +43,30 @@ __all__ = [
 HIGH_ITEM_RATING: float = [low for low, mutu, _ in MUTU_TABLE if mutu == "B"][0] / CONVERSION
 
 
+def jsonable(obj: Any) -> Any:
+    """``obj`` for ``json.dumps``: DataFrames as records, numpy scalars as Python ones,
+    NaN and infinities as ``None``, floats to 10 significant digits (so that a result
+    does not change with the last bit of a sum's order), tuples as lists."""
+    if isinstance(obj, pd.DataFrame):
+        return jsonable(obj.to_dict(orient="records"))
+    if isinstance(obj, dict):
+        return {str(k): jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [jsonable(v) for v in obj]
+    if obj is None or obj is pd.NA or obj is pd.NaT:
+        return None
+    if isinstance(obj, (bool, np.bool_)):
+        return bool(obj)
+    if isinstance(obj, (int, np.integer)):
+        return int(obj)
+    if isinstance(obj, (float, np.floating)):
+        x = float(obj)
+        return float(f"{x:.10g}") if np.isfinite(x) else None
+    if isinstance(obj, pd.Timestamp):
+        return obj.isoformat()
+    return obj if isinstance(obj, str) else str(obj)
+
+
 def wilson_ci(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval of a proportion ``k / n`` (Wilson 1927), vectorised.
 
@@ -173,9 +197,7 @@ class ComplaintResult:
 
     def to_json(self) -> dict[str, Any]:
         """Canonical codes and numbers; no employee ids (the officers list is left out)."""
-        from .report.base import to_jsonable
-
-        return to_jsonable(
+        return jsonable(
             {
                 "parameters": self.parameters,
                 "regency": self.regency,

@@ -322,3 +322,27 @@ def test_section_without_complaints_says_so(small_study):
     section = section_complaints(ctx)
     assert section.results == {"available": False}
     assert section.findings == [Labels("en")["finding.complaints.none"]]
+
+
+def test_docstring_example_runs():
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module("evalkit.complaints"))
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_validate_command_reports_the_complaints_file(tmp_path, capsys):
+    from evalkit.io import validate_command
+
+    rows = [
+        HEADER,
+        ["K1", "U2", "", "2025-02-01", "2025-01-10", "unit", "waktu", "selesai"],
+        ["K2", "U2", "", "2025-02-01", "", "unit", "waktu", "terbuka"],
+    ]
+    folder = write_study(tmp_path / "s")
+    write_csv(folder, "complaints", rows)
+    validate_command(folder)
+    out = capsys.readouterr().out
+    assert "complaints.csv" in out
+    assert "closed_date is before received_date" in out
