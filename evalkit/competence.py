@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .complaints import jsonable
+from ._json import to_jsonable
 from .rules.permenpanrb_6_2022 import EXPECTATIONS
 
 __all__ = [
@@ -121,7 +121,7 @@ class AgreementResult:
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(
+        return to_jsonable(
             {
                 "parameters": self.parameters,
                 "quadrant": self.quadrant,
@@ -233,7 +233,7 @@ class TeacherResult:
     parameters: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
-        return jsonable(
+        return to_jsonable(
             {
                 "parameters": self.parameters,
                 "slope": self.slope,

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from ._json import to_jsonable
 from .rules.permenpanrb_14_2017 import CONVERSION, MUTU_TABLE
 from .rules.perpres_76_2013 import COMPLAINT_ITEM, SETTLEMENT_DAYS
 
@@ -41,30 +42,6 @@ __all__ = [
 #: reference/regulations.md §3). Citizens who give the complaint item at least this much
 #: on average rate complaint handling highly.
 HIGH_ITEM_RATING: float = [low for low, mutu, _ in MUTU_TABLE if mutu == "B"][0] / CONVERSION
-
-
-def jsonable(obj: Any) -> Any:
-    """``obj`` for ``json.dumps``: DataFrames as records, numpy scalars as Python ones,
-    NaN and infinities as ``None``, floats to 10 significant digits (so that a result
-    does not change with the last bit of a sum's order), tuples as lists."""
-    if isinstance(obj, pd.DataFrame):
-        return jsonable(obj.to_dict(orient="records"))
-    if isinstance(obj, dict):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if obj is None or obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        return float(f"{x:.10g}") if np.isfinite(x) else None
-    if isinstance(obj, pd.Timestamp):
-        return obj.isoformat()
-    return obj if isinstance(obj, str) else str(obj)
 
 
 def wilson_ci(k, n, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
@@ -197,7 +174,7 @@ class ComplaintResult:
 
     def to_json(self) -> dict[str, Any]:
         """Canonical codes and numbers; no employee ids (the officers list is left out)."""
-        return jsonable(
+        return to_jsonable(
             {
                 "parameters": self.parameters,
                 "regency": self.regency,
