@@ -4,6 +4,8 @@ checked against its numbers in both languages."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -346,3 +348,19 @@ def test_validate_command_reports_the_complaints_file(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "complaints.csv" in out
     assert "closed_date is before received_date" in out
+
+
+def test_named_officers_reach_only_the_restricted_folder_pseudonymised(report_en, small_study):
+    """The shared study run (`evalkit study`, English, small data): the officers named in
+    complaints are listed under restricted/ with pseudonyms and appear nowhere else."""
+    officers = pd.read_csv(report_en / "restricted" / "complaint_officers.csv")
+    named = set(small_study.complaints["employee_id"].dropna())
+    assert len(officers) and not (set(officers["employee_id"]) & named)
+    assert officers["employee_id"].str.fullmatch(r"p[0-9a-f]{16}").all()
+    shared = [p for p in report_en.rglob("*") if p.is_file() and "restricted" not in p.parts]
+    text = "".join(
+        p.read_text(errors="ignore") for p in shared if p.suffix in (".json", ".csv", ".html")
+    )
+    assert not any(f">{e}<" in text or f'"{e}"' in text for e in named)
+    results = json.loads((report_en / "results.json").read_text())
+    assert {"complaints", "competence", "sectors"} <= set(results)
