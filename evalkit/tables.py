@@ -91,6 +91,10 @@ CODES: dict[str, tuple[str, ...]] = {
         "lainnya",
     ),
     "complaint_status": ("terbuka", "diproses", "selesai"),
+    # output codes of evalkit.compare.flag_units, declared here so that every table
+    # showing these columns (report, scorecards, tables.xlsx) labels them by column name
+    "higher_rater": ("supervisors", "citizens", "no_clear_difference"),
+    "vs_regency": ("above_typical", "typical", "below_typical"),
 }
 
 
