@@ -20,6 +20,7 @@ sector's employees (:func:`sector_study`).
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from typing import Any
 
 import numpy as np
@@ -238,7 +239,8 @@ def reliability_by_sector(
     -------
     DataFrame
         ``sector``, ``statistic`` (``bliese_icc1``, ``bliese_icc2``), ``estimate``,
-        ``ci_low``, ``ci_high``, ``n_targets`` (ratees), ``n_raters`` (ratings).
+        ``ci_low``, ``ci_high``, ``n_targets`` (ratees), ``n_raters`` (ratings); NaN
+        estimates where no ratee has two ratings.
     """
     from .reliability import icc_aggregation
 
@@ -246,7 +248,11 @@ def reliability_by_sector(
     r = b.groupby(["employee_id", "rater_id"], as_index=False)["score"].mean()
     r["sector"] = r["employee_id"].map(sector_of_employee).astype(object)
     r = r[r["sector"].notna()]
-    out = icc_aggregation(r, "employee_id", "score", by="sector", confidence=confidence)
+    with warnings.catch_warnings():
+        # a sector whose ratees have one rating each (a quarter without a 360° round) has
+        # no within-ratee variance: NaN, which the caller states
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out = icc_aggregation(r, "employee_id", "score", by="sector", confidence=confidence)
     out = out.rename(columns={"group": "sector"})
     return out[["sector", "statistic", "estimate", "ci_low", "ci_high", "n_targets", "n_raters"]]
 

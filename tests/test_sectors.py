@@ -173,3 +173,10 @@ def test_small_sectors_follow_min_cell(sim):
     # no comparison sentence names a masked sector
     masked = {labels.code("sector", s) for s in small["sector"]}
     assert not any(name in f for f in section.findings for name in masked)
+
+
+def test_a_quarter_without_a_360_round_says_reliability_cannot_be_estimated(sim):
+    labels = Labels("en")
+    section = section_sectors(ReportContext(sim, "2025Q1", labels, min_cell=5))
+    assert section.results["reliability"]["estimate"].isna().all()
+    assert labels["text.sectors.reliability_none"] in section.paragraphs

@@ -132,7 +132,7 @@ def section_sectors(ctx: ReportContext) -> Section:
     # citizens against supervisors
     window = comparison_window(study, ctx.period)
     comparison = ctx.cached("comparison", lambda: compare_sources(study, window))
-    gap, cmp = gap_by_sector(comparison.units, units)
+    gap, _ = gap_by_sector(comparison.units, units)
     gap = suppress_small_cells(
         gap,
         "n_units",
@@ -141,8 +141,10 @@ def section_sectors(ctx: ReportContext) -> Section:
         secondary=False,
     )
     section.tables.append(SectionTable("sectors_gap", gap, digits=1))
+    # the comparison is between the sectors shown: a masked sector is in no sentence
     shown = set(gap.loc[gap["suppressed"].isna(), "sector"])
-    if cmp is not None and {cmp["closer"], cmp["further"]} <= shown:
+    _, cmp = gap_by_sector(comparison.units, units[units.isin(shown)])
+    if cmp is not None:
         key = "differ" if cmp["differ"] else "similar"
         text = labels(
             f"finding.sectors.gap_{key}",
@@ -172,6 +174,8 @@ def section_sectors(ctx: ReportContext) -> Section:
         section.tables.append(
             SectionTable("sectors_reliability", rel, codes={"statistic": "statistic"})
         )
+        if rel["estimate"].isna().all():
+            section.paragraphs.append(labels["text.sectors.reliability_none"])
         results["reliability"] = rel
 
     # training
@@ -187,7 +191,8 @@ def section_sectors(ctx: ReportContext) -> Section:
     estimable = train.dropna(subset=["estimate"])
     clear = estimable[(estimable["ci_low"] > 0) | (estimable["ci_high"] < 0)]
     if len(estimable):
-        key = "clear" if len(clear) == len(estimable) else ("none" if clear.empty else "mixed")
+        # "every sector" only when every sector has an estimate and it is clear
+        key = "clear" if len(clear) == len(train) else ("none" if clear.empty else "mixed")
         section.paragraphs.append(
             labels(
                 f"text.sectors.training_{key}",
