@@ -185,3 +185,23 @@ def test_section_sentences_follow_the_numbers(sim, teachers, language):
     assert "E0" not in str(res)
     units = section.tables[2].frame
     assert units.loc[units["n"] < 5, "estimate"].isna().all()
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_employee_sentence_never_corrects_beyond_the_ceiling(small_study, sim, language):
+    labels = Labels(language)
+    for study in (small_study, sim):
+        section = section_competence(ReportContext(study, "2025Q4", labels, min_cell=8))
+        emp = section.results["employees"]
+        reg = [r for r in emp["correlation"] if r["level"] == "regency"][0]
+        ceiling = emp["parameters"]["ceiling"]
+        key = "finding.competence.employees" + ("_at_ceiling" if reg["estimate"] >= ceiling else "")
+        values = dict(
+            rho=labels.number(reg["estimate"], 2),
+            low=labels.number(reg["ci_low"], 2),
+            high=labels.number(reg["ci_high"], 2),
+            n=int(reg["n"]),
+            ceiling=labels.number(ceiling, 2),
+            true=labels.number(min(reg["estimate"] / ceiling, 1.0), 2),
+        )
+        assert section.findings[0] == labels(key, **values)

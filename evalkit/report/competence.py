@@ -58,8 +58,11 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
     reg = corr[corr["level"] == "regency"].iloc[0]
     ceiling = result.parameters["ceiling"]
     if pd.notna(reg["estimate"]):
+        # an observed correlation at or above the ceiling cannot be corrected upwards:
+        # say so instead of writing a corrected value of 1
+        at_ceiling = reg["estimate"] >= ceiling
         text = labels(
-            "finding.competence.employees",
+            "finding.competence.employees" + ("_at_ceiling" if at_ceiling else ""),
             rho=labels.number(reg["estimate"], 2),
             low=labels.number(reg["ci_low"], 2),
             high=labels.number(reg["ci_high"], 2),
