@@ -574,23 +574,31 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "complaint_channel": {
         "sp4n_lapor": ("lapor", "sp4n", "lapor_go_id", "span_lapor"),
-        "unit": ("langsung", "kotak_saran", "loket", "unit_channel", "direct"),
-        "forum": ("forum_warga", "forum_konsultasi_publik", "musrenbang"),
+        "unit": (
+            "saluran_unit",
+            "langsung",
+            "kotak_saran",
+            "loket",
+            "unit_channel",
+            "unit_s_own_channel",
+            "direct",
+        ),
+        "forum": ("forum_warga", "forum_konsultasi_publik", "musrenbang", "citizens_forum"),
         "lainnya": ("other", "lain_lain", "media_sosial"),
     },
     "complaint_category": {
         "persyaratan": ("requirements",),
         "prosedur": ("procedure", "mekanisme"),
-        "waktu": ("time", "waktu_pelayanan", "lambat"),
+        "waktu": ("time", "waktu_pelayanan", "service_time", "lambat"),
         "biaya": ("cost", "tarif", "pungli"),
         "perilaku_petugas": ("staff_conduct", "perilaku", "petugas"),
-        "sarana": ("facilities", "sarana_prasarana"),
+        "sarana": ("facilities", "sarana_prasarana", "sarana_dan_prasarana"),
         "lainnya": ("other", "lain_lain"),
     },
     "complaint_status": {
         "terbuka": ("open", "baru", "belum_ditindaklanjuti", "diterima"),
         "diproses": ("in_progress", "proses", "sedang_diproses", "ditindaklanjuti"),
-        "selesai": ("closed", "done", "resolved", "tuntas", "ditutup"),
+        "selesai": ("closed", "settled", "done", "resolved", "tuntas", "ditutup"),
     },
 }
 
@@ -652,6 +660,8 @@ TABLE_NAMES: dict[str, tuple[str, ...]] = {
     "citizen": ("skm", "survei_kepuasan_masyarakat", "survei_skm", "kuesioner_skm"),
     "training": ("pelatihan", "diklat", "pengembangan_kompetensi"),
     "org_rating": ("predikat_unit", "predikat_organisasi", "kinerja_organisasi"),
+    "complaints": ("pengaduan", "pengaduan_masyarakat", "aduan", "laporan_pengaduan"),
+    "teaching": ("observasi_kelas", "supervisi_akademik", "observasi_guru"),
 }
 
 #: Headers of columns that several tables share, declared once: column →
@@ -762,6 +772,50 @@ _TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
             "predikat_organisasi",
             "predikat_unit",
         ),
+    },
+    "complaints": {
+        "complaint_id": (
+            "ID Pengaduan",
+            "nomor_pengaduan",
+            "no_pengaduan",
+            "id_laporan",
+            "nomor_tiket",
+            "tracking_id",
+        ),
+        "employee_id": ("ID Petugas yang Diadukan", "id_petugas", "kode_petugas", "petugas"),
+        "received_date": (
+            "Tanggal Diterima",
+            "tanggal_pengaduan",
+            "tgl_pengaduan",
+            "tanggal_laporan",
+            "tgl_diterima",
+        ),
+        "closed_date": (
+            "Tanggal Selesai",
+            "tgl_selesai",
+            "tanggal_penyelesaian",
+            "tanggal_ditutup",
+        ),
+        "channel": ("Saluran Pengaduan", "saluran", "kanal", "media_pengaduan"),
+        "category": ("Kategori Pengaduan", "kategori", "jenis_pengaduan", "klasifikasi"),
+        "status": ("Status Pengaduan", "status_laporan", "status_tindak_lanjut"),
+    },
+    "teaching": {
+        "employee_id": ("ID Guru", "kode_guru", "id_pegawai"),
+        "unit_id": ("Kode Sekolah", "sekolah", "kode_sekolah", "npsn"),
+        "observation": (
+            "Nilai Observasi Kelas",
+            "observasi_kelas",
+            "nilai_observasi",
+            "nilai_supervisi",
+        ),
+        "achievement": (
+            "Rata-rata Capaian Murid",
+            "capaian_murid",
+            "rata_rata_nilai_murid",
+            "hasil_belajar",
+        ),
+        "pupils": ("Jumlah Murid", "jumlah_siswa", "jumlah_murid"),
     },
 }
 

@@ -364,3 +364,26 @@ def test_named_officers_reach_only_the_restricted_folder_pseudonymised(report_en
     assert not any(f">{e}<" in text or f'"{e}"' in text for e in named)
     results = json.loads((report_en / "results.json").read_text())
     assert {"complaints", "competence", "sectors"} <= set(results)
+
+
+def test_an_indonesian_complaints_export_is_read(tmp_path):
+    rows = [
+        [
+            "ID Pengaduan",
+            "Kode Unit Kerja",
+            "ID Petugas yang Diadukan",
+            "Tanggal Diterima",
+            "Tanggal Selesai",
+            "Saluran Pengaduan",
+            "Kategori Pengaduan",
+            "Status Pengaduan",
+        ],
+        ["LPR-1", "U2", "E2", "2025-02-01", "2025-02-10", "LAPOR", "Perilaku Petugas", "Selesai"],
+    ]
+    folder = write_study(tmp_path / "s", skip=("complaints",))
+    write_csv(folder, "complaints", rows, name="pengaduan.csv")
+    study = load_study(folder)
+    assert study.quarantine.empty
+    assert study.complaints[["complaint_id", "channel", "status"]].values.tolist() == [
+        ["LPR-1", "sp4n_lapor", "selesai"]
+    ]
