@@ -88,6 +88,9 @@ _EXPORTS: dict[str, str] = {
     "gap_by_sector": "sectors",
     "reliability_by_sector": "sectors",
     "sector_study": "sectors",
+    # coverage of the study's intervals on data shaped like the user's
+    "calibrate": "calibration",
+    "Calibration": "calibration",
     # privacy
     "pseudonymise": "privacy",
     "suppress_small_cells": "privacy",
