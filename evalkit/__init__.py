@@ -75,6 +75,19 @@ _EXPORTS: dict[str, str] = {
     "training_panel": "impact",
     "training_impact": "impact",
     "ImpactResult": "impact",
+    # citizens' complaints
+    "complaint_handling": "complaints",
+    "ComplaintResult": "complaints",
+    # competence against results
+    "behaviour_results_agreement": "competence",
+    "teacher_results": "competence",
+    "grouped_spearman": "competence",
+    # sector views
+    "predikat_by_sector": "sectors",
+    "skm_by_sector": "sectors",
+    "gap_by_sector": "sectors",
+    "reliability_by_sector": "sectors",
+    "sector_study": "sectors",
     # coverage of the study's intervals on data shaped like the user's
     "calibrate": "calibration",
     "Calibration": "calibration",

@@ -10,6 +10,8 @@ stage, one record per problem):
    :func:`evalkit.tables.pandera_schema`);
 3. row rules: the NIP against birth date, TMT and gender (employees); ``end_date`` not
    before ``start_date`` (training); a self-rating is rated by the employee (behaviour);
+   ``closed_date`` not before ``received_date``, and filled exactly when the status is
+   ``selesai`` (complaints);
 4. duplicates: an exact duplicate of an earlier row (same values in every model
    column) is quarantined, the first copy kept; rows that share a key (or, for
    employees, a NIP) but differ elsewhere are all quarantined, since nothing tells
@@ -17,7 +19,8 @@ stage, one record per problem):
 5. references: a required reference (``results.employee_id`` …) must name a kept row
    of its parent table; a parent row that is itself quarantined takes its children
    with it, and the reason says so. An optional reference (``supervisor_id``,
-   ``parent_unit_id``, ``indicators.unit_id``, ``citizen.employee_id``) never
+   ``parent_unit_id``, ``indicators.unit_id``, ``citizen.employee_id``,
+   ``complaints.employee_id``) never
    quarantines its row: the row's own data are sound, and quarantining it would take
    every row that depends on it along (one mistyped ``supervisor_id`` would remove an
    employee with all their results and ratings). A filled optional reference that
@@ -282,6 +285,39 @@ def _row_rules(table: Table, typed: pd.DataFrame) -> list[Problem]:
         if bad.any():
             out.append(
                 Problem(typed.index.to_numpy()[bad], "end_date", "end_date is before start_date")
+            )
+    elif table.name == "complaints":
+        closed, received = typed["closed_date"], typed["received_date"]
+        bad = (closed < received).fillna(False).to_numpy(dtype=bool)
+        if bad.any():
+            out.append(
+                Problem(
+                    typed.index.to_numpy()[bad],
+                    "closed_date",
+                    "closed_date is before received_date",
+                )
+            )
+        done = typed["status"].eq("selesai").fillna(False).to_numpy(dtype=bool)
+        has_close = closed.notna().to_numpy()
+        bad = done & ~has_close
+        if bad.any():
+            out.append(
+                Problem(
+                    typed.index.to_numpy()[bad],
+                    "closed_date",
+                    "status is selesai (closed) but closed_date is empty: give the date it "
+                    "was settled",
+                )
+            )
+        bad = has_close & typed["status"].notna().to_numpy() & ~done
+        if bad.any():
+            out.append(
+                Problem(
+                    typed.index.to_numpy()[bad],
+                    "status",
+                    "closed_date is filled but status is not selesai (closed): correct the "
+                    "status or empty the date",
+                )
             )
     elif table.name == "behaviour":
         same = typed["rater_id"].eq(typed["employee_id"]).fillna(False).to_numpy(dtype=bool)

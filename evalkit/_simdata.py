@@ -1113,6 +1113,13 @@ _TABLE_NOTES: dict[str, str] = {
     "missing (answers are optional).",
     "training": "Courses pelayanan_prima, komunikasi_efektif, manajemen_waktu, in waves.",
     "org_rating": "One predikat per unit and year, repeated for each quarter of the year.",
+    "complaints": "Citizens' complaints to units with a citizen service (SP4N-LAPOR!, the "
+    "unit's own channel, a forum, other), received over the window and extracted on its "
+    "last day: a complaint not yet settled then has no `closed_date`. Complaints about "
+    "staff conduct often name the officer (`employee_id`; restricted use only).",
+    "teaching": "Every quarter, for each teacher of a school: the principal's "
+    "class-management observation (0–100) and the mean achievement of the teacher's "
+    "pupils (0–100).",
 }
 
 
@@ -1125,6 +1132,8 @@ _ROW_IS: dict[str, str] = {
     "citizen": "SKM questionnaire",
     "training": "training attendance",
     "org_rating": "unit's organisational predikat in a quarter",
+    "complaints": "citizen complaint",
+    "teaching": "teacher in a quarter: class observation and pupils' achievement",
 }
 
 #: Meaning of each column in the README's data dictionary (kept here, not read from the
@@ -1195,6 +1204,20 @@ _COLUMN_NOTES: dict[str, str] = {
     "org_rating.period": "quarter",
     "org_rating.unit_id": "the unit",
     "org_rating.predikat": "istimewa, baik, butuh_perbaikan, kurang, sangat_kurang",
+    "complaints.complaint_id": "ADU00001, … in order of receipt",
+    "complaints.unit_id": "the unit complained about",
+    "complaints.employee_id": "the officer named in the complaint, if any",
+    "complaints.received_date": "date received",
+    "complaints.closed_date": "date settled; empty while open",
+    "complaints.channel": "sp4n_lapor, unit, forum, lainnya",
+    "complaints.category": "persyaratan, prosedur, waktu, biaya, perilaku_petugas, sarana, lainnya",
+    "complaints.status": "terbuka (open), diproses (in progress), selesai (settled)",
+    "teaching.period": "quarter",
+    "teaching.employee_id": "the teacher",
+    "teaching.unit_id": "the school",
+    "teaching.observation": "principal's class-management observation, 0–100",
+    "teaching.achievement": "mean achievement of the teacher's pupils, 0–100",
+    "teaching.pupils": "pupils assessed",
 }
 #: Unsur names by item code (u8 pengaduan, u9 sarana: rules.permenpanrb_14_2017.UNSUR,
 #: where the sources' disagreement on the order is noted).
@@ -1387,6 +1410,15 @@ def readme(study, imperfections) -> str:
         "- `calibration`: the supervisor base level in the first quarter and the solved "
         "shifts of the citizens' u6 and u7 (all units; divergent units).",
         "- `parameters`: the arguments of the run.",
+        "- `complaints`: per unit with a citizen service, the planted complaint rate per "
+        "1,000 people served per year and the median days to settle a complaint; "
+        "`slow_units` (median beyond the 60-day standard), `open_units` (citizens rate "
+        "complaint handling, SKM u8, highest while most complaints are never settled), "
+        "`expected_u8`, the extraction date and the rule.",
+        "- `teaching`: the within-school slope of pupils' achievement on the class "
+        "observation, the share of achievement variance between schools (school intake), "
+        "the correlation of the teacher's true competence with the teacher's effect on "
+        "achievement, and the model.",
         "",
     ]
     return "\n".join(lines)

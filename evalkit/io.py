@@ -144,7 +144,8 @@ class Study:
 
     Attributes
     ----------
-    units, employees, indicators, results, behaviour, citizen, training, org_rating
+    units, employees, indicators, results, behaviour, citizen, training, org_rating, \
+complaints, teaching
         One DataFrame per table of the data model (``evalkit.tables.TABLES``).
     quarantine
         Rows that could not be used: ``file, line, column, value, reason`` (one record
@@ -177,6 +178,8 @@ class Study:
     citizen: pd.DataFrame = field(default_factory=lambda: empty_frame("citizen"))
     training: pd.DataFrame = field(default_factory=lambda: empty_frame("training"))
     org_rating: pd.DataFrame = field(default_factory=lambda: empty_frame("org_rating"))
+    complaints: pd.DataFrame = field(default_factory=lambda: empty_frame("complaints"))
+    teaching: pd.DataFrame = field(default_factory=lambda: empty_frame("teaching"))
     quarantine: pd.DataFrame = field(default_factory=empty_quarantine)
     repairs: pd.DataFrame = field(default_factory=empty_quarantine)
     summary: pd.DataFrame = field(default_factory=pd.DataFrame)

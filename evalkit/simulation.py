@@ -100,6 +100,7 @@ import pandas as pd
 from scipy import stats
 
 from . import _simdata as sd
+from . import _simextra as _sx
 from ._names import person_names
 from .io import Study
 from .tables import BERAKHLAK, CODES, SKM_ITEMS, TABLES, coerce_dtypes
@@ -1205,6 +1206,25 @@ def simulate(
 
     org = _build_org_rating(units, a_unit, plist, rngs[8])
 
+    # complaints and teachers' observations: new tables, drawn from their own streams
+    # (children of the 13th child of the seed) after everything else, so the tables
+    # above are the same as before they existed
+    extra = np.random.SeedSequence(seed, spawn_key=(12,)).spawn(2)
+    u8 = SKM_ITEMS.index(_sx.COMPLAINT_ITEM)
+    expected_u8 = np.clip(
+        ITEM_MEAN[_sx.COMPLAINT_ITEM]
+        + CITIZEN_SCALE * (a_unit + time_trend * (T - 1) / 2)
+        + item_unit[:, u8],
+        1.0,
+        4.0,
+    )
+    complaints, truth_k = _sx.build_complaints(
+        units, emp, plist, expected_u8, np.random.default_rng(extra[0])
+    )
+    teaching, truth_t = _sx.build_teaching(
+        units, emp, plist, eta, VAR_ETA, np.random.default_rng(extra[1])
+    )
+
     # truth
     trained_ids = training["employee_id"].unique()
     ft_in = first_treated[first_treated < T]
@@ -1258,6 +1278,8 @@ def simulate(
         **truth_c,
     }
     truth["calibration"] = {**truth_b["calibration"], **truth_c["calibration"]}
+    truth["complaints"] = truth_k
+    truth["teaching"] = truth_t
 
     tables = {
         "units": units,
@@ -1268,6 +1290,8 @@ def simulate(
         "citizen": citizen,
         "training": training,
         "org_rating": org,
+        "complaints": complaints,
+        "teaching": teaching,
     }
     clean = {name: _finish(df, name) for name, df in tables.items()}
     study = SimulatedStudy(

@@ -88,6 +88,18 @@ CODES: dict[str, tuple[str, ...]] = {
     "org_predikat": ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"),
     "education": ("sd", "smp", "sma", "d1_d3", "d4_s1", "s2", "s3"),
     "course": ("pelayanan_prima", "komunikasi_efektif", "manajemen_waktu"),
+    # complaints (Perpres 76/2013 on public-service complaint management; SP4N-LAPOR!)
+    "complaint_channel": ("sp4n_lapor", "unit", "forum", "lainnya"),
+    "complaint_category": (
+        "persyaratan",
+        "prosedur",
+        "waktu",
+        "biaya",
+        "perilaku_petugas",
+        "sarana",
+        "lainnya",
+    ),
+    "complaint_status": ("terbuka", "diproses", "selesai"),
     # output codes of evalkit.compare.flag_units, declared here so that every table
     # showing these columns (report, scorecards, tables.xlsx) labels them by column name
     "higher_rater": ("supervisors", "citizens", "no_clear_difference"),
@@ -310,6 +322,60 @@ TABLES: dict[str, Table] = {
             periodic=True,
             description="the unit's organisational predikat per period",
         ),
+        Table(
+            "complaints",
+            (
+                _c("complaint_id", "str"),
+                _c("unit_id", "str", references="units.unit_id"),
+                _c(
+                    "employee_id",
+                    "str",
+                    required=False,
+                    references="employees.employee_id",
+                    description="officer named in the complaint, if any (restricted use only)",
+                ),
+                _c("received_date", "date"),
+                _c(
+                    "closed_date",
+                    "date",
+                    required=False,
+                    description="when the complaint was settled; empty while it is open",
+                ),
+                _c("channel", "category", codes="complaint_channel"),
+                _c("category", "category", codes="complaint_category"),
+                _c("status", "category", codes="complaint_status"),
+            ),
+            key=("complaint_id",),
+            description="one citizen complaint (SP4N-LAPOR!, the unit's own channel, a forum)",
+            optional=True,
+        ),
+        Table(
+            "teaching",
+            (
+                _c("period", "period"),
+                _c("employee_id", "str", references="employees.employee_id"),
+                _c("unit_id", "str", references="units.unit_id", description="the school"),
+                _c(
+                    "observation",
+                    "float",
+                    low=0,
+                    high=100,
+                    description="class-management observation by the principal (rubric, 0–100)",
+                ),
+                _c(
+                    "achievement",
+                    "float",
+                    low=0,
+                    high=100,
+                    description="mean achievement of the teacher's pupils (0–100)",
+                ),
+                _c("pupils", "int", required=False, low=0, description="pupils assessed"),
+            ),
+            key=("period", "employee_id"),
+            periodic=True,
+            description="a teacher's class observation and pupils' achievement per period",
+            optional=True,
+        ),
     )
 }
 
@@ -506,6 +572,34 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "komunikasi_efektif": ("effective_communication",),
         "manajemen_waktu": ("time_management",),
     },
+    "complaint_channel": {
+        "sp4n_lapor": ("lapor", "sp4n", "lapor_go_id", "span_lapor"),
+        "unit": (
+            "saluran_unit",
+            "langsung",
+            "kotak_saran",
+            "loket",
+            "unit_channel",
+            "unit_s_own_channel",
+            "direct",
+        ),
+        "forum": ("forum_warga", "forum_konsultasi_publik", "musrenbang", "citizens_forum"),
+        "lainnya": ("other", "lain_lain", "media_sosial"),
+    },
+    "complaint_category": {
+        "persyaratan": ("requirements",),
+        "prosedur": ("procedure", "mekanisme"),
+        "waktu": ("time", "waktu_pelayanan", "service_time", "lambat"),
+        "biaya": ("cost", "tarif", "pungli"),
+        "perilaku_petugas": ("staff_conduct", "perilaku", "petugas"),
+        "sarana": ("facilities", "sarana_prasarana", "sarana_dan_prasarana"),
+        "lainnya": ("other", "lain_lain"),
+    },
+    "complaint_status": {
+        "terbuka": ("open", "baru", "belum_ditindaklanjuti", "diterima"),
+        "diproses": ("in_progress", "proses", "sedang_diproses", "ditindaklanjuti"),
+        "selesai": ("closed", "settled", "done", "resolved", "tuntas", "ditutup"),
+    },
 }
 
 
@@ -566,6 +660,8 @@ TABLE_NAMES: dict[str, tuple[str, ...]] = {
     "citizen": ("skm", "survei_kepuasan_masyarakat", "survei_skm", "kuesioner_skm"),
     "training": ("pelatihan", "diklat", "pengembangan_kompetensi"),
     "org_rating": ("predikat_unit", "predikat_organisasi", "kinerja_organisasi"),
+    "complaints": ("pengaduan", "pengaduan_masyarakat", "aduan", "laporan_pengaduan"),
+    "teaching": ("observasi_kelas", "supervisi_akademik", "observasi_guru"),
 }
 
 #: Headers of columns that several tables share, declared once: column →
@@ -676,6 +772,50 @@ _TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
             "predikat_organisasi",
             "predikat_unit",
         ),
+    },
+    "complaints": {
+        "complaint_id": (
+            "ID Pengaduan",
+            "nomor_pengaduan",
+            "no_pengaduan",
+            "id_laporan",
+            "nomor_tiket",
+            "tracking_id",
+        ),
+        "employee_id": ("ID Petugas yang Diadukan", "id_petugas", "kode_petugas", "petugas"),
+        "received_date": (
+            "Tanggal Diterima",
+            "tanggal_pengaduan",
+            "tgl_pengaduan",
+            "tanggal_laporan",
+            "tgl_diterima",
+        ),
+        "closed_date": (
+            "Tanggal Selesai",
+            "tgl_selesai",
+            "tanggal_penyelesaian",
+            "tanggal_ditutup",
+        ),
+        "channel": ("Saluran Pengaduan", "saluran", "kanal", "media_pengaduan"),
+        "category": ("Kategori Pengaduan", "kategori", "jenis_pengaduan", "klasifikasi"),
+        "status": ("Status Pengaduan", "status_laporan", "status_tindak_lanjut"),
+    },
+    "teaching": {
+        "employee_id": ("ID Guru", "kode_guru", "id_pegawai"),
+        "unit_id": ("Kode Sekolah", "sekolah", "kode_sekolah", "npsn"),
+        "observation": (
+            "Nilai Observasi Kelas",
+            "observasi_kelas",
+            "nilai_observasi",
+            "nilai_supervisi",
+        ),
+        "achievement": (
+            "Rata-rata Capaian Murid",
+            "capaian_murid",
+            "rata_rata_nilai_murid",
+            "hasil_belajar",
+        ),
+        "pupils": ("Jumlah Murid", "jumlah_siswa", "jumlah_murid"),
     },
 }
 

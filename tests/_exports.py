@@ -111,6 +111,8 @@ AGENCY = {
         ",",
         {"period": "Periode", "unit_id": "Kode Unit Kerja", "predikat": "Predikat Kinerja"},
     ),
+    "complaints": ("pengaduan.csv", ",", None),
+    "teaching": ("observasi_kelas.csv", ",", None),
 }
 
 #: The agency's spellings (upper case, as exported by its system).

@@ -94,6 +94,16 @@ CLEAN: dict[str, list[list[str]]] = {
         ["2025Q3", "U2", "istimewa"],
         ["2025Q2", "U1", "butuh_perbaikan"],
     ],
+    "complaints": [
+        ["complaint_id", "unit_id", "employee_id", "received_date", "closed_date", "channel",
+         "category", "status"],
+        ["K1", "U2", "E2", "2025-08-01", "2025-08-20", "sp4n_lapor", "waktu", "selesai"],
+        ["K2", "U1", "", "2025-09-01", "", "unit", "prosedur", "terbuka"],
+    ],
+    "teaching": [
+        ["period", "employee_id", "unit_id", "observation", "achievement", "pupils"],
+        ["2025Q3", "E2", "U2", "72.5", "64", "28"],
+    ],
 }
 # fmt: on
 
@@ -240,7 +250,7 @@ def test_clean_folder_loads_every_row_with_model_dtypes(clean):
     study = load_study(clean)
     assert study.quarantine.empty
     assert list(study.quarantine.columns) == ["file", "line", "column", "value", "reason"]
-    assert study.summary["rows_read"].tolist() == [2, 3, 2, 4, 4, 2, 1, 3]
+    assert study.summary["rows_read"].tolist() == [2, 3, 2, 4, 4, 2, 1, 3, 2, 1]
     assert study.summary["rows_quarantined"].sum() == 0
     assert study.summary["file"].tolist() == [f"{t}.csv" for t in TABLES]
     assert study.source == clean
@@ -266,7 +276,7 @@ def test_study_shows_itself_compactly(clean):
     assert text == (
         f"Study(source={str(clean)!r}, period='2025Q3', rows: units=2, employees=3, "
         "indicators=2, results=3, behaviour=3, citizen=2, training=1, org_rating=2, "
-        "quarantine=0)"
+        "complaints=2, teaching=1, quarantine=0)"
     )
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._json import to_jsonable
 from ..labels import Labels
 from ..plots import DPI
 from ..plots import figure_png as _figure_png
@@ -335,34 +336,6 @@ def label_codes(labels: Labels, kind: str, value: Any) -> str:
 
 def present(v: Any) -> bool:
     return not (v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)))
-
-
-def to_jsonable(obj: Any, *, digits: int = 10) -> Any:
-    """``obj`` with numpy/pandas scalars as Python ones, NaN as None, floats rounded to
-    ``digits`` significant digits (so results.json does not change with the last bit of
-    a sum's order), tuples as lists and dict keys as strings."""
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v, digits=digits) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v, digits=digits) for v in obj]
-    if isinstance(obj, pd.DataFrame):
-        return to_jsonable(obj.to_dict(orient="records"), digits=digits)
-    if isinstance(obj, pd.Series):
-        return to_jsonable(obj.to_dict(), digits=digits)
-    if obj is None or obj is pd.NA or obj is pd.NaT:
-        return None
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        x = float(obj)
-        if not math.isfinite(x):
-            return None
-        return float(f"{x:.{digits}g}")
-    if isinstance(obj, (pd.Timestamp, np.datetime64)):
-        return pd.Timestamp(obj).isoformat()
-    return str(obj) if not isinstance(obj, str) else obj
 
 
 def unit_names(study: Study) -> pd.DataFrame:

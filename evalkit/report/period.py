@@ -15,6 +15,8 @@ from ..io import Study
 from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
+from .competence import section_competence
+from .complaints import section_complaints
 from .data import section_data
 from .glossary import section_glossary
 from .layout import page_html
@@ -22,6 +24,7 @@ from .methods import _is_synthetic, section_methods
 from .periods import period_quarters, resolve_data_dir, resolve_periods
 from .reliability import section_reliability
 from .scoring import section_scoring
+from .sectors import section_sectors
 from .summary import section_summary
 from .training import section_training
 from .trend import section_trend
@@ -38,6 +41,9 @@ SECTIONS: dict[str, Callable[[ReportContext], Section] | None] = {
     "reliability": section_reliability,
     "comparison": section_comparison,
     "training": section_training,
+    "competence": section_competence,
+    "complaints": section_complaints,
+    "sectors": section_sectors,
     "trend": section_trend,
     "methods": section_methods,
     "glossary": section_glossary,
@@ -92,6 +98,9 @@ class PeriodReport:
                 "reliability": s["reliability"].results,
                 "comparison": s["comparison"].results,
                 "training": s["training"].results,
+                "competence": s["competence"].results,
+                "complaints": s["complaints"].results,
+                "sectors": s["sectors"].results,
                 "trend": s["trend"].results,
             }
         )

@@ -12,6 +12,7 @@ module                      regulation
 ``pp_30_2019``              70/30 or 60/40 score, cap 120, categories (historical)
 ``permenpanrb_14_2017``     SKM: unsur, weight 1/9, ×25, mutu table, Krejcie–Morgan
 ``angka_kredit``            JF credit points by predikat; teachers' PKG conversion
+``perpres_76_2013``         complaint settlement limit (SP4N-LAPOR!), the SKM item u8
 ==========================  ==========================================================
 
 >>> from evalkit import rules
@@ -50,6 +51,12 @@ from .permenpanrb_14_2017 import (
     skm_mutu,
 )
 from .permenpanrb_14_2017 import WEIGHT as SKM_WEIGHT
+from .perpres_76_2013 import (
+    COMPLAINT_ITEM,
+    FILING_LIMIT_DAYS,
+    SETTLEMENT_DAYS,
+    SETTLEMENT_STANDARDS,
+)
 from .pp_30_2019 import CATEGORY_BANDS as PP30_BANDS
 from .pp_30_2019 import WEIGHTS as PP30_WEIGHTS
 from .pp_30_2019 import pp30_category, pp30_score
@@ -67,9 +74,11 @@ from .pp_46_2011 import (
 
 __all__ = [
     "AK_PERCENT",
+    "COMPLAINT_ITEM",
     "DISTRIBUTION_PATTERN",
     "DistributionRule",
     "EXPECTATIONS",
+    "FILING_LIMIT_DAYS",
     "HASIL_BANDS",
     "JF_COEFFICIENT",
     "KINERJA",
@@ -85,6 +94,8 @@ __all__ = [
     "PP46_WEIGHTS",
     "PREDIKAT",
     "PREDIKAT_MATRIX",
+    "SETTLEMENT_DAYS",
+    "SETTLEMENT_STANDARDS",
     "SKM_WEIGHT",
     "UNSUR",
     "band",
