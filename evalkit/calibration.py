@@ -76,16 +76,41 @@ INTERVALS: dict[str, str] = {
     "flag_any": "share of studies flagging any unit under the complete null (≤ q)",
 }
 
-#: Files of a data folder that are not data (left out of :func:`data_sha256`).
-_NOT_DATA = {CALIBRATION_FILE, "README.md"}
+#: Tables whose data shape the calibrated intervals (the simulation mirrors them, and
+#: every calibrated interval is computed from them). Files of other tables (complaints,
+#: teaching) change no calibrated interval and so do not make a calibration stale.
+CALIBRATED_TABLES = frozenset(
+    {
+        "units",
+        "employees",
+        "indicators",
+        "results",
+        "behaviour",
+        "citizen",
+        "training",
+        "org_rating",
+    }
+)
+
+
+def _shapes_calibration(path: Path) -> bool:
+    from .tables import table_for_name
+
+    if path.name == "evalkit.toml":
+        return True
+    name = path.name.split(".")[0]
+    return table_for_name(name) in CALIBRATED_TABLES
 
 
 def data_sha256(data_dir: str | Path) -> str:
     """SHA-256 of a data folder: of the sorted file names and each file's SHA-256.
 
-    Every regular file directly in the folder counts except ``calibration.json`` and
-    ``README.md``; any change to the data gives another key, so a stale calibration is
-    recognised.
+    Every regular file directly in the folder that holds one of the
+    :data:`CALIBRATED_TABLES` (by its name, English or Indonesian:
+    :func:`evalkit.tables.table_for_name`) counts, and the mapping ``evalkit.toml``; any
+    change to them gives another key, so a stale calibration is recognised. Files of
+    tables that no calibrated interval uses (``complaints``, ``teaching``), the
+    calibration itself and ``README.md`` do not count.
 
     Examples
     --------
@@ -94,7 +119,7 @@ def data_sha256(data_dir: str | Path) -> str:
     """
     folder = Path(data_dir)
     h = hashlib.sha256()
-    for f in sorted(p for p in folder.iterdir() if p.is_file() and p.name not in _NOT_DATA):
+    for f in sorted(p for p in folder.iterdir() if p.is_file() and _shapes_calibration(p)):
         h.update(f.name.encode("utf-8") + b"\0")
         h.update(hashlib.sha256(f.read_bytes()).hexdigest().encode("ascii") + b"\n")
     return h.hexdigest()

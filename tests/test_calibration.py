@@ -85,6 +85,16 @@ def test_calibration_file_round_trip_and_status(tiny, tiny_calibration, tmp_path
     cal, status = read_calibration(folder)
     assert status == "current"
     pd.testing.assert_frame_equal(cal.table, tiny_calibration.table, check_dtype=False)
+    # tables that no calibrated interval uses (complaints, teaching; their Indonesian file
+    # names too), notes and the planted truth do not make it stale
+    for name in ("complaints.csv", "pengaduan.csv", "teaching.csv", "truth.json", "x.txt"):
+        (folder / name).write_text("a,b\n1,2\n", encoding="utf-8")
+    assert read_calibration(folder)[1] == "current"
+    # a mapping or any calibrated table does
+    (folder / "evalkit.toml").write_text("", encoding="utf-8")
+    assert read_calibration(folder)[1] == "stale"
+    (folder / "evalkit.toml").unlink()
+    assert read_calibration(folder)[1] == "current"
     with (folder / "citizen.csv").open("a", encoding="utf-8") as fh:
         fh.write("\n")
     assert read_calibration(folder)[1] == "stale"

@@ -10,7 +10,7 @@ from scipy import stats
 from ..competence import AgreementResult, behaviour_results_agreement, teacher_results
 from ..labels import Labels
 from ..privacy import suppress_small_cells
-from .base import ReportContext, Section, SectionTable, scored, unit_names
+from .base import Finding, ReportContext, Section, SectionTable, scored, unit_names
 from .periods import period_quarters
 
 __all__ = ["agreement_result", "compare_correlations", "section_competence"]
@@ -71,7 +71,7 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
             true=labels.number(min(reg["estimate"] / ceiling, 1.0), 2),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
+        section.findings.append(Finding(key="competence", text=text))
     section.paragraphs.append(
         labels("text.competence.attenuation", reliability=labels.number(0.52, 2))
     )
@@ -153,7 +153,7 @@ def _teacher_part(ctx: ReportContext, section: Section) -> dict:
         df=s["df"],
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
+    section.findings.append(Finding(key="competence", text=text))
     icc = result.icc
     a = icc[(icc["measure"] == "achievement") & (icc["statistic"] == "bliese_icc1")].iloc[0]
     text = labels(
@@ -163,7 +163,7 @@ def _teacher_part(ctx: ReportContext, section: Section) -> dict:
         high=labels.percent(a["ci_high"], 0),
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
+    section.findings.append(Finding(key="competence", text=text))
     table = icc[icc["statistic"] == "bliese_icc1"][
         ["measure", "estimate", "ci_low", "ci_high", "n_targets", "n_raters"]
     ].reset_index(drop=True)

@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..complaints import ComplaintResult, complaint_handling
 from ..privacy import suppress_small_cells
-from .base import ReportContext, Section, SectionTable, present, unit_names
+from .base import Finding, ReportContext, Section, SectionTable, present, unit_names
 from .periods import comparison_window
 
 __all__ = ["complaint_result", "section_complaints"]
@@ -66,7 +66,7 @@ def section_complaints(ctx: ReportContext) -> Section:
     section.paragraphs.append(labels["text.complaints.intro"])
     if study.complaints.empty:
         section.paragraphs.append(labels["text.complaints.none"])
-        section.findings.append(labels["finding.complaints.none"])
+        section.findings.append(Finding(key="complaints", text=labels["finding.complaints.none"]))
         section.results = {"available": False}
         return section
     result = complaint_result(ctx)
@@ -82,7 +82,7 @@ def section_complaints(ctx: ReportContext) -> Section:
     )
     if r["n_complaints"] == 0:
         section.paragraphs.append(labels["text.complaints.none_in_window"])
-        section.findings.append(labels["finding.complaints.none"])
+        section.findings.append(Finding(key="complaints", text=labels["finding.complaints.none"]))
         section.results = {"available": True, **result.to_json()}
         return section
     text = labels(
@@ -101,7 +101,7 @@ def section_complaints(ctx: ReportContext) -> Section:
         due=r["n_due"],
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
+    section.findings.append(Finding(key="complaints", text=text))
     section.paragraphs.append(labels["text.complaints.censoring"])
 
     a = result.agreement
@@ -130,7 +130,7 @@ def section_complaints(ctx: ReportContext) -> Section:
         names=", ".join(flagged),
     )
     section.paragraphs.append(text)
-    section.findings.append(text)
+    section.findings.append(Finding(key="complaints", text=text, attention=bool(flagged)))
     section.paragraphs.append(labels["text.complaints.flag_note"])
 
     shown = units[
@@ -180,7 +180,6 @@ def section_complaints(ctx: ReportContext) -> Section:
     js = result.to_json()
     js["units"] = shown.drop(columns="unit_name").to_dict(orient="records")
     section.results = {"available": True, **js}
-    section.paragraphs.append(labels["text.complaints.methods"])
     if len(result.officers):
         section.restricted["complaint_officers"] = result.officers
     return section

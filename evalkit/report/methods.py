@@ -43,6 +43,12 @@ def section_methods(ctx: ReportContext) -> Section:
         )
         if key == "training":
             calibration = _calibration(ctx, section)
+        if key == "trend":
+            # how the sector, complaint figures are computed: here, not in their sections'
+            # plain reading (technical names live in the methods section)
+            section.paragraphs.append(labels["text.sectors.methods"])
+            if not ctx.study.complaints.empty:
+                section.paragraphs.append(labels["text.complaints.methods"])
     section.results = {"min_cell": ctx.min_cell, "rules": ctx.rules, "calibration": calibration}
     return section
 

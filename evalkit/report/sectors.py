@@ -19,7 +19,7 @@ from ..sectors import (
     skm_by_sector,
 )
 from ..tables import CODES
-from .base import ReportContext, Section, SectionTable, scored
+from .base import Finding, ReportContext, Section, SectionTable, scored
 from .periods import comparison_window, period_quarters
 
 __all__ = ["ikm_comparison", "section_sectors"]
@@ -155,7 +155,7 @@ def section_sectors(ctx: ReportContext) -> Section:
             p=labels.number(cmp["p_val"], 3),
         )
         section.paragraphs.append(text)
-        section.findings.append(text)
+        section.findings.append(Finding(key="sectors", text=text))
     results["gap"] = {"window": window, "sectors": gap, "comparison": cmp}
 
     # reliability
@@ -200,6 +200,5 @@ def section_sectors(ctx: ReportContext) -> Section:
             )
         )
     results["training"] = train
-    section.paragraphs.append(labels["text.sectors.methods"])
     section.results = results
     return section

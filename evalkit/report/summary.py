@@ -13,7 +13,7 @@ from .base import (
     Section,
 )
 
-__all__ = ["BRIEF_MAX", "BRIEF_ORDER", "section_summary"]
+__all__ = ["BRIEF_ESSENTIAL", "BRIEF_MAX", "BRIEF_ORDER", "section_summary"]
 
 #: The brief shows at most this many findings (one screen).
 BRIEF_MAX = 8
@@ -31,14 +31,17 @@ BRIEF_ORDER = (
     "trend",
     "data",
 )
+#: Findings the brief always keeps, whatever else competes for its places: how we are
+#: doing (the predikat) and what changed since the last period (the trend).
+BRIEF_ESSENTIAL = ("scoring", "trend")
 
 
 def section_summary(ctx: ReportContext, sections: list[Section]) -> Section:
     """The brief: each section's findings in report order, at most :data:`BRIEF_MAX`.
 
     Findings are ordered by :data:`BRIEF_ORDER`; when there are more than
-    :data:`BRIEF_MAX`, those that point at something to act on (``attention``) are kept
-    before the others, in that order.
+    :data:`BRIEF_MAX`, the :data:`BRIEF_ESSENTIAL` ones are kept first, then those that
+    point at something to act on (``attention``), then the others, in that order.
     """
     labels = ctx.labels
     section = Section(key="summary", title=labels["section.summary.title"])
@@ -47,7 +50,10 @@ def section_summary(ctx: ReportContext, sections: list[Section]) -> Section:
     rank = {key: i for i, key in enumerate(BRIEF_ORDER)}
     found = sorted(found, key=lambda f: rank.get(f.key, len(rank)))  # stable
     if len(found) > BRIEF_MAX:
-        ranked = sorted(range(len(found)), key=lambda i: (not found[i].attention, i))
+        ranked = sorted(
+            range(len(found)),
+            key=lambda i: (found[i].key not in BRIEF_ESSENTIAL, not found[i].attention, i),
+        )
         keep = set(ranked[:BRIEF_MAX])
         found = [f for i, f in enumerate(found) if i in keep]
     section.findings = found
