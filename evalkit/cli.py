@@ -29,6 +29,7 @@ Typical use:
   evalkit validate data/tanjungselor            check a data folder, list problems
   evalkit study --period 2025Q4                 run the study for one quarter
   evalkit study --period all --language en      every period, reports in English
+  evalkit study --period 2025Q4 --units all     also a scorecard (rapor unit) per unit
   evalkit simulate --out mydata --seed 7        a synthetic data set with planted truth
 """
 
@@ -78,6 +79,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "--rules",
         default="permenpanrb_6_2022",
         help="scoring rule set (default permenpanrb_6_2022)",
+    )
+    p.add_argument(
+        "--units",
+        default=None,
+        metavar="all|ID[,ID...]",
+        help="also write a one-page scorecard per unit (rapor unit, HTML and PDF) into "
+        "OUT/<period>/units/ with an index, from the period's saved results",
+    )
+    p.add_argument(
+        "--unit-engine",
+        choices=("direct", "papermill"),
+        default="direct",
+        help="render scorecards directly (fast, default) or execute notebooks/unit.ipynb "
+        "with papermill once per unit (slow: a kernel per unit)",
     )
 
     # --- validate ----------------------------------------------------------------------
@@ -136,6 +151,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             language=args.language,
             min_cell=args.min_cell,
             rules=args.rules,
+            units=args.units,
+            unit_engine=args.unit_engine,
         )
     if args.command == "validate":
         from .io import validate_command

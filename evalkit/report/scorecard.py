@@ -23,6 +23,7 @@ from .unit import next_steps
 __all__ = [
     "SCORECARD_CSS",
     "Scorecard",
+    "find_units",
     "index_html",
     "load_units",
     "write_index",
@@ -71,6 +72,40 @@ def load_units(report_dir: str | Path) -> dict[str, Any]:
             "PERIOD`), which writes units.json beside results.json"
         )
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def find_units(
+    period: str = "latest",
+    *,
+    report_dir: str | Path = "",
+    reports: str | Path = "reports",
+    data_dir: str | Path = "data/tanjungselor",
+    language: str = DEFAULT_LANGUAGE,
+    min_cell: int = 5,
+) -> dict[str, Any]:
+    """The scorecards' data of a period: the saved ``units.json``, or the period's
+    analysis run once when no report holds it.
+
+    Looked up in order: ``report_dir/units.json`` when ``report_dir`` is given (an
+    error if missing); for a named period (``2025Q4``, ``2025``),
+    ``reports/<period>/<language>/units.json`` and ``reports/<period>/units.json``;
+    otherwise :func:`evalkit.report.build_report` on ``data_dir`` (slow: the whole
+    period analysis, which ``evalkit study`` has already done when it renders units).
+
+    Returns
+    -------
+    dict
+        The content of ``units.json``.
+    """
+    if report_dir:
+        return load_units(report_dir)
+    if period != "latest":
+        for folder in (Path(reports) / period / language, Path(reports) / period):
+            if (folder / "units.json").is_file():
+                return load_units(folder)
+    from .period import build_report
+
+    return build_report(data_dir, period, language=language, min_cell=min_cell).units
 
 
 def _mask(rec: dict[str, Any], min_cell: int) -> dict[str, Any]:
