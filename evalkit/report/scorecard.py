@@ -280,6 +280,10 @@ class Scorecard:
             v = {"n_indicators": step["n_indicators"]}
         elif code == "keep_pattern":
             v = {"n": step["n_scored"]}
+        elif code == "keep_training":
+            v = {"share": labels.percent(step["share_trained"], 0)}
+        elif code == "keep_rating":
+            v = {"n": step["n_scored"]}
         return labels(f"unit.step.{code}", **v)
 
     def _predikat_names(self, codes: list[str]) -> str:

@@ -786,8 +786,9 @@ def next_steps(unit: dict[str, Any], peers: dict[str, Any], *, k: int = 3) -> li
     8. ``too_small``: the unit is too small for its predikat figures to be shown.
 
     When fewer apply, steps that keep what works follow, also tied to a number:
-    ``keep_survey`` (respondents), ``keep_indicators`` (indicators, all clear) and
-    ``keep_pattern`` (predikat within the pattern).
+    ``keep_survey`` (respondents), ``keep_indicators`` (indicators, all clear),
+    ``keep_pattern`` (predikat within the pattern), ``keep_training`` (share of staff
+    trained) and ``keep_rating`` (staff rated).
 
     Returns
     -------
@@ -836,10 +837,14 @@ def next_steps(unit: dict[str, Any], peers: dict[str, Any], *, k: int = 3) -> li
         )
     if p.get("n_scored") and p.get("suppressed") == "small_cell":
         out.append({"code": "too_small", "n_scored": p["n_scored"]})
-    if len(out) < k and s.get("n"):
+    if s.get("n") and not any(step["code"].startswith("skm") for step in out):
         out.append({"code": "keep_survey", "n": s["n"], "n_required": s.get("n_required")})
-    if len(out) < k and cl["n_indicators"] and cl["n_unclear"] == 0:
+    if cl["n_indicators"] and cl["n_unclear"] == 0:
         out.append({"code": "keep_indicators", "n_indicators": cl["n_indicators"]})
-    if len(out) < k and p.get("ok") is True:
+    if p.get("ok") is True:
         out.append({"code": "keep_pattern", "n_scored": p["n_scored"]})
+    if t.get("share_trained") is not None and t.get("vs_peers") != "below":
+        out.append({"code": "keep_training", "share_trained": t["share_trained"]})
+    if p.get("n_scored"):
+        out.append({"code": "keep_rating", "n_scored": p["n_scored"]})
     return out[:k]
