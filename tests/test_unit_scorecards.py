@@ -336,6 +336,13 @@ def test_scorecard_says_what_the_numbers_say(report_id, language):
     assert labels.number(abs(cmp["gap"]), 1) in page
     review = {"id": "Perlu ditinjau", "en": "To review"}[language]
     assert (review in page) == (cmp["flagged"] is True)
+    centre = data["regency"]["gap_centre"]
+    typical = {"id": "atasan biasanya menilai", "en": "supervisors typically rate"}[language]
+    assert (typical in page) == (centre >= 0)
+    flipped = {**data, "regency": {**data["regency"], "gap_centre": -abs(centre)}}
+    page = Scorecard(flipped, uid, language).to_html()
+    typical = {"id": "warga biasanya menilai", "en": "citizens typically rate"}[language]
+    assert f"{typical} {labels.number(abs(centre), 1)}" in page
     # a unit too small to judge says so and shows no predikat table
     uid = _first(data, lambda u: u["predikat"].get("suppressed") == "small_cell")
     page = Scorecard(data, uid, language).to_html()

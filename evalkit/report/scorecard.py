@@ -465,18 +465,14 @@ class Scorecard:
         )
         centre = self.data["regency"]["gap_centre"]
         if c.get("funnel") is not None and centre is not None:
-            out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        f"unit.cmp.funnel_{c['funnel']}",
-                        centre=self._n(centre),
-                        low=self._n(c["funnel_low95"]),
-                        high=self._n(c["funnel_high95"]),
-                    )
-                )
-                + "</p>"
+            who = "supervisors" if centre >= 0 else "citizens"
+            typical = labels(f"unit.cmp.typical_{who}", centre=self._n(abs(centre)))
+            zone = labels(
+                f"unit.cmp.funnel_{c['funnel']}",
+                low=self._n(c["funnel_low95"]),
+                high=self._n(c["funnel_high95"]),
             )
+            out.append(f"<p>{html.escape(typical + ' ' + zone)}</p>")
         if c.get("flagged") is True:
             out.append(f'<p class="review">{html.escape(labels["unit.cmp.review"])}</p>')
         elif c.get("eligible") is False:
