@@ -460,3 +460,17 @@ def test_select_units_and_study_refuse_unknown_units_before_running(small_data, 
     with pytest.raises(ValueError, match="unknown unit"):
         run_study("2025Q4", small_data, tmp_path / "out", units="NOPE,PKM01", progress=False)
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_years_scorecards_pool_its_quarters(small_study):
+    from evalkit.report import build_report
+
+    data = build_report(small_study, "2025", min_cell=8).units
+    assert data["period"] == "2025"
+    assert data["quarters"] == ["2025Q1", "2025Q2", "2025Q3", "2025Q4"]
+    responses = small_study.citizen.groupby("unit_id").size()
+    for uid, u in data["units"].items():
+        assert u["skm"]["n"] == responses.get(uid, 0)
+        assert len(u["trend"]) == 4
+    page = Scorecard(data, sorted(data["units"])[0], "en").to_html()
+    assert "Unit scorecard:" in page and ", 2025</h1>" in page
