@@ -369,7 +369,11 @@ def test_index_links_every_unit_once_grouped_by_kind(report_id):
     for uid in data["units"]:
         assert page.count(f'href="{uid}.html"') == 1
         assert page.count(f'href="{uid}.pdf"') == 1
-    assert Labels("en").code("peer_group", "sd") in page
+    assert "Primary schools (SD)" in page
+    flagged = sum(u["comparison"].get("flagged") is True for u in data["units"].values())
+    compared = sum(u["comparison"].get("flagged") is not None for u in data["units"].values())
+    assert page.count(">to review<") == flagged
+    assert page.count(">within expected range<") == compared - flagged
 
 
 # ----------------------------------------------------------------------------------------

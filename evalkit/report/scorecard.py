@@ -746,8 +746,9 @@ def index_html(data: dict[str, Any], language: str = DEFAULT_LANGUAGE, *, pdf: b
     )
     for group in sorted(groups):
         recs = sorted(groups[group], key=lambda r: (str(r["name"] or ""), r["unit_id"]))
+        name = labels.code("peer_group", group)
         parts.append(
-            f"<h2>{html.escape(labels.code('peer_group', group))} ({labels.integer(len(recs))})</h2>"
+            f"<h2>{html.escape(name[:1].upper() + name[1:])} ({labels.integer(len(recs))})</h2>"
         )
         rows = []
         for r in recs:
@@ -764,12 +765,18 @@ def index_html(data: dict[str, Any], language: str = DEFAULT_LANGUAGE, *, pdf: b
                 if ok is False
                 else "–"
             )
+            flagged = r["comparison"].get("flagged")
             review = (
-                labels["unit.index.to_review"] if r["comparison"].get("flagged") is True else ""
+                labels["unit.index.to_review"]
+                if flagged is True
+                else labels["unit.index.expected"]
+                if flagged is False
+                else "–"
             )
+            css = ' class="review"' if flagged is True else ""
             rows.append(
                 f'<tr><td>{link}</td><td class="n">{labels.number(ikm, 1)}</td>'
-                f'<td>{html.escape(pattern)}</td><td class="review">{html.escape(review)}</td></tr>'
+                f"<td>{html.escape(pattern)}</td><td{css}>{html.escape(review)}</td></tr>"
             )
         parts.append(f'<div class="scroll"><table><tr>{head}</tr>{"".join(rows)}</table></div>')
     parts.append(f'<p class="note">{html.escape(labels["unit.index.note"])}</p>')
