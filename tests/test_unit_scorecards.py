@@ -361,6 +361,14 @@ def test_scorecard_refuses_a_lower_min_cell_and_masks_with_a_higher_one(report_i
     assert f"rest on {n} people, fewer than {n + 1}" in card.to_html()
     with pytest.raises(KeyError, match="no unit 'NOPE'"):
         Scorecard(data, "NOPE")
+    # a figure withheld only so that another unit's cannot be worked out says so
+    units = {
+        **data["units"],
+        uid: {**data["units"][uid], "skm": {"n": n, "suppressed": "complementary"}},
+    }
+    page = Scorecard({**data, "units": units}, uid, "en").to_html()
+    assert "a smaller unit's hidden figure could be worked out" in page
+    assert f"rest on {n} people" not in page
 
 
 def test_index_links_every_unit_once_grouped_by_kind(report_id):

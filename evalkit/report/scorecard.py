@@ -215,6 +215,14 @@ class Scorecard:
     def _few(self, n: int) -> str:
         return self.labels("unit.too_few", n=n, min_cell=self.min_cell)
 
+    def _withheld(self, block: dict[str, Any], n: int) -> str:
+        """Why a figure is not shown: too few people, or a complementary cell."""
+        if block.get("suppressed") == "complementary":
+            return self.labels["unit.complementary"]
+        if block.get("suppressed") is None:
+            return self.labels["unit.not_computed"]
+        return self._few(n)
+
     def _peer_name(self) -> str:
         return self.labels.code("peer_group", self.unit["peer_group"])
 
@@ -360,7 +368,7 @@ class Scorecard:
             out.append(f"<p>{html.escape(labels['unit.skm.none'])}</p>")
             return "<section>" + "".join(out) + "</section>"
         if s.get("ikm") is None:
-            out.append(f"<p>{html.escape(self._few(s['n']))}</p>")
+            out.append(f"<p>{html.escape(self._withheld(s, s['n']))}</p>")
         else:
             out.append(
                 "<p>"
@@ -435,7 +443,7 @@ class Scorecard:
             return "<section>" + "".join(out) + "</section>"
         if c.get("gap") is None:
             n = min(c.get("n_citizen") or 0, c.get("n_supervisor") or 0)
-            out.append(f"<p>{html.escape(self._few(n))}</p>")
+            out.append(f"<p>{html.escape(self._withheld(c, n))}</p>")
             return "<section>" + "".join(out) + "</section>"
         out.append(
             "<p>"
