@@ -7,6 +7,7 @@ study's ``results.json``.
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from pathlib import Path
@@ -366,7 +367,7 @@ def test_scorecard_refuses_a_lower_min_cell_and_masks_with_a_higher_one(report_i
         **data["units"],
         uid: {**data["units"][uid], "skm": {"n": n, "suppressed": "complementary"}},
     }
-    page = Scorecard({**data, "units": units}, uid, "en").to_html()
+    page = html.unescape(Scorecard({**data, "units": units}, uid, "en").to_html())
     assert "a smaller unit's hidden figure could be worked out" in page
     assert f"rest on {n} people" not in page
 
