@@ -212,6 +212,10 @@ class Scorecard:
     def _ci(self, low: Any, high: Any, digits: int = 1) -> str:
         return self.labels("unit.ci", low=self._n(low, digits), high=self._n(high, digits))
 
+    def _p(self, key: str, **values: Any) -> str:
+        """A paragraph: the label ``key`` filled with ``values``, escaped."""
+        return f"<p>{html.escape(self.labels(key, **values))}</p>"
+
     def _few(self, n: int) -> str:
         return self.labels("unit.too_few", n=n, min_cell=self.min_cell)
 
@@ -371,65 +375,47 @@ class Scorecard:
             out.append(f"<p>{html.escape(self._withheld(s, s['n']))}</p>")
         else:
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        "unit.skm.ikm",
-                        ikm=self._n(s["ikm"], 2),
-                        ci=self._ci(s.get("ci_low"), s.get("ci_high"), 2),
-                        mutu=s.get("mutu") or "–",
-                        kinerja=labels.code("kinerja", s.get("kinerja")),
-                        n=s["n"],
-                    )
+                self._p(
+                    "unit.skm.ikm",
+                    ikm=self._n(s["ikm"], 2),
+                    ci=self._ci(s.get("ci_low"), s.get("ci_high"), 2),
+                    mutu=s.get("mutu") or "–",
+                    kinerja=labels.code("kinerja", s.get("kinerja")),
+                    n=s["n"],
                 )
-                + "</p>"
             )
             if reg.get("ikm") is not None and s.get("vs_regency"):
                 out.append(
-                    "<p>"
-                    + html.escape(
-                        labels(
-                            f"unit.skm.regency_{s['vs_regency']}",
-                            ikm=self._n(reg["ikm"], 2),
-                            ci=self._ci(reg.get("ci_low"), reg.get("ci_high"), 2),
-                        )
+                    self._p(
+                        f"unit.skm.regency_{s['vs_regency']}",
+                        ikm=self._n(reg["ikm"], 2),
+                        ci=self._ci(reg.get("ci_low"), reg.get("ci_high"), 2),
                     )
-                    + "</p>"
                 )
             if peers["median"] is not None and s.get("vs_peers"):
                 out.append(
-                    "<p>"
-                    + html.escape(
-                        labels(
-                            f"unit.skm.peers_{s['vs_peers']}",
-                            peers=self._peer_name(),
-                            n=peers["n"],
-                            median=self._n(peers["median"], 2),
-                            low=self._n(peers["low"], 2),
-                            high=self._n(peers["high"], 2),
-                            rank=s.get("peer_rank") or "–",
-                        )
+                    self._p(
+                        f"unit.skm.peers_{s['vs_peers']}",
+                        peers=self._peer_name(),
+                        n=peers["n"],
+                        median=self._n(peers["median"], 2),
+                        low=self._n(peers["low"], 2),
+                        high=self._n(peers["high"], 2),
+                        rank=s.get("peer_rank") or "–",
                     )
-                    + "</p>"
                 )
             else:
                 out.append(
-                    "<p>"
-                    + html.escape(
-                        labels(
-                            "unit.no_peers",
-                            peers=self._peer_name(),
-                            n=peers["n"],
-                            min_peers=self.data["min_peers"],
-                        )
+                    self._p(
+                        "unit.no_peers",
+                        peers=self._peer_name(),
+                        n=peers["n"],
+                        min_peers=self.data["min_peers"],
                     )
-                    + "</p>"
                 )
         if s.get("n_required") is not None:
             key = "unit.skm.sample_ok" if s.get("n_sufficient") else "unit.skm.sample_short"
-            out.append(
-                "<p>" + html.escape(labels(key, n=s["n"], n_required=s["n_required"])) + "</p>"
-            )
+            out.append(self._p(key, n=s["n"], n_required=s["n_required"]))
         else:
             out.append(f"<p>{html.escape(labels('unit.skm.sample_nopop', n=s['n']))}</p>")
         return "<section>" + "".join(out) + "</section>"
@@ -446,30 +432,22 @@ class Scorecard:
             out.append(f"<p>{html.escape(self._withheld(c, n))}</p>")
             return "<section>" + "".join(out) + "</section>"
         out.append(
-            "<p>"
-            + html.escape(
-                labels(
-                    "unit.cmp.means",
-                    first=window[0],
-                    last=window[-1],
-                    supervisor=self._n(c["mean_supervisor"]),
-                    citizen=self._n(c["mean_citizen"]),
-                    n_citizen=c["n_citizen"],
-                    n_supervisor=c["n_supervisor"],
-                )
+            self._p(
+                "unit.cmp.means",
+                first=window[0],
+                last=window[-1],
+                supervisor=self._n(c["mean_supervisor"]),
+                citizen=self._n(c["mean_citizen"]),
+                n_citizen=c["n_citizen"],
+                n_supervisor=c["n_supervisor"],
             )
-            + "</p>"
         )
         out.append(
-            "<p>"
-            + html.escape(
-                labels(
-                    f"unit.cmp.higher_{c['higher_rater']}",
-                    gap=self._n(abs(c["gap"])),
-                    ci=self._ci(c["ci_low"], c["ci_high"]),
-                )
+            self._p(
+                f"unit.cmp.higher_{c['higher_rater']}",
+                gap=self._n(abs(c["gap"])),
+                ci=self._ci(c["ci_low"], c["ci_high"]),
             )
-            + "</p>"
         )
         centre = self.data["regency"]["gap_centre"]
         if c.get("funnel") is not None and centre is not None:
@@ -494,17 +472,13 @@ class Scorecard:
         out = [f"<h2>{html.escape(labels['unit.rel.title'])}</h2>"]
         if r.get("icc") is not None:
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        "unit.rel.icc",
-                        icc=self._n(r["icc"], 2),
-                        ci=self._ci(r.get("ci_low"), r.get("ci_high"), 2),
-                        band=labels.code("band", r.get("band")),
-                        n=r["n_ratees"],
-                    )
+                self._p(
+                    "unit.rel.icc",
+                    icc=self._n(r["icc"], 2),
+                    ci=self._ci(r.get("ci_low"), r.get("ci_high"), 2),
+                    band=labels.code("band", r.get("band")),
+                    n=r["n_ratees"],
                 )
-                + "</p>"
             )
         elif r.get("n_ratees", 0) < self.min_cell:
             out.append(
@@ -529,13 +503,7 @@ class Scorecard:
                 f"<p>{html.escape(labels('unit.clarity.all_clear', n=cl['n_indicators']))}</p>"
             )
             return "<section>" + "".join(out) + "</section>"
-        out.append(
-            "<p>"
-            + html.escape(
-                labels("unit.clarity.unclear", n_unclear=cl["n_unclear"], n=cl["n_indicators"])
-            )
-            + "</p>"
-        )
+        out.append(self._p("unit.clarity.unclear", n_unclear=cl["n_unclear"], n=cl["n_indicators"]))
         items = "".join(
             "<li>"
             + html.escape(
@@ -561,30 +529,22 @@ class Scorecard:
             out.append(f"<p>{html.escape(self._few(t.get('n_employees', 0)))}</p>")
         else:
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        "unit.training.uptake",
-                        trained=t["n_trained"],
-                        n=t["n_employees"],
-                        share=labels.percent(t["share_trained"], 0),
-                        period=self.data["period"],
-                    )
+                self._p(
+                    "unit.training.uptake",
+                    trained=t["n_trained"],
+                    n=t["n_employees"],
+                    share=labels.percent(t["share_trained"], 0),
+                    period=self.data["period"],
                 )
-                + "</p>"
             )
             if peers["median"] is not None and t.get("vs_peers"):
                 out.append(
-                    "<p>"
-                    + html.escape(
-                        labels(
-                            f"unit.training.peers_{t['vs_peers']}",
-                            peers=self._peer_name(),
-                            median=labels.percent(peers["median"], 0),
-                            n=peers["n"],
-                        )
+                    self._p(
+                        f"unit.training.peers_{t['vs_peers']}",
+                        peers=self._peer_name(),
+                        median=labels.percent(peers["median"], 0),
+                        n=peers["n"],
                     )
-                    + "</p>"
                 )
         if reg.get("estimate") is not None:
             key = (
@@ -593,17 +553,12 @@ class Scorecard:
                 else "unit.training.effect_unclear"
             )
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        key,
-                        estimate=("+" if reg["estimate"] >= 0 else "")
-                        + self._n(reg["estimate"], 2),
-                        ci=self._ci(reg["ci_low"], reg["ci_high"], 2),
-                        clusters=reg["n_clusters"],
-                    )
+                self._p(
+                    key,
+                    estimate=("+" if reg["estimate"] >= 0 else "") + self._n(reg["estimate"], 2),
+                    ci=self._ci(reg["ci_low"], reg["ci_high"], 2),
+                    clusters=reg["n_clusters"],
                 )
-                + "</p>"
             )
         else:
             out.append(f"<p>{html.escape(labels['unit.training.no_effect'])}</p>")
@@ -633,33 +588,25 @@ class Scorecard:
         if len(sup) >= 2:
             change = sup[-1]["supervisor_score"] - sup[0]["supervisor_score"]
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        "unit.trend.supervisor_change",
-                        first=sup[0]["period"],
-                        last=sup[-1]["period"],
-                        start=self._n(sup[0]["supervisor_score"], 2),
-                        end=self._n(sup[-1]["supervisor_score"], 2),
-                        change=("+" if change >= 0 else "") + self._n(change, 2),
-                    )
+                self._p(
+                    "unit.trend.supervisor_change",
+                    first=sup[0]["period"],
+                    last=sup[-1]["period"],
+                    start=self._n(sup[0]["supervisor_score"], 2),
+                    end=self._n(sup[-1]["supervisor_score"], 2),
+                    change=("+" if change >= 0 else "") + self._n(change, 2),
                 )
-                + "</p>"
             )
         ikm = [q for q in rows if q["ikm"] is not None]
         if len(ikm) >= 2:
             out.append(
-                "<p>"
-                + html.escape(
-                    labels(
-                        "unit.trend.ikm_change",
-                        first=ikm[0]["period"],
-                        last=ikm[-1]["period"],
-                        start=self._n(ikm[0]["ikm"], 1),
-                        end=self._n(ikm[-1]["ikm"], 1),
-                    )
+                self._p(
+                    "unit.trend.ikm_change",
+                    first=ikm[0]["period"],
+                    last=ikm[-1]["period"],
+                    start=self._n(ikm[0]["ikm"], 1),
+                    end=self._n(ikm[-1]["ikm"], 1),
                 )
-                + "</p>"
             )
         out.append(f'<p class="note">{html.escape(self._few_note())}</p>')
         return "<section>" + "".join(out) + "</section>"
