@@ -1196,19 +1196,21 @@ _COLUMN_NOTES: dict[str, str] = {
     "org_rating.unit_id": "the unit",
     "org_rating.predikat": "istimewa, baik, butuh_perbaikan, kurang, sangat_kurang",
 }
-_SKM_NAMES = (
-    "persyaratan",
-    "sistem, mekanisme dan prosedur",
-    "waktu penyelesaian",
-    "biaya/tarif",
-    "produk spesifikasi jenis pelayanan",
-    "kompetensi pelaksana",
-    "perilaku pelaksana",
-    "penanganan pengaduan, saran dan masukan",
-    "sarana dan prasarana",
-)
-for _i, _n in enumerate(_SKM_NAMES, start=1):
-    _COLUMN_NOTES[f"citizen.u{_i}"] = f"{_n}, 1–4 (empty = not answered)"
+#: Unsur names by item code (u8 pengaduan, u9 sarana: rules.permenpanrb_14_2017.UNSUR,
+#: where the sources' disagreement on the order is noted).
+_SKM_NAMES: dict[str, str] = {
+    "u1": "persyaratan",
+    "u2": "sistem, mekanisme dan prosedur",
+    "u3": "waktu penyelesaian",
+    "u4": "biaya/tarif",
+    "u5": "produk spesifikasi jenis pelayanan",
+    "u6": "kompetensi pelaksana",
+    "u7": "perilaku pelaksana",
+    "u8": "penanganan pengaduan, saran dan masukan",
+    "u9": "sarana dan prasarana",
+}
+for _code, _n in _SKM_NAMES.items():
+    _COLUMN_NOTES[f"citizen.{_code}"] = f"{_n}, 1–4 (empty = not answered)"
 
 
 def readme(study, imperfections) -> str:

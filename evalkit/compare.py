@@ -61,6 +61,24 @@ ROLE_SOURCE: dict[str, str] = {
 #: methods.md §1), the default where it cannot be estimated from the data.
 SUPERVISOR_RELIABILITY = 0.52
 
+#: Codes of ``flag_units``' column ``higher_rater``: who rated the unit higher, from the
+#: sign of its gap and whether its confidence interval covers 0. Sources other than
+#: supervisors and citizens (peers, …) get their plural in :data:`RATER_GROUP`.
+HIGHER_RATER: tuple[str, ...] = CODES["higher_rater"]
+
+#: Codes of ``flag_units``' column ``vs_regency``: the unit's gap against the typical gap
+#: of the regency (the centre of the flagging), judged by the same test as the flag.
+VS_REGENCY: tuple[str, ...] = CODES["vs_regency"]
+
+#: Source name -> the ``higher_rater`` code of that group of raters.
+RATER_GROUP: dict[str, str] = {
+    "supervisor": "supervisors",
+    "citizen": "citizens",
+    "peer": "peers",
+    "subordinate": "subordinates",
+    "self": "self_ratings",
+}
+
 #: Respondent fields of the SKM form used for case-mix adjustment by default.
 CASEMIX_FIELDS: tuple[str, ...] = ("respondent_gender", "respondent_age", "respondent_education")
 
@@ -920,6 +938,40 @@ def _dl_tau2(gap: np.ndarray, v: np.ndarray) -> tuple[float, float]:
     return float(np.sum(wr * gap) / np.sum(wr)), tau2
 
 
+def _higher_rater(ci_low: pd.Series, ci_high: pd.Series, x: str, y: str) -> pd.Series:
+    """``higher_rater`` of :func:`flag_units`: the sign of the gap x − y where its CI
+    excludes 0, else ``no_clear_difference``; missing where there is no CI."""
+    low = ci_low.to_numpy(dtype=float)
+    high = ci_high.to_numpy(dtype=float)
+    code = np.select(
+        [low > 0, high < 0, np.isfinite(low) & np.isfinite(high)],
+        [RATER_GROUP.get(x, x), RATER_GROUP.get(y, y), "no_clear_difference"],
+        default="",
+    )
+    return pd.Series(code, index=ci_low.index, dtype=object).replace("", None)
+
+
+def _vs_regency(
+    gap: pd.Series, centre: float, flagged: pd.Series, tested: pd.Series, alternative: str
+) -> pd.Series:
+    """``vs_regency`` of :func:`flag_units`: above/below the typical gap where flagged,
+    ``typical`` where tested and not flagged, missing where not tested."""
+    g = gap.to_numpy(dtype=float)
+    side = {
+        "two-sided": np.ones(len(g), dtype=bool),
+        "greater": g >= centre,
+        "less": g <= centre,
+    }[alternative]
+    tested_ = tested.to_numpy(dtype=bool) & side
+    flag = flagged.to_numpy(dtype=bool) & tested_
+    code = np.select(
+        [flag & (g > centre), flag & (g < centre), tested_ & ~flag],
+        ["above_typical", "below_typical", "typical"],
+        default="",
+    )
+    return pd.Series(code, index=gap.index, dtype=object).replace("", None)
+
+
 def flag_units(
     aligned: pd.DataFrame,
     *,
@@ -952,7 +1004,7 @@ def flag_units(
     alternative : {"two-sided", "greater", "less"}
         ``"greater"`` asks only "do supervisors rate higher than usual, relative to
         their citizens"; the two-sided default also finds the reverse and reports the
-        direction.
+        side (``vs_regency``).
     variance : {"pooled", "unit"}
         Within-unit variance for the SE: pooled over eligible units per source
         (stable with few observations; default) or each unit's own (pooled where a
@@ -978,7 +1030,20 @@ def flag_units(
         - ``z``: (gap − centre)/√(se² + τ²); ``p_value`` (per ``alternative``)
         - ``q_value``: Benjamini–Hochberg adjusted p over eligible units
         - ``flagged``: q_value ≤ q — **review**, not a verdict
-        - ``direction``: ``"higher"`` / ``"lower"``: the gap is above/below the common gap
+        - ``higher_rater``: who rated this unit higher, from its own gap alone:
+          ``"supervisors"`` (x; ``ci_low > 0``), ``"citizens"`` (y; ``ci_high < 0``) or
+          ``"no_clear_difference"`` (the CI covers 0); missing without a CI. Other
+          sources give their :data:`RATER_GROUP` code. This is the absolute comparison:
+          a unit whose supervisors rate 70 and citizens 60 is ``"supervisors"`` even
+          when its gap is below the typical gap.
+        - ``vs_regency``: the unit's gap against the *typical gap* of the regency, the
+          ``centre`` of the flagging (the median gap of the eligible units when
+          ``robust``), by the same test as ``flagged`` (z with the unit's SE and τ², FDR
+          at ``q``): ``"above_typical"`` / ``"below_typical"`` when flagged with the gap
+          above / below the centre, ``"typical"`` when tested and not flagged; missing
+          when not tested (not eligible, fewer than 3 eligible units, or, with a
+          one-sided ``alternative``, on the side not tested). The centre's own
+          uncertainty is not taken into account.
         - ``funnel_low95``, ``funnel_high95``, ``funnel_low998``, ``funnel_high998``:
           centre ± 1.96 / 3.09 · √(se² + τ²), the funnel-plot limits at this unit's SE
 
@@ -1088,8 +1153,8 @@ def flag_units(
     out["p_value"] = p
     out["q_value"] = qv
     out["flagged"] = (qv <= q).fillna(False).astype(bool)
-    out["direction"] = np.where(gap >= centre, "higher", "lower")
-    out.loc[~np.isfinite(np.asarray(gap - centre, dtype=float)), "direction"] = None
+    out["higher_rater"] = _higher_rater(out["ci_low"], out["ci_high"], x, y)
+    out["vs_regency"] = _vs_regency(gap, centre, out["flagged"], z.notna(), alternative)
     for name, zq in (("95", stats.norm.ppf(0.975)), ("998", stats.norm.ppf(0.999))):
         out[f"funnel_low{name}"] = centre - zq * sd_tot
         out[f"funnel_high{name}"] = centre + zq * sd_tot
@@ -1201,6 +1266,8 @@ _UNIT_JSON = (
     "ci_high",
     "q_value",
     "flagged",
+    "higher_rater",
+    "vs_regency",
 )
 
 
@@ -1276,7 +1343,7 @@ class ComparisonResult:
         """Key numbers for ``results.json["comparison"]``: codes and numbers only.
 
         Returns ``{"period", "units": [{unit_id, n_citizen, n_supervisor, gap, ci_low,
-        ci_high, q_value, flagged}], "offset": {estimate, ci_low, ci_high, method, n_obs,
+        ci_high, q_value, flagged, higher_rater, vs_regency}], "offset": {estimate, ci_low, ci_high, method, n_obs,
         n_ratees}, "agreement": {statistic: {estimate, ci_low, ci_high, p_val,
         n_targets}}, "agreement_other": {"peer": {...}}, "centre", "tau2", "params",
         "notes"}`` at unit level; NaN becomes None. No employee ids, names or NIPs.
@@ -1452,8 +1519,9 @@ def compare_sources(
     >>> import evalkit as ek
     >>> study = ek.simulate(seed=1, employees=300, periods="2025Q1:2025Q2")
     >>> res = ek.compare_sources(study, "2025")
-    >>> sorted(res.to_json()["units"][0])
-    ['ci_high', 'ci_low', 'flagged', 'gap', 'n_citizen', 'n_supervisor', 'q_value', 'unit_id']
+    >>> sorted(res.to_json()["units"][0])  # doctest: +NORMALIZE_WHITESPACE
+    ['ci_high', 'ci_low', 'flagged', 'gap', 'higher_rater', 'n_citizen', 'n_supervisor',
+     'q_value', 'unit_id', 'vs_regency']
     >>> points = res.summary()  # plain-language sentences for the study
     """
     for name in ("behaviour", "citizen", "employees"):

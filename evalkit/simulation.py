@@ -125,9 +125,18 @@ ROLE_PARAMS: dict[str, dict[str, float]] = {
 }
 VALUE_EFFECT = dict(zip(BERAKHLAK, (0.0, 0.10, 0.0, 0.15, 0.20, -0.10, 0.05), strict=True))
 #: Citizen item means ν_k on the 1–4 scale (u4, cost, is high: most services are free).
-ITEM_MEAN = dict(
-    zip(SKM_ITEMS, (3.10, 3.00, 2.85, 3.65, 3.05, 2.55, 2.65, 2.80, 3.00), strict=True)
-)
+#: Keyed by item code (never by position: rules.permenpanrb_14_2017.UNSUR).
+ITEM_MEAN: dict[str, float] = {
+    "u1": 3.10,
+    "u2": 3.00,
+    "u3": 2.85,
+    "u4": 3.65,
+    "u5": 3.05,
+    "u6": 2.55,
+    "u7": 2.65,
+    "u8": 2.80,
+    "u9": 3.00,
+}
 CITIZEN_SCALE = 0.75  # one point on 1–5 = ¾ point on 1–4 (same POMP)
 #: Noise-free supervisor score in the middle quarter of the window of an employee at level
 #: θ = 0, rated by a supervisor of leniency 0 on a value of effect 0, untrained.

@@ -79,6 +79,10 @@ CODES: dict[str, tuple[str, ...]] = {
     "org_predikat": ("istimewa", "baik", "butuh_perbaikan", "kurang", "sangat_kurang"),
     "education": ("sd", "smp", "sma", "d1_d3", "d4_s1", "s2", "s3"),
     "course": ("pelayanan_prima", "komunikasi_efektif", "manajemen_waktu"),
+    # output codes of evalkit.compare.flag_units, declared here so that every table
+    # showing these columns (report, scorecards, tables.xlsx) labels them by column name
+    "higher_rater": ("supervisors", "citizens", "no_clear_difference"),
+    "vs_regency": ("above_typical", "typical", "below_typical"),
 }
 
 

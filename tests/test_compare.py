@@ -398,7 +398,7 @@ def test_flag_units_worked_example_by_hand():
         assert res.loc[u, "funnel_high95"] == pytest.approx(
             centre + 1.959963984540054 * math.sqrt(se[u] ** 2 + tau2)
         )
-    assert res.loc["C", "flagged"] and res.loc["C", "direction"] == "higher"
+    assert res.loc["C", "flagged"] and res.loc["C", "vs_regency"] == "above_typical"
     assert not res.loc["F", "eligible"] and not res.loc["F", "flagged"]
     assert np.isnan(res.loc["F", "q_value"])
     assert res.loc["F", "n_citizen"] == 1 and res.loc["A", "n_supervisor"] == 3
@@ -472,7 +472,7 @@ def test_flag_units_one_sided_only_finds_supervisors_above():
     al.loc[(al["ratee"] == "U08") & (al["source"] == "supervisor"), "score"] -= 30
     two = flag_units(al, alternative="two-sided").set_index("unit_id")
     one = flag_units(al, alternative="greater").set_index("unit_id")
-    assert two.loc["U08", "flagged"] and two.loc["U08", "direction"] == "lower"
+    assert two.loc["U08", "flagged"] and two.loc["U08", "vs_regency"] == "below_typical"
     assert not one.loc["U08", "flagged"] and one.loc["U05", "flagged"]
 
 
@@ -538,6 +538,8 @@ def test_compare_sources_result_and_json_without_personal_data():
         "ci_high",
         "q_value",
         "flagged",
+        "higher_rater",
+        "vs_regency",
     }
     assert len(js["units"]) == 30
     assert set(js["offset"]) >= {"estimate", "ci_low", "ci_high", "method"}

@@ -253,37 +253,94 @@ def test_pp30_weights_s26_and_cap_s12():
     assert float(rules.pp30_score(150, 150)) == pytest.approx(120.0)
 
 
-@pytest.mark.parametrize(
-    ("score", "innovation", "category"),
-    [
-        (120, True, "sangat_baik"),
-        (110, True, "sangat_baik"),
-        (109.99, True, "baik"),
-        (120, False, "baik"),
-        (110, False, "baik"),
-        (130, True, "sangat_baik"),  # read as the cap 120
-        (90.01, False, "baik"),
-        (90, False, "cukup"),
-        (70.01, False, "cukup"),
-        (70, False, "kurang"),
-        (50.01, False, "kurang"),
-        (50, False, "sangat_kurang"),  # in no quoted band: default
-        (49.99, False, "sangat_kurang"),
-        (0, False, "sangat_kurang"),
-    ],
-)
-def test_pp30_category_bands_s27(score, innovation, category):
+# PP 30/2019 Pasal 41(5) [S79]: a. Sangat Baik 110 <= x <= 120 and an innovation;
+# b. Baik 90 <= x <= 120; c. Cukup 70 <= x < 90; d. Kurang 50 <= x < 70 and e. Sangat
+# Kurang x < 50 by the same pattern (text of d and e not seen; 50 UNCONFIRMED).
+PP30_BOUNDARIES = [
+    (120.01, True, "sangat_baik"),  # above the cap: read as 120 [S12]
+    (120, True, "sangat_baik"),
+    (119.99, True, "sangat_baik"),
+    (120, False, "baik"),
+    (110.01, True, "sangat_baik"),
+    (110, True, "sangat_baik"),  # a.: 110 <= x
+    (109.99, True, "baik"),
+    (110.01, False, "baik"),
+    (110, False, "baik"),  # b.: no innovation, so Baik
+    (90.01, False, "baik"),
+    (90, False, "baik"),  # b.: 90 <= x (the old code said cukup)
+    (89.99, False, "cukup"),
+    (70.01, False, "cukup"),
+    (70, False, "cukup"),  # c.: 70 <= x < 90 (the old code said kurang)
+    (69.99, False, "kurang"),
+    (50.01, False, "kurang"),
+    (50, False, "kurang"),  # d.: 50 <= x by the pattern of a.-c. (UNCONFIRMED)
+    (49.99, False, "sangat_kurang"),
+    (0, False, "sangat_kurang"),
+]
+
+
+@pytest.mark.parametrize(("score", "innovation", "category"), PP30_BOUNDARIES)
+def test_pp30_category_bands_pasal_41_5_s79(score, innovation, category):
     assert rules.pp30_category([score], innovation=[innovation]).tolist() == [category]
 
 
+def test_pp30_bands_table_is_pasal_41_5_s79():
+    assert rules.PP30_BANDS == (
+        (110.0, 120.0, True, "sangat_baik"),
+        (90.0, 120.0, True, "baik"),
+        (70.0, 90.0, False, "cukup"),
+        (50.0, 70.0, False, "kurang"),
+    )
+
+
 def test_pp30_category_at_50_option_and_missing():
-    assert rules.pp30_category([50], at_50="kurang").tolist() == ["kurang"]
+    # exactly 50 is UNCONFIRMED (items d and e not seen): a parameter
+    assert rules.pp30_category([50]).tolist() == ["kurang"]
+    assert rules.pp30_category([50], at_50="sangat_kurang").tolist() == ["sangat_kurang"]
+    assert rules.pp30_category([50.01, 49.99], at_50="sangat_kurang").tolist() == [
+        "kurang",
+        "sangat_kurang",
+    ]
     assert rules.pp30_category([float("nan")]).tolist() == [None]
     with pytest.raises(ValueError, match="at_50"):
         rules.pp30_category([50], at_50="cukup")
 
 
 # --- SKM, PermenPANRB 14/2017 ------------------------------------------------------------
+
+
+def test_skm_unsur_are_keyed_by_code_u8_pengaduan_u9_sarana_s29():
+    # the sources disagree on the order of u8/u9 ([S29] pengaduan 8th; [S30][S31] sarana
+    # 8th): evalkit keys by code, and its codes mean what UNSUR says everywhere
+    assert rules.UNSUR["u8"] == "penanganan_pengaduan"
+    assert rules.UNSUR["u9"] == "sarana_prasarana"
+    doc = importlib.import_module("evalkit.rules.permenpanrb_14_2017").__doc__
+    assert "[S30][S31]" in doc and "position" in doc
+    from evalkit._simdata import _COLUMN_NOTES
+
+    assert _COLUMN_NOTES["citizen.u8"].startswith("penanganan pengaduan")
+    assert _COLUMN_NOTES["citizen.u9"].startswith("sarana dan prasarana")
+
+
+def test_skm_items_are_read_by_header_not_by_position(small_data, tmp_path):
+    """A citizen file with its item columns in another order (e.g. sarana asked 8th)
+    loads the same answers under the same codes."""
+    import shutil
+
+    import pandas as pd
+
+    from evalkit.io import load_study
+
+    folder = tmp_path / "data"
+    shutil.copytree(small_data, folder)
+    path = folder / "citizen.csv"
+    original = pd.read_csv(path, dtype=str, keep_default_na=False)
+    items = [f"u{i}" for i in range(1, 10)]
+    others = [c for c in original.columns if c not in items]
+    original[others + items[::-1]].to_csv(path, index=False)
+    reordered = load_study(folder).citizen
+    before = load_study(small_data).citizen
+    pd.testing.assert_frame_equal(reordered[items], before[items])
 
 
 def test_skm_weight_is_exactly_one_ninth_not_011_s30():

@@ -46,8 +46,10 @@ def section_comparison(ctx: ReportContext) -> Section:
     """Citizens versus supervisors per unit (:func:`evalkit.compare.compare_sources`).
 
     Shared: the source offset, the agreement statistics across units and, per unit, the
-    supervisor and citizen means on the 0–100 (POMP) scale, their gap and the review flag,
-    masked below ``min_cell`` citizen respondents or supervisor ratees. Restricted: the
+    supervisor and citizen means on the 0–100 (POMP) scale, their gap, the review flag,
+    who rated the unit higher (``higher_rater``) and its gap against the regency's
+    typical gap (``vs_regency``; :func:`evalkit.compare.flag_units`), masked below
+    ``min_cell`` citizen respondents or supervisor ratees. Restricted: the
     officer-level list (named officers whose two ratings diverge) for follow-up.
     """
     labels, study = ctx.labels, ctx.study
@@ -85,7 +87,8 @@ def section_comparison(ctx: ReportContext) -> Section:
             "ci_high",
             "q_value",
             "flagged",
-            "direction",
+            "higher_rater",
+            "vs_regency",
         ]
     ]
     units = suppress_small_cells(
@@ -100,7 +103,8 @@ def section_comparison(ctx: ReportContext) -> Section:
             "ci_high",
             "q_value",
             "flagged",
-            "direction",
+            "higher_rater",
+            "vs_regency",
         ],
     )
     units = units.sort_values(
@@ -109,15 +113,26 @@ def section_comparison(ctx: ReportContext) -> Section:
     flagged = units.loc[units["flagged"].eq(True), "unit_name"].tolist()
     text = labels(
         "finding.comparison.flagged" if flagged else "finding.comparison.none_flagged",
-        units=int(units["flagged"].notna().sum()),
+        # tested: shown, and with enough responses to be flagged or called typical
+        units=int(units["vs_regency"].notna().sum()),
         flagged=len(flagged),
         names=", ".join(flagged),
     )
     section.paragraphs.append(text)
     section.findings.append(text)
     section.paragraphs.append(labels["text.comparison.flag_note"])
+    centre = result.units.attrs.get("centre")
+    if centre is not None and pd.notna(centre):
+        section.paragraphs.append(
+            labels("text.comparison.columns_note", centre=labels.number(centre, 1))
+        )
     section.tables.append(
-        SectionTable("comparison_units", units, codes={"direction": "direction_gap"}, digits=1)
+        SectionTable(
+            "comparison_units",
+            units,
+            codes={"higher_rater": "higher_rater", "vs_regency": "vs_regency"},
+            digits=1,
+        )
     )
     agreement = result.agreement[result.agreement["level"] == "unit"][
         ["statistic", "estimate", "ci_low", "ci_high", "p_val", "n_targets"]

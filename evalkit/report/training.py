@@ -34,10 +34,16 @@ def section_training(ctx: ReportContext) -> Section:
         section.paragraphs.append(labels["text.training.no_estimate"])
         section.findings.append(labels["finding.training.none"])
     else:
-        key = "clear" if (low is not None and (low > 0 or high < 0)) else "unclear"
+        # "clear" only when the interval excludes 0; then the words say which way
+        if low is not None and low > 0:
+            key, shown = "clear_higher", labels.number(est, 2)
+        elif high is not None and high < 0:
+            key, shown = "clear_lower", labels.number(-est, 2)
+        else:
+            key, shown = "unclear", signed(labels, est)
         text = labels(
             f"finding.training.{key}",
-            estimate=signed(labels, est),
+            estimate=shown,
             low=low,
             high=high,
             level=labels.percent(js["confidence"], 0),

@@ -3,7 +3,9 @@
 Quoted from ``reference/regulations.md`` §3 with its source keys; open points are
 marked **UNCONFIRMED** and are parameters.
 
-- Nine unsur, keyed by code ``u1`` … ``u9`` (not by questionnaire position) [S29][S30].
+- Nine unsur, keyed by code ``u1`` … ``u9``, never by questionnaire position: sources
+  disagree on whether the 8th is penanganan pengaduan [S29] or sarana [S30][S31]
+  (:data:`UNSUR`).
 - Answers 1–4 [S31].
 - NRR per unsur = sum of the answers ÷ number of filled answers; weight = 1/9 exactly;
   IKM = Σ NRR × 1/9 (1–4); converted IKM = IKM × 25 (25–100) [S30][S32]
@@ -32,10 +34,19 @@ __all__ = [
     "skm_mutu",
 ]
 
-#: The nine unsur in the regulation's order [S29][S30]: persyaratan; sistem, mekanisme
-#: dan prosedur; waktu penyelesaian; biaya/tarif; produk spesifikasi jenis pelayanan;
-#: kompetensi pelaksana; perilaku pelaksana; penanganan pengaduan, saran dan masukan;
-#: sarana dan prasarana.
+#: The nine unsur, keyed by item code. The sources disagree on the order of the last two:
+#:
+#: - ``u8`` penanganan pengaduan, saran dan masukan, ``u9`` sarana dan prasarana: the
+#:   order of the regulation's annex as summarised by [S29] and regulations.md §3
+#:   (the annex itself not seen: UNCONFIRMED);
+#: - ``u8`` sarana dan prasarana, ``u9`` penanganan pengaduan: the worked example of
+#:   [S30] (its table "U8 Sarana … U9 Pengaduan") and some agency questionnaires [S31].
+#:
+#: evalkit keys every unsur by its code with the meaning below (u1 … u7 agree in all
+#: sources). A questionnaire whose 8th question is about facilities must be mapped by
+#: the question's content, not its position: its 8th answer goes to ``u9``. The index
+#: weights all nine equally (:data:`WEIGHT`), so the IKM does not depend on the order;
+#: only a per-unsur table or a comparison that selects items would.
 UNSUR: dict[str, str] = {
     "u1": "persyaratan",
     "u2": "sistem_mekanisme_prosedur",

@@ -85,9 +85,10 @@ PREDIKAT_MATRIX: dict[tuple[str, str], str] = {
 #: level is ``di_bawah``.
 #:
 #: **The package's choice; the regulation sets no numeric bands** (regulations.md §1
-#: describes the levels only in words [S5]). The cut-offs mirror the PP 30/2019 bands
-#: (Sangat Baik from 110, Baik above 90 [S27]): a result at least 10% above its target
-#: is above expectation, one within 10% below its target or better meets it.
+#: describes the levels only in words [S5]). The cut-offs mirror the lower edges of the
+#: PP 30/2019 bands of Pasal 41(5) (Sangat Baik from 110, Baik from 90, both inclusive
+#: [S79]): a result at least 10% above its target (≥ 110) is above expectation, one at
+#: most 10% below its target (≥ 90) or better meets it.
 HASIL_BANDS: tuple[tuple[float, str], ...] = ((110.0, "di_atas"), (90.0, "sesuai"))
 
 #: Mean BerAKHLAK score (1–5) → perilaku level, as ``(lower bound inclusive, level)``.

@@ -7,7 +7,7 @@ Quoted from ``reference/regulations.md`` §2 with its source keys; open points a
   behaviour assessment (peers at the same level and direct subordinates) [S26]
   (:data:`WEIGHTS`, :func:`pp30_score`).
 - Achievement is capped at 120 [S12] (:data:`CAP`).
-- Category bands [S27] (:func:`pp30_category`).
+- Category bands, Pasal 41(5) [S79] (:data:`CATEGORY_BANDS`, :func:`pp30_category`).
 
 This module imports nothing of the rest of evalkit.
 """
@@ -30,16 +30,25 @@ CAP: float = 120.0
 #: Category codes, best first.
 CATEGORIES: tuple[str, ...] = ("sangat_baik", "baik", "cukup", "kurang", "sangat_kurang")
 
-#: Bands [S27, garbled news text; S], as ``(low, low_inclusive, high, category)``:
-#: Sangat Baik 110 ≤ x ≤ 120 **and** a new idea/method that benefits the organisation;
-#: Baik 90 < x ≤ 120; Cukup 70 < x ≤ 90; Kurang 50 < x ≤ 70; Sangat Kurang x < 50.
-#: The exact inequalities are UNCONFIRMED; as quoted, x = 50 falls in no band (see
-#: :func:`pp30_category`'s ``at_50``).
-CATEGORY_BANDS: tuple[tuple[float, bool, float, str], ...] = (
-    (110.0, True, 120.0, "sangat_baik"),
-    (90.0, False, 120.0, "baik"),
-    (70.0, False, 90.0, "cukup"),
-    (50.0, False, 70.0, "kurang"),
+#: Bands of Pasal 41(5) [S79], as ``(low, high, high_inclusive, category)``, best first;
+#: a score belongs to a band when ``low <= x`` and ``x <= high`` (``x < high`` where
+#: ``high_inclusive`` is false):
+#:
+#: - a. Sangat Baik: 110 ≤ x ≤ 120 **and** the employee created a new idea or method that
+#:   benefits the organisation (an innovation) [S79];
+#: - b. Baik: 90 ≤ x ≤ 120 (so 110–120 without an innovation is Baik) [S79];
+#: - c. Cukup: 70 ≤ x < 90 [S79];
+#: - d. Kurang: 50 ≤ x < 70 — the text of items d and e was not seen; this follows the
+#:   pattern of a–c (lower edge inclusive, upper exclusive). UNCONFIRMED at exactly 50;
+#: - e. Sangat Kurang: x < 50 (UNCONFIRMED, as d).
+#:
+#: An earlier version followed a garbled news text [S27] (Baik 90 < x, Cukup 70 < x ≤ 90)
+#: and placed 90 in Cukup and 70 in Kurang: that was wrong.
+CATEGORY_BANDS: tuple[tuple[float, float, bool, str], ...] = (
+    (110.0, 120.0, True, "sangat_baik"),
+    (90.0, 120.0, True, "baik"),
+    (70.0, 90.0, False, "cukup"),
+    (50.0, 70.0, False, "kurang"),
 )
 
 
@@ -71,14 +80,16 @@ def pp30_score(skp, perilaku, *, three_sixty=False) -> np.ndarray:
     return np.minimum(w_skp * s + w_per * p, CAP)
 
 
-def pp30_category(score, innovation=False, *, at_50: str = "sangat_kurang") -> np.ndarray:
+def pp30_category(score, innovation=False, *, at_50: str = "kurang") -> np.ndarray:
     """Category of a PP 30/2019 score: ``sangat_baik``, ``baik``, ``cukup``, ``kurang``,
     ``sangat_kurang``.
 
-    Bands [S27]: Sangat Baik 110 ≤ x ≤ 120 with an innovation (a new idea or method that
-    benefits the organisation); Baik 90 < x ≤ 120 (so 110–120 without an innovation is
-    Baik); Cukup 70 < x ≤ 90; Kurang 50 < x ≤ 70; Sangat Kurang x < 50. Scores above 120
-    are read as 120 (the cap [S12]).
+    Bands of Pasal 41(5) [S79] (:data:`CATEGORY_BANDS`): Sangat Baik 110 ≤ x ≤ 120 with
+    an innovation (a new idea or method that benefits the organisation); Baik
+    90 ≤ x ≤ 120 (so 110–120 without an innovation is Baik); Cukup 70 ≤ x < 90; Kurang
+    50 ≤ x < 70 and Sangat Kurang x < 50 (items d and e not seen in the text: they follow
+    the pattern of a–c, UNCONFIRMED at exactly 50). Scores above 120 are read as 120 (the
+    cap [S12]).
 
     Parameters
     ----------
@@ -87,8 +98,8 @@ def pp30_category(score, innovation=False, *, at_50: str = "sangat_kurang") -> n
     innovation
         Whether the employee created an innovation (scalar or array of bool).
     at_50
-        The category of exactly 50, which the quoted bands leave out (UNCONFIRMED):
-        ``"sangat_kurang"`` (default) or ``"kurang"``.
+        The category of exactly 50 (UNCONFIRMED): ``"kurang"`` (default, the pattern of
+        items a–c: lower edges inclusive) or ``"sangat_kurang"``.
 
     Returns
     -------
@@ -96,21 +107,20 @@ def pp30_category(score, innovation=False, *, at_50: str = "sangat_kurang") -> n
 
     Examples
     --------
-    >>> inn = [True, False, False, False, False]
-    >>> pp30_category([115, 115, 90, 70, 50], innovation=inn).tolist()
-    ['sangat_baik', 'baik', 'cukup', 'kurang', 'sangat_kurang']
+    >>> inn = [True, False, False, False, False, False]
+    >>> pp30_category([115, 115, 90, 89.99, 70, 50], innovation=inn).tolist()
+    ['sangat_baik', 'baik', 'baik', 'cukup', 'cukup', 'kurang']
     """
     if at_50 not in ("sangat_kurang", "kurang"):
         raise ValueError(f"at_50 must be 'sangat_kurang' or 'kurang', got {at_50!r}")
     x = np.minimum(np.asarray(score, dtype=float), CAP)
     inn = np.asarray(innovation, dtype=bool)
-    conditions = []
-    for low, inclusive, high, _ in CATEGORY_BANDS:
-        conditions.append(((x >= low) if inclusive else (x > low)) & (x <= high))
-    conditions[0] = conditions[0] & inn
-    choices = [c for *_, c in CATEGORY_BANDS]
-    conditions.append(x == 50.0)
-    choices.append(at_50)
+    conditions = [x == 50.0]
+    choices = [at_50]
+    for i, (low, high, high_inclusive, category) in enumerate(CATEGORY_BANDS):
+        inside = (x >= low) & ((x <= high) if high_inclusive else (x < high))
+        conditions.append(inside & inn if i == 0 else inside)
+        choices.append(category)
     conditions.append(x < 50.0)
     choices.append("sangat_kurang")
     out = np.select(conditions, choices, default=None).astype(object)
