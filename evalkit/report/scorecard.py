@@ -442,13 +442,14 @@ class Scorecard:
                 n_supervisor=c["n_supervisor"],
             )
         )
-        out.append(
-            self._p(
-                f"unit.cmp.higher_{c['higher_rater']}",
-                gap=self._n(abs(c["gap"])),
-                ci=self._ci(c["ci_low"], c["ci_high"]),
+        if c.get("higher_rater") is not None:
+            out.append(
+                self._p(
+                    f"unit.cmp.higher_{c['higher_rater']}",
+                    gap=self._n(abs(c["gap"])),
+                    ci=self._ci(c["ci_low"], c["ci_high"]),
+                )
             )
-        )
         centre = self.data["regency"]["gap_centre"]
         if c.get("funnel") is not None and centre is not None:
             who = "supervisors" if centre >= 0 else "citizens"

@@ -598,15 +598,10 @@ def scorecard_data(ctx: ReportContext, results: dict[str, Any]) -> dict[str, Any
                     funnel_low998=_num(raw["funnel_low998"]),
                     funnel_high998=_num(raw["funnel_high998"]),
                 )
-                cmp["higher_rater"] = (
-                    None
-                    if low is None
-                    else "supervisors"
-                    if low > 0
-                    else "citizens"
-                    if high < 0
-                    else "no_clear_difference"
-                )
+                # who rated higher (the sign of the gap where its interval excludes 0) and
+                # the gap against the regency's typical gap: evalkit.compare.flag_units
+                cmp["higher_rater"] = c.get("higher_rater")
+                cmp["vs_regency"] = c.get("vs_regency")
                 cmp["funnel"] = _funnel_zone(cmp)
         rec["comparison"] = cmp
 
