@@ -272,6 +272,8 @@ def test_units_json_numbers_are_the_period_studys_numbers(report_id, run_params)
         if uid in gaps and gaps[uid]["gap"] is not None:
             assert u["comparison"]["gap"] == pytest.approx(gaps[uid]["gap"])
             assert u["comparison"]["flagged"] == gaps[uid]["flagged"]
+            assert u["comparison"]["higher_rater"] == gaps[uid]["higher_rater"]
+            assert u["comparison"]["vs_regency"] == gaps[uid]["vs_regency"]
         else:
             assert u["comparison"].get("gap") is None
         if uid in icc and icc[uid]["estimate"] is not None:
@@ -337,6 +339,17 @@ def test_scorecard_says_what_the_numbers_say(report_id, language):
     assert labels.number(abs(cmp["gap"]), 1) in page
     review = {"id": "Perlu ditinjau", "en": "To review"}[language]
     assert (review in page) == (cmp["flagged"] is True)
+    peers = data["peer_groups"][data["units"][uid]["peer_group"]]["gap"]
+    if peers["median"] is not None:
+        position = (
+            "above"
+            if cmp["ci_low"] > peers["median"]
+            else "below"
+            if cmp["ci_high"] < peers["median"]
+            else "similar"
+        )
+        assert cmp["vs_peers"] == position
+        assert labels.number(peers["median"], 1) in page
     centre = data["regency"]["gap_centre"]
     typical = {"id": "atasan biasanya menilai", "en": "supervisors typically rate"}[language]
     assert (typical in page) == (centre >= 0)

@@ -216,6 +216,26 @@ class Scorecard:
         """A paragraph: the label ``key`` filled with ``values``, escaped."""
         return f"<p>{html.escape(self.labels(key, **values))}</p>"
 
+    def _peer_sentence(self, stat: str, position: str | None, digits: int) -> str:
+        """The unit's interval against the median of its peers for ``stat`` (``gap`` or
+        ``icc``), or why there is no such comparison."""
+        peers = self.data["peer_groups"][self.unit["peer_group"]][stat]
+        if peers["median"] is None or position is None:
+            return self._p(
+                "unit.no_peers",
+                peers=self._peer_name(),
+                n=peers["n"],
+                min_peers=self.data["min_peers"],
+            )
+        return self._p(
+            f"unit.peers.{stat}_{position}",
+            peers=self._peer_name(),
+            n=peers["n"],
+            median=self._n(peers["median"], digits),
+            low=self._n(peers["low"], digits),
+            high=self._n(peers["high"], digits),
+        )
+
     def _few(self, n: int) -> str:
         return self.labels("unit.too_few", n=n, min_cell=self.min_cell)
 
@@ -460,6 +480,7 @@ class Scorecard:
                 high=self._n(c["funnel_high95"]),
             )
             out.append(f"<p>{html.escape(typical + ' ' + zone)}</p>")
+        out.append(self._peer_sentence("gap", c.get("vs_peers"), 1))
         if c.get("flagged") is True:
             out.append(f'<p class="review">{html.escape(labels["unit.cmp.review"])}</p>')
         elif c.get("eligible") is False:
@@ -481,6 +502,7 @@ class Scorecard:
                     n=r["n_ratees"],
                 )
             )
+            out.append(self._peer_sentence("icc", r.get("vs_peers"), 2))
         elif r.get("n_ratees", 0) < self.min_cell:
             out.append(
                 f"<p>{html.escape(labels('unit.rel.few', n=r.get('n_ratees', 0), min_cell=self.min_cell))}</p>"

@@ -707,6 +707,12 @@ def scorecard_data(ctx: ReportContext, results: dict[str, Any]) -> dict[str, Any
         if skm.get("ikm") is not None:
             skm["vs_peers"] = _position(skm.get("ci_low"), skm.get("ci_high"), g["ikm"]["median"])
             skm["peer_rank"] = _rank(skm["ikm"], pd.to_numeric(members["ikm"], errors="coerce"))
+        cmp = rec["comparison"]
+        if cmp.get("gap") is not None:
+            cmp["vs_peers"] = _position(cmp.get("ci_low"), cmp.get("ci_high"), g["gap"]["median"])
+        rel = rec["reliability"]
+        if rel.get("icc") is not None:
+            rel["vs_peers"] = _position(rel.get("ci_low"), rel.get("ci_high"), g["icc"]["median"])
         t = rec["training"]
         if t.get("share_trained") is not None and g["share_trained"]["median"] is not None:
             t["vs_peers"] = (
