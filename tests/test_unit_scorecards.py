@@ -500,3 +500,19 @@ def test_a_years_scorecards_pool_its_quarters(small_study):
         assert len(u["trend"]) == 4
     page = Scorecard(data, sorted(data["units"])[0], "en").to_html()
     assert "Unit scorecard:" in page and ", 2025</h1>" in page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_unit_without_enough_peers_is_compared_with_the_regency_only(report_id, language):
+    data = load_units(report_id)
+    uid = _first(data, lambda u: data["peer_groups"][u["peer_group"]]["n_units"] < MIN_PEERS)
+    page = html.unescape(Scorecard(data, uid, language).to_html())
+    alone = {
+        "id": "Hanya dibandingkan dengan seluruh kabupaten",
+        "en": "Compared with the whole regency only",
+    }
+    assert alone[language] in page
+    median = {"id": "median", "en": "median"}[language]
+    assert median not in page  # no peer median is quoted
+    uid = _first(data, lambda u: data["peer_groups"][u["peer_group"]]["n_units"] >= MIN_PEERS)
+    assert alone[language] not in html.unescape(Scorecard(data, uid, language).to_html())

@@ -220,13 +220,10 @@ class Scorecard:
         """The unit's interval against the median of its peers for ``stat`` (``gap`` or
         ``icc``), or why there is no such comparison."""
         peers = self.data["peer_groups"][self.unit["peer_group"]][stat]
-        if peers["median"] is None or position is None:
-            return self._p(
-                "unit.no_peers",
-                peers=self._peer_name(),
-                n=peers["n"],
-                min_peers=self.data["min_peers"],
-            )
+        if position is None and peers["median"] is not None:
+            return ""  # the unit has no interval to set against its peers
+        if peers["median"] is None:
+            return self._no_peers(peers["n"])
         return self._p(
             f"unit.peers.{stat}_{position}",
             peers=self._peer_name(),
@@ -234,6 +231,19 @@ class Scorecard:
             median=self._n(peers["median"], digits),
             low=self._n(peers["low"], digits),
             high=self._n(peers["high"], digits),
+        )
+
+    def _alone(self) -> bool:
+        """Too few units of this kind for any comparison with peers (said once, at the
+        top, instead of in every section)."""
+        group = self.data["peer_groups"][self.unit["peer_group"]]
+        return group["n_units"] < self.data["min_peers"]
+
+    def _no_peers(self, n: int) -> str:
+        if self._alone():
+            return ""
+        return self._p(
+            "unit.no_peers", peers=self._peer_name(), n=n, min_peers=self.data["min_peers"]
         )
 
     def _few(self, n: int) -> str:
@@ -260,7 +270,7 @@ class Scorecard:
         peers = self.data["peer_groups"][self.unit["peer_group"]]["n_units"]
         return (
             f"<h1>{html.escape(self.title())}</h1>"
-            f'<p class="sub">{html.escape(labels("unit.subtitle", peers=self._peer_name(), n=peers, min_cell=self.min_cell))}</p>'
+            f'<p class="sub">{html.escape(labels("unit.subtitle_alone" if self._alone() else "unit.subtitle", peers=self._peer_name(), n=peers, min_cell=self.min_cell))}</p>'
         )
 
     def step_text(self, step: dict[str, Any]) -> str:
@@ -425,14 +435,7 @@ class Scorecard:
                     )
                 )
             else:
-                out.append(
-                    self._p(
-                        "unit.no_peers",
-                        peers=self._peer_name(),
-                        n=peers["n"],
-                        min_peers=self.data["min_peers"],
-                    )
-                )
+                out.append(self._no_peers(peers["n"]))
         if s.get("n_required") is not None:
             key = "unit.skm.sample_ok" if s.get("n_sufficient") else "unit.skm.sample_short"
             out.append(self._p(key, n=s["n"], n_required=s["n_required"]))
