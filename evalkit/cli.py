@@ -84,7 +84,7 @@ def _build_parser() -> argparse.ArgumentParser:
         "--units",
         default=None,
         metavar="all|ID[,ID...]",
-        help="also write a one-page scorecard per unit (rapor unit, HTML and PDF) into "
+        help="also write a scorecard per unit (rapor unit: one to two A4 pages, HTML and PDF) into "
         "OUT/<period>/units/ with an index, from the period's saved results",
     )
     p.add_argument(

@@ -488,6 +488,14 @@ def test_select_units_and_study_refuse_unknown_units_before_running(small_data, 
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
+def test_the_command_says_which_unit_is_unknown(small_data, tmp_path, capsys):
+    from evalkit.cli import main
+
+    code = main(["study", "--data", str(small_data), "--out", str(tmp_path), "--units", "NOPE"])
+    assert code == 2
+    assert "unknown unit(s) NOPE" in capsys.readouterr().err
+
+
 def test_a_years_scorecards_pool_its_quarters(small_study):
     from evalkit.report import build_report
 
