@@ -28,6 +28,10 @@ _EXPORTS: dict[str, str] = {
     "InputError": "io",
     "load_study": "io",
     "select_period": "io",
+    # real data in: mappings, their suggestion, the Excel collection kit
+    "load_mapping": "mapping",
+    "suggest_mapping": "suggest",
+    "write_template": "kit",
     # synthetic data
     "simulate": "simulation",
     "SimulatedStudy": "simulation",

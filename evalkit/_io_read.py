@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .tables import TABLES, normalise_header
+from .tables import TABLES, normalise_header, table_for_name
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 _SEPARATORS = (",", ";", "\t", "|")
@@ -66,7 +66,9 @@ class RawTable:
 
     @property
     def rows_read(self) -> int:
-        return len(self.frame) + len(self.rejected)
+        """Data rows read: kept for parsing, plus rejected ones (a rejected row may have
+        several records, one per bad cell)."""
+        return len(self.frame) + len({r["line"] for r in self.rejected})
 
 
 # --------------------------------------------------------------------------------------
@@ -87,13 +89,22 @@ def _sheet_names(path: Path) -> list[str]:
         wb.close()
 
 
-def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
+def find_sources(
+    path: Path, given: dict[str, Source] | None = None
+) -> tuple[dict[str, Source], list[str]]:
     """Locate the file (or workbook sheet) of every table.
+
+    A file or sheet stands for a table when its name is the table's or one of its
+    other names (:data:`evalkit.tables.TABLE_NAMES`: ``pegawai.csv``, sheet "Hasil
+    Kerja").
 
     Parameters
     ----------
     path
         A study folder, or one ``.xlsx`` workbook with a sheet per table.
+    given
+        Sources named by the folder's mapping (:func:`evalkit.mapping.mapped_sources`):
+        they are used for their tables, and their files are not searched for others.
 
     Returns
     -------
@@ -110,17 +121,20 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
                 f"{path}: expected a study folder, or an .xlsx workbook with one sheet per table"
             )
         workbooks, singles = [path], {}
+        given = {}
     else:
+        given = given or {}
+        claimed = {s.path.resolve() for s in given.values()}
         singles: dict[str, list[Path]] = {}
         workbooks = []
         for p in sorted(path.iterdir()):
-            if not p.is_file() or p.name.startswith((".", "~$")):
+            if not p.is_file() or p.name.startswith((".", "~$")) or p.resolve() in claimed:
                 continue
             ext = p.suffix.lower()
             if ext not in EXTENSIONS:
                 continue
-            stem = normalise_header(p.stem)
-            if stem in TABLES:
+            stem = table_for_name(p.stem)
+            if stem is not None:
                 singles.setdefault(stem, []).append(p)
             elif ext == ".xlsx":
                 workbooks.append(p)
@@ -128,14 +142,16 @@ def find_sources(path: Path) -> tuple[dict[str, Source], list[str]]:
     from_books: dict[str, list[Source]] = {}
     for book in workbooks:
         for sheet in _sheet_names(book):
-            name = normalise_header(sheet)
-            if name in TABLES:
+            name = table_for_name(sheet)
+            if name is not None:
                 from_books.setdefault(name, []).append(Source(name, book, sheet))
 
     sources: dict[str, Source] = {}
     problems: list[str] = []
     for name, table in TABLES.items():
         found = [Source(name, p) for p in singles.get(name, [])] + from_books.get(name, [])
+        if name in given:
+            found = [given[name]]
         if len(found) > 1:
             listed = ", ".join(s.label for s in found)
             problems.append(

@@ -1,10 +1,13 @@
 """The ``evalkit`` command.
 
-Three subcommands, each a thin layer over a library function:
+Four subcommands, each a thin layer over a library function:
 
 ``evalkit study``     run the period study (:func:`evalkit.study.study_command`)
-``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`)
+``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`);
+                      with ``--suggest-mapping``, draft its ``evalkit.toml``
+                      (:func:`evalkit.suggest.write_suggestion`)
 ``evalkit simulate``  write a synthetic data set (:func:`evalkit.simulate`)
+``evalkit template``  write the Excel collection kit (:func:`evalkit.kit.write_template`)
 
 The library never imports this module.
 """
@@ -31,6 +34,8 @@ Typical use:
   evalkit study --period all --language en      every period, reports in English
   evalkit study --period 2025Q4 --units all     also a scorecard (rapor unit) per unit
   evalkit simulate --out mydata --seed 7        a synthetic data set with planted truth
+  evalkit validate mydata --suggest-mapping     draft a mapping for an agency's own files
+  evalkit template --out kit.xlsx               the Excel workbook a data steward fills
 """
 
 
@@ -109,6 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("data", type=Path, nargs="?", default=DEFAULT_DATA, help="data folder")
     p.add_argument("--quarantine", type=Path, default=None, help="write the quarantine to this CSV")
     p.add_argument("--period", default=None, help="only this quarter or year")
+    _add_suggest_arguments(p)
 
     # --- simulate ----------------------------------------------------------------------
     p = sub.add_parser(
@@ -136,7 +142,73 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="true effect of training on later supervisor behaviour scores (1-5 scale)",
     )
+    _add_template_parser(sub)
     return parser
+
+
+def _add_suggest_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--suggest-mapping",
+        action="store_true",
+        help="instead of validating, write a draft mapping (DIR/evalkit.suggested.toml) from "
+        "the files' headers and a sample of their values; review it and save it as "
+        "DIR/evalkit.toml to use it",
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, help="with --suggest-mapping: where to write the draft"
+    )
+
+
+def _add_template_parser(sub) -> None:
+    p = sub.add_parser(
+        "template",
+        help="write the Excel collection kit that a data steward fills",
+        description=(
+            "Write an .xlsx workbook with a Petunjuk (instructions) sheet and one sheet per "
+            "table: Indonesian headers, input messages, NIP columns as text, date cells, and "
+            "drop-down lists for every coded column. A filled kit is read by `evalkit "
+            "validate KIT.xlsx` and `evalkit study --data KIT.xlsx`."
+        ),
+    )
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="a data folder whose unit and indicator ids become the drop-down lists",
+    )
+    p.add_argument(
+        "--language", choices=("id", "en"), default="id", help="kit language (default id)"
+    )
+
+
+def _suggest(args: argparse.Namespace) -> int:
+    from .io import InputError
+    from .suggest import write_suggestion
+
+    try:
+        path = write_suggestion(args.data, args.out)
+    except (InputError, OSError) as exc:
+        print(f"evalkit validate: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"wrote a draft mapping to {path}. Review it (lines below the confidence threshold "
+        f"are commented out), then save it as {Path(args.data) / 'evalkit.toml'}."
+    )
+    return 0
+
+
+def _template(args: argparse.Namespace) -> int:
+    from .io import InputError
+    from .kit import write_template
+
+    try:
+        path = write_template(args.out, data=args.data, language=args.language)
+    except (InputError, OSError) as exc:
+        print(f"evalkit template: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote the collection kit to {path}")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -157,6 +229,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "validate":
         from .io import validate_command
 
+        if args.suggest_mapping:
+            return _suggest(args)
+        if args.out is not None:
+            print("evalkit validate: --out is for --suggest-mapping", file=sys.stderr)
+            return 2
         return validate_command(args.data, quarantine=args.quarantine, period=args.period)
     if args.command == "simulate":
         from .simulation import simulate
@@ -175,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         simulate(out=args.out, **options)
         print(f"wrote the synthetic data set to {args.out}")
         return 0
+    if args.command == "template":
+        return _template(args)
     raise AssertionError(args.command)  # argparse enforces the choices
 
 

@@ -28,7 +28,11 @@ What loading does, and what it promises:
 
 Headers are normalised (stripped, lower case, spaces and hyphens to underscores, a
 BOM removed); columns not in the data model are dropped and named once in the
-summary's notes.
+summary's notes. Between reading and parsing, the mapping step (:mod:`evalkit.mapping`)
+names columns by the usual Indonesian headers ("NIP", "Tanggal Lahir", "Rating Hasil
+Kerja" …), turns SKM answer texts into 1–4, and applies the folder's ``evalkit.toml``
+(files and sheets, headers, spellings, date formats, constant and derived columns);
+files and sheets may also carry a table's Indonesian name (``pegawai.csv``).
 
 Decisions, in one place
 -----------------------
@@ -87,6 +91,7 @@ from ._io_validate import (
     map_columns,
     validate_table,
 )
+from .mapping import Mapping, apply_mapping, load_mapping, mapped_sources
 from .tables import TABLES, empty_frame
 
 __all__ = [
@@ -125,6 +130,8 @@ class Study:
         Where the tables came from (a folder, or ``"simulate"``).
     files
         Paths of the input files that were read.
+    mapping
+        The folder's mapping file (``evalkit.toml``) when one was applied, else ``None``.
     """
 
     units: pd.DataFrame = field(default_factory=lambda: empty_frame("units"))
@@ -140,6 +147,7 @@ class Study:
     period: str | None = None
     source: str | Path | None = None
     files: list[Path] = field(default_factory=list)
+    mapping: Path | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data-model tables by name."""
@@ -159,8 +167,11 @@ class Study:
 # --------------------------------------------------------------------------------------
 
 
-def _read_all(path: Path) -> tuple[dict, dict, list[Path]]:
-    sources, problems = find_sources(path)
+def _read_all(path: Path) -> tuple[dict, dict, list[Path], Mapping | None]:
+    mapping = load_mapping(path)
+    given, problems = mapped_sources(mapping, path)
+    sources, more = find_sources(path, given)
+    problems += more
     raws, layouts, files = {}, {}, []
     for name, source in sources.items():
         try:
@@ -176,6 +187,10 @@ def _read_all(path: Path) -> tuple[dict, dict, list[Path]]:
                 f"{source.label}: empty: expected a header row with the columns {expected}"
             )
             continue
+        header, raw, mapping_problems = apply_mapping(name, header, raw, mapping)
+        if mapping_problems:
+            problems.extend(mapping_problems)
+            continue
         positions, notes, header_problems = map_columns(TABLES[name], header, source.label)
         problems.extend(header_problems)
         raws[name], layouts[name] = raw, (positions, notes)
@@ -183,7 +198,7 @@ def _read_all(path: Path) -> tuple[dict, dict, list[Path]]:
         raise InputError(
             f"the input in {path} cannot be used:\n" + "\n".join(f"  - {p}" for p in problems)
         )
-    return raws, layouts, files
+    return raws, layouts, files, mapping
 
 
 def load_study(path: str | Path, period: str | None = None) -> Study:
@@ -222,9 +237,10 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
     path = Path(path)
     if period is not None:
         _quarters(period)  # a bad argument fails before any file is read
-    raws, layouts, files = _read_all(path)
+    raws, layouts, files, mapping = _read_all(path)
     checked = _validate_all(raws, layouts)
     study = Study(
+        mapping=None if mapping is None else mapping.path,
         **{name: c.frame for name, c in checked.items()},
         quarantine=_combine_quarantine(checked),
         summary=_summary(checked),

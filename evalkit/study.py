@@ -340,6 +340,17 @@ def _place(tmp: Path, final: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+def _mapping_entry(study: Any, data_dir: Path) -> dict[str, Any] | None:
+    """The mapping file (``evalkit.toml``) the data were loaded through, with its SHA-256;
+    ``None`` when none was used."""
+    path = getattr(study, "mapping", None)
+    if path is None:
+        return None
+    path = Path(path)
+    name = str(path.relative_to(data_dir)) if path.is_relative_to(data_dir) else str(path)
+    return {"file": name, "sha256": _sha256(path)}
+
+
 def _manifest(
     *,
     study: Any,
@@ -352,6 +363,8 @@ def _manifest(
 ) -> dict[str, Any]:
     """Inputs with SHA-256, parameters, versions, counts, outputs and timing."""
     params = {k: v for k, v in parameters.items() if k != "output_dir"}
+    if data_dir.is_file():  # a workbook (the filled collection kit): names relative to its folder
+        data_dir = data_dir.parent
     return {
         "evalkit": metadata.version("evalkit"),
         "python": platform.python_version(),
@@ -366,6 +379,7 @@ def _manifest(
             }
             for f in _input_files(study, data_dir)
         ],
+        "mapping": _mapping_entry(study, data_dir),
         "counts": {
             k: results.get("data", {}).get(k)
             for k in ("rows_read", "rows_kept", "rows_quarantined")

@@ -28,6 +28,12 @@ __all__ = [
     "Column",
     "PANDAS_DTYPES",
     "LABEL_CODES",
+    "SKM_ANSWER_CODES",
+    "SKM_GENERIC_SCALE",
+    "SKM_ITEM_NAMES",
+    "SKM_SCALES",
+    "TABLE_HEADERS",
+    "TABLE_NAMES",
     "Table",
     "coerce_dtypes",
     "empty_frame",
@@ -35,6 +41,9 @@ __all__ = [
     "normalise_header",
     "normalise_label",
     "pandera_schema",
+    "kit_header",
+    "resolve_header",
+    "table_for_name",
 ]
 
 #: The seven BerAKHLAK core values (SE MenPANRB 20/2021), in their official order.
@@ -408,8 +417,26 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "p": ("perempuan", "wanita", "female", "f", "2"),
     },
     "direction": {
-        "higher": ("higher_is_better", "higher_better", "naik", "maksimal", "max", "positif"),
-        "lower": ("lower_is_better", "lower_better", "turun", "minimal", "min", "negatif"),
+        "higher": (
+            "higher_is_better",
+            "higher_better",
+            "naik",
+            "maksimal",
+            "max",
+            "positif",
+            "makin_tinggi_makin_baik",
+            "semakin_tinggi_semakin_baik",
+        ),
+        "lower": (
+            "lower_is_better",
+            "lower_better",
+            "turun",
+            "minimal",
+            "min",
+            "negatif",
+            "makin_rendah_makin_baik",
+            "semakin_rendah_semakin_baik",
+        ),
     },
     "target_kind": {
         "kuantitatif": ("quantitative", "kuantitas"),
@@ -427,7 +454,7 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
             "above",
             "above_expectation",
         ),
-        "sesuai": ("sesuai_ekspektasi", "meets", "meets_expectation"),
+        "sesuai": ("sesuai_ekspektasi", "meets", "meets_expectation", "as_expected"),
         "di_bawah": (
             "di_bawah_ekspektasi",
             "dibawah",
@@ -452,7 +479,7 @@ _ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "kolaboratif": ("collaborative",),
     },
     "predikat": {
-        "sangat_baik": ("very_good", "excellent"),
+        "sangat_baik": ("very_good", "excellent", "sangat_baik_istimewa"),
         "baik": ("good",),
         "butuh_perbaikan": ("perlu_perbaikan", "cukup", "needs_improvement"),
         "kurang": ("kurang_misconduct", "misconduct", "poor"),
@@ -521,6 +548,293 @@ def normalise_header(name: object) -> str:
     ``" Employee ID"`` → ``"employee_id"``, ``"Unit-Of-Measure"`` → ``"unit_of_measure"``.
     """
     return normalise_label("" if name is None else str(name))
+
+
+# --------------------------------------------------------------------------------------
+# Headers and file names used in practice → model columns and tables
+# --------------------------------------------------------------------------------------
+
+#: Other names of each table, for file and sheet names (``pegawai.csv``, a workbook sheet
+#: "Pegawai"), in the :func:`normalise_label` form. The first is the sheet name of the
+#: Excel collection kit (:mod:`evalkit.kit`).
+TABLE_NAMES: dict[str, tuple[str, ...]] = {
+    "units": ("unit_kerja", "unit", "opd", "satuan_kerja", "perangkat_daerah"),
+    "employees": ("pegawai", "data_pegawai", "asn", "daftar_pegawai"),
+    "indicators": ("indikator", "indikator_kinerja", "iki"),
+    "results": ("hasil_kerja", "skp", "realisasi_skp", "capaian_kinerja"),
+    "behaviour": ("perilaku_kerja", "perilaku", "penilaian_perilaku", "penilaian_360"),
+    "citizen": ("skm", "survei_kepuasan_masyarakat", "survei_skm", "kuesioner_skm"),
+    "training": ("pelatihan", "diklat", "pengembangan_kompetensi"),
+    "org_rating": ("predikat_unit", "predikat_organisasi", "kinerja_organisasi"),
+}
+
+#: Headers of columns that several tables share, declared once: column →
+#: (the header the Excel kit writes, other usual headers in :func:`normalise_label` form).
+#: A table may override a column in :data:`_TABLE_HEADERS` (``name`` of a unit is not
+#: ``name`` of an employee).
+_COMMON_HEADERS: dict[str, tuple[str, ...]] = {
+    "period": ("Periode", "periode_penilaian", "triwulan", "periode_skp", "periode_survei"),
+    "unit_id": (
+        "Kode Unit Kerja",
+        "unit_kerja",
+        "unit",
+        "id_unit",
+        "kode_unit",
+        "kode_opd",
+        "opd",
+        "satuan_kerja",
+        "kode_satuan_kerja",
+        "satker",
+        "kode_satker",
+        "perangkat_daerah",
+    ),
+    "employee_id": ("ID Pegawai", "kode_pegawai", "id_asn", "no_pegawai"),
+    "indicator_id": ("Kode Indikator", "id_indikator", "kode_iki"),
+    "sector": ("Sektor", "bidang", "rumpun", "sektor_layanan"),
+}
+
+#: Per table: column → (the kit's header, other usual headers); see :data:`_COMMON_HEADERS`.
+_TABLE_HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "units": {
+        "name": ("Nama Unit Kerja", "nama_unit", "nama_opd", "nama_satker", "nama"),
+        "kind": ("Jenis Unit", "jenis_unit_kerja", "jenis_opd", "jenis"),
+        "parent_unit_id": ("Kode Unit Induk", "unit_induk", "induk", "kode_induk"),
+        "service_population": (
+            "Jumlah Pengguna Layanan per Tahun",
+            "jumlah_pengguna_layanan",
+            "populasi_layanan",
+            "populasi",
+        ),
+    },
+    "employees": {
+        "nip": ("NIP", "nip_baru", "nomor_induk_pegawai", "nip_pegawai"),
+        "name": ("Nama", "nama_pegawai", "nama_lengkap", "nama_asn"),
+        "position": ("Jabatan", "nama_jabatan"),
+        "position_type": ("Jenis Jabatan", "kelompok_jabatan", "jenis_jabatan_asn"),
+        "grade": ("Golongan", "gol", "golongan_ruang", "pangkat_golongan", "pangkat_gol_ruang"),
+        "employment": ("Status Kepegawaian", "status_asn", "status_pegawai", "jenis_pegawai"),
+        "gender": ("Jenis Kelamin", "jk", "kelamin", "l_p"),
+        "birth_date": ("Tanggal Lahir", "tgl_lahir", "tgl_lhr"),
+        "start_date": ("TMT CPNS/PPPK", "tmt", "tmt_cpns", "tmt_pppk", "tmt_pengangkatan"),
+        "supervisor_id": ("ID Atasan", "id_atasan_langsung", "id_pejabat_penilai", "atasan_id"),
+        "jf_level": ("Jenjang Jabatan Fungsional", "jenjang_jf", "jenjang"),
+    },
+    "indicators": {
+        "name": ("Nama Indikator", "indikator", "uraian_indikator", "indikator_kinerja", "nama"),
+        "unit_id": ("Kode Unit Pemilik", "unit_kerja", "kode_unit", "kode_opd", "opd"),
+        "unit_of_measure": ("Satuan", "satuan_ukur", "satuan_indikator"),
+        "direction": ("Arah Indikator", "arah", "polaritas"),
+        "target_kind": ("Jenis Target", "jenis_target", "pendekatan"),
+    },
+    "results": {
+        "kind": ("Jenis Hasil Kerja", "jenis_rhk", "jenis_hasil", "jenis"),
+        "target": ("Target", "target_kinerja"),
+        "realization": ("Realisasi", "capaian", "realisasi_kinerja"),
+        "rating": ("Rating Hasil Kerja", "rating", "rating_hasil", "penilaian_atasan"),
+    },
+    "behaviour": {
+        "rater_id": ("ID Penilai", "id_pegawai_penilai", "kode_penilai"),
+        "rater_role": ("Peran Penilai", "peran", "hubungan_penilai", "peran_penilai_360"),
+        "value": ("Nilai BerAKHLAK", "nilai_dasar", "aspek_perilaku", "core_value", "berakhlak"),
+        "score": ("Skor", "skor_perilaku", "skor_penilaian"),
+    },
+    "citizen": {
+        "response_id": ("ID Responden", "no_responden", "nomor_responden", "id_kuesioner", "uuid"),
+        "employee_id": ("ID Petugas yang Dinilai", "id_petugas", "kode_petugas", "id_pegawai"),
+        "service": ("Jenis Layanan", "layanan", "jenis_pelayanan", "nama_layanan"),
+        "u1": ("U1 Persyaratan", "persyaratan"),
+        "u2": ("U2 Sistem, Mekanisme dan Prosedur", "prosedur", "sistem_mekanisme_dan_prosedur"),
+        "u3": ("U3 Waktu Penyelesaian", "waktu_penyelesaian", "waktu"),
+        "u4": ("U4 Biaya/Tarif", "biaya", "tarif", "biaya_tarif"),
+        "u5": ("U5 Produk Spesifikasi Jenis Pelayanan", "produk", "produk_layanan"),
+        "u6": ("U6 Kompetensi Pelaksana", "kompetensi_pelaksana", "kompetensi"),
+        "u7": ("U7 Perilaku Pelaksana", "perilaku_pelaksana"),
+        "u8": (
+            "U8 Penanganan Pengaduan, Saran dan Masukan",
+            "penanganan_pengaduan",
+            "pengaduan",
+            "penanganan_pengaduan_saran_masukan",
+        ),
+        "u9": ("U9 Sarana dan Prasarana", "sarana_prasarana", "sarana"),
+        "respondent_gender": ("Jenis Kelamin Responden", "jenis_kelamin", "jk"),
+        "respondent_age": ("Umur Responden", "umur", "usia"),
+        "respondent_education": ("Pendidikan Responden", "pendidikan", "pendidikan_terakhir"),
+        "respondent_occupation": ("Pekerjaan Responden", "pekerjaan", "pekerjaan_utama"),
+        "survey_date": ("Tanggal Survei", "tanggal_pengisian", "tgl_survei", "tanggal"),
+    },
+    "training": {
+        "course": ("Pelatihan", "nama_pelatihan", "jenis_pelatihan", "diklat"),
+        "start_date": ("Tanggal Mulai", "tgl_mulai", "mulai"),
+        "end_date": ("Tanggal Selesai", "tgl_selesai", "selesai"),
+        "hours": ("Jam Pelajaran", "jp", "jumlah_jp", "jumlah_jam_pelajaran", "jam"),
+    },
+    "org_rating": {
+        "predikat": (
+            "Predikat Kinerja Organisasi",
+            "predikat_kinerja",
+            "predikat",
+            "predikat_organisasi",
+            "predikat_unit",
+        ),
+    },
+}
+
+
+def _build_headers() -> dict[str, dict[str, str]]:
+    """Per table: normalised header → model column (the model's own names included).
+
+    Raises
+    ------
+    ValueError
+        When one header would name two columns of a table (the message names both).
+    """
+    out: dict[str, dict[str, str]] = {}
+    for name, table in TABLES.items():
+        found: dict[str, str] = {}
+
+        def add(header: str, column: str, _found=found, _name=name) -> None:
+            key = normalise_label(header)
+            other = _found.get(key)
+            if other is not None and other != column:
+                raise ValueError(
+                    f"table {_name!r}: header {key!r} would name both {other!r} and {column!r}"
+                )
+            _found[key] = column
+
+        for c in table.columns:
+            add(c.name, c.name)
+        for c in table.columns:
+            headers = _TABLE_HEADERS.get(name, {}).get(c.name) or _COMMON_HEADERS.get(c.name, ())
+            for h in headers:
+                add(h, c.name)
+        out[name] = found
+    return out
+
+
+#: Per table: header in the :func:`normalise_label` form → model column. Holds every
+#: model column's own name, the Indonesian headers of :data:`_TABLE_HEADERS` and
+#: :data:`_COMMON_HEADERS` (a new table gets the shared ones for free), and the
+#: English spellings (``"Employee ID"`` normalises to ``employee_id``).
+TABLE_HEADERS: dict[str, dict[str, str]] = _build_headers()
+
+
+def kit_header(table: str, column: str, language: str = "id") -> str:
+    """The header the Excel collection kit writes for ``table.column``.
+
+    Indonesian: the first header declared for the column (e.g. ``"Tanggal Lahir"``);
+    English: the model's name (``"birth_date"``). Either reads back as that column.
+    """
+    if language == "en":
+        return column
+    headers = _TABLE_HEADERS.get(table, {}).get(column) or _COMMON_HEADERS.get(column)
+    return headers[0] if headers else column
+
+
+def resolve_header(table: str, header: object) -> str | None:
+    """The model column that a header names in ``table``, or ``None``.
+
+    Examples
+    --------
+    >>> resolve_header("employees", "Tanggal Lahir")
+    'birth_date'
+    >>> resolve_header("results", "Rating Hasil Kerja")
+    'rating'
+    >>> resolve_header("employees", "Hobi") is None
+    True
+    """
+    return TABLE_HEADERS[table].get(normalise_header(header))
+
+
+def table_for_name(name: object) -> str | None:
+    """The table that a file or sheet name stands for (``"Pegawai"`` → ``"employees"``),
+    or ``None``.
+
+    Examples
+    --------
+    >>> table_for_name("Hasil Kerja")
+    'results'
+    >>> table_for_name("employees")
+    'employees'
+    """
+    key = normalise_header(name)
+    if key in TABLES:
+        return key
+    for table, names in TABLE_NAMES.items():
+        if key in names:
+            return table
+    return None
+
+
+# --------------------------------------------------------------------------------------
+# SKM answers (PermenPANRB 14/2017)
+# --------------------------------------------------------------------------------------
+
+#: The name of each SKM unsur (PermenPANRB 14/2017; reference/regulations.md §3).
+SKM_ITEM_NAMES: dict[str, str] = {
+    "u1": "Persyaratan",
+    "u2": "Sistem, mekanisme dan prosedur",
+    "u3": "Waktu penyelesaian",
+    "u4": "Biaya/tarif",
+    "u5": "Produk spesifikasi jenis pelayanan",
+    "u6": "Kompetensi pelaksana",
+    "u7": "Perilaku pelaksana",
+    "u8": "Penanganan pengaduan, saran dan masukan",
+    "u9": "Sarana dan prasarana",
+}
+
+#: The answers of each SKM unsur, from 1 to 4, as the questionnaire in the annex of
+#: PermenPANRB 14/2017 words them. Persyaratan, biaya and sarana are confirmed in
+#: reference/regulations.md §3 [S31]; the wording of the other items follows the same
+#: questionnaire and is UNCONFIRMED there. Items are keyed by code, never by position
+#: (questionnaires disagree on whether sarana or pengaduan comes 8th).
+SKM_SCALES: dict[str, tuple[str, str, str, str]] = {
+    "u1": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "u2": ("Tidak mudah", "Kurang mudah", "Mudah", "Sangat mudah"),
+    "u3": ("Tidak cepat", "Kurang cepat", "Cepat", "Sangat cepat"),
+    "u4": ("Sangat mahal", "Cukup mahal", "Murah", "Gratis"),
+    "u5": ("Tidak sesuai", "Kurang sesuai", "Sesuai", "Sangat sesuai"),
+    "u6": ("Tidak kompeten", "Kurang kompeten", "Kompeten", "Sangat kompeten"),
+    "u7": (
+        "Tidak sopan dan ramah",
+        "Kurang sopan dan ramah",
+        "Sopan dan ramah",
+        "Sangat sopan dan ramah",
+    ),
+    "u8": (
+        "Tidak ada",
+        "Ada tetapi tidak berfungsi",
+        "Berfungsi kurang maksimal",
+        "Dikelola dengan baik",
+    ),
+    "u9": ("Buruk", "Cukup", "Baik", "Sangat baik"),
+}
+
+#: The generic scale many questionnaires use for every item.
+SKM_GENERIC_SCALE: tuple[str, str, str, str] = (
+    "Tidak sesuai",
+    "Kurang sesuai",
+    "Sesuai",
+    "Sangat sesuai",
+)
+
+
+def _build_skm_answers() -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for item, scale in SKM_SCALES.items():
+        table: dict[str, int] = {}
+        for answers in (SKM_GENERIC_SCALE, scale):
+            for value, text in enumerate(answers, start=1):
+                key = normalise_label(text)
+                if table.get(key, value) != value:  # pragma: no cover - guarded by a test
+                    raise ValueError(f"{item}: answer {text!r} has two values")
+                table[key] = value
+        out[item] = table
+    return out
+
+
+#: For each SKM item: normalised answer text → 1..4 (the item's own scale and the
+#: generic "Tidak sesuai … Sangat sesuai").
+SKM_ANSWER_CODES: dict[str, dict[str, int]] = _build_skm_answers()
 
 
 @functools.cache

@@ -127,7 +127,8 @@ def comparison_window(study: Study, period: str, quarters: int = COMPARISON_QUAR
 def resolve_data_dir(data_dir: str | Path) -> Path:
     """Find the data folder: absolute as given; relative to the working directory or any
     folder above it (so ``data/tanjungselor`` works from the repository root, from
-    ``notebooks/`` in JupyterLab and from papermill alike).
+    ``notebooks/`` in JupyterLab and from papermill alike). A workbook with a sheet per
+    table (a filled collection kit, :mod:`evalkit.kit`) is found the same way.
 
     Raises
     ------
@@ -135,15 +136,19 @@ def resolve_data_dir(data_dir: str | Path) -> Path:
         Naming every place that was tried.
     """
     path = Path(data_dir).expanduser()
+
+    def usable(p: Path) -> bool:
+        return p.is_dir() or (p.is_file() and p.suffix.lower() == ".xlsx")
+
     if path.is_absolute():
-        if path.is_dir():
+        if usable(path):
             return path
         raise FileNotFoundError(f"data folder {path} does not exist")
     tried = []
     for base in [Path.cwd(), *Path.cwd().parents]:
         candidate = base / path
         tried.append(str(candidate))
-        if candidate.is_dir():
+        if usable(candidate):
             return candidate.resolve()
     raise FileNotFoundError(
         f"data folder {str(data_dir)!r} not found; tried {', '.join(tried[:4])}"
