@@ -75,6 +75,9 @@ _EXPORTS: dict[str, str] = {
     "training_panel": "impact",
     "training_impact": "impact",
     "ImpactResult": "impact",
+    # coverage of the study's intervals on data shaped like the user's
+    "calibrate": "calibration",
+    "Calibration": "calibration",
     # privacy
     "pseudonymise": "privacy",
     "suppress_small_cells": "privacy",

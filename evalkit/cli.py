@@ -1,12 +1,14 @@
 """The ``evalkit`` command.
 
-Four subcommands, each a thin layer over a library function:
+Five subcommands, each a thin layer over a library function:
 
 ``evalkit study``     run the period study (:func:`evalkit.study.study_command`)
 ``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`);
                       with ``--suggest-mapping``, draft its ``evalkit.toml``
                       (:func:`evalkit.suggest.write_suggestion`)
 ``evalkit simulate``  write a synthetic data set (:func:`evalkit.simulate`)
+``evalkit calibrate`` measure how often the study's intervals cover the truth on data
+                      shaped like a data folder (:func:`evalkit.calibration.calibrate`)
 ``evalkit template``  write the Excel collection kit (:func:`evalkit.kit.write_template`)
 
 The library never imports this module.
@@ -34,6 +36,7 @@ Typical use:
   evalkit study --period all --language en      every period, reports in English
   evalkit study --period 2025Q4 --units all     also a scorecard (rapor unit) per unit
   evalkit simulate --out mydata --seed 7        a synthetic data set with planted truth
+  evalkit calibrate --data mydata --jobs 2      coverage of the study's intervals
   evalkit validate mydata --suggest-mapping     draft a mapping for an agency's own files
   evalkit template --out kit.xlsx               the Excel workbook a data steward fills
 """
@@ -143,6 +146,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="true effect of training on later supervisor behaviour scores (1-5 scale)",
     )
     _add_template_parser(sub)
+    _add_calibrate(sub)
     return parser
 
 
@@ -211,6 +215,60 @@ def _template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_calibrate(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "calibrate",
+        help="measure how often the study's 95%% intervals contain the truth on data like yours",
+        description=(
+            "Simulate REPS studies per scenario shaped like the data folder (same employees and "
+            "quarters) "
+            "with no effect and with a planted training effect, run the analyses that print "
+            "intervals, and write DATA/calibration.json: per interval, the share that "
+            "contained the true value with its own Wilson interval, and how often any unit "
+            "was flagged when none diverges. The study's methods section prints it."
+        ),
+    )
+    p.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help=f"data folder (default {DEFAULT_DATA})"
+    )
+    p.add_argument("--reps", type=int, default=200, help="studies per scenario (default 200)")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--jobs", type=int, default=1, help="parallel worker processes (default 1)")
+    p.add_argument(
+        "--effect",
+        type=float,
+        default=0.2,
+        help="training effect planted in the effect scenario (default 0.2, 1-5 scale)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="file to write (default DATA/calibration.json)",
+    )
+
+
+def _calibrate_command(args: argparse.Namespace) -> int:
+    from .calibration import CALIBRATION_FILE, calibrate
+
+    def progress(done: int, total: int) -> None:
+        if done == total or done % max(1, total // 20) == 0:
+            print(f"  {done}/{total} simulated studies", flush=True)
+
+    cal = calibrate(
+        args.data,
+        reps=args.reps,
+        seed=args.seed,
+        jobs=args.jobs,
+        effect=args.effect,
+        progress=progress,
+    )
+    out = cal.write(args.out or args.data / CALIBRATION_FILE)
+    print(cal.text())
+    print(f"wrote {out} ({cal.settings['seconds']:.0f} s)")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command == "study":
@@ -252,6 +310,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         simulate(out=args.out, **options)
         print(f"wrote the synthetic data set to {args.out}")
         return 0
+    if args.command == "calibrate":
+        return _calibrate_command(args)
     if args.command == "template":
         return _template(args)
     raise AssertionError(args.command)  # argparse enforces the choices

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
+from ._inference import t_critical
 from .reliability._schema import result_frame
 from .reliability.agreement import bland_altman, lin_ccc
 from .tables import BERAKHLAK, CODES, SKM_ITEMS, TABLES
@@ -796,7 +797,8 @@ def source_offset(
     x, y : str
         The sources; the offset is ``x − y`` (the same sign as every gap here).
     confidence : float, default 0.95
-        Level of the Wald confidence interval.
+        Level of the confidence interval: estimate ± t(G − 1)·SE, G the number of
+        ratees (units) — the groups of the model — or of units with ``unit_effect``.
     unit_effect : bool, default False
         At ``level="officer"``: add a unit random intercept with the officer nested in
         it (``groups=unit_id``, ``vc_formula={"ratee": "0 + C(ratee)"}``). Ignored at
@@ -808,7 +810,8 @@ def source_offset(
         One row:
 
         - ``term``: ``"offset"``; ``estimate``: x − y in POMP points; ``se``,
-          ``ci_low``, ``ci_high``, ``p_val`` (Wald, H0: offset = 0)
+          ``ci_low``, ``ci_high``, ``p_val`` (t with G − 1 degrees of freedom, H0:
+          offset = 0)
         - ``n_obs``, ``n_ratees``, ``n_units``: observations and groups in the model
         - ``var_ratee``: variance of the ratee random intercept; ``var_unit`` (NaN
           unless ``unit_effect``); ``var_residual``
@@ -828,6 +831,14 @@ def source_offset(
     as in :func:`flag_units`. The offset averages over all ratees, divergent ones
     included; the typical unit's gap, robust to them, is the ``centre`` of
     :func:`flag_units` (its ``.attrs``).
+
+    The interval refers the Wald ratio to Student's t with G − 1 degrees of freedom,
+    G the number of groups (ratees, or units with ``unit_effect``), not to the normal:
+    the fixed effect is identified by G groups, and with few of them the normal
+    interval is too narrow (Imbens & Kolesár 2016, *Review of Economics and
+    Statistics* 98(4), 701–712, section 3; Cameron, Gelbach & Miller 2008, *Review of
+    Economics and Statistics* 90(3), 414–427). Its coverage on data shaped like the
+    user's is measured by :func:`evalkit.calibration.calibrate`.
 
     Examples
     --------
@@ -880,15 +891,16 @@ def source_offset(
             desc = f"REML mixed model: score ~ source (reference {y}), ratee random intercept"
         fit = model.fit(reml=True)
     est, se = float(fit.fe_params[term]), float(fit.bse_fe[term])
-    zq = stats.norm.ppf((1 + confidence) / 2)
+    n_groups = int(d["unit_id" if nested else "ratee"].nunique())
+    tq = t_critical(n_groups, confidence)
     cov_re = float(np.asarray(fit.cov_re)[0, 0])
     row = {
         "term": "offset",
         "estimate": est,
         "se": se,
-        "ci_low": est - zq * se,
-        "ci_high": est + zq * se,
-        "p_val": float(2 * stats.norm.sf(abs(est / se))) if se > 0 else float("nan"),
+        "ci_low": est - tq * se,
+        "ci_high": est + tq * se,
+        "p_val": float(2 * stats.t.sf(abs(est / se), n_groups - 1)) if se > 0 else float("nan"),
         "n_obs": len(d),
         "n_ratees": d["ratee"].nunique(),
         "n_units": d["unit_id"].nunique(),
@@ -1025,7 +1037,8 @@ def flag_units(
         - ``n_citizen``, ``n_supervisor``: observations of y and x (named after them):
           citizen responses; at unit level rated employees, at officer level ratings
         - ``mean_supervisor``, ``mean_citizen``: POMP means
-        - ``gap``: x − y; ``se``: √(s²_x/n_x + s²_y/n_y); ``ci_low``, ``ci_high``
+        - ``gap``: x − y; ``se``: √(s²_x/n_x + s²_y/n_y); ``ci_low``, ``ci_high``:
+          gap ± t(ν)·se, ν the Welch–Satterthwaite degrees of freedom (see Notes)
         - ``eligible``: enough observations to be tested
         - ``z``: (gap − centre)/√(se² + τ²); ``p_value`` (per ``alternative``)
         - ``q_value``: Benjamini–Hochberg adjusted p over eligible units
@@ -1056,7 +1069,12 @@ def flag_units(
     SE_u² = s²_x/n_x + s²_y/n_y, where at unit level an x observation is a rated employee
     (the mean of the employee's ratings over raters and periods: they share the
     employee's level and the rater's persistent impression, so counting them separately
-    would understate the SE), and z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
+    would understate the SE). The interval of the gap is g_u ± t_{ν_u}·SE_u with the
+    Welch–Satterthwaite degrees of freedom ν_u = SE_u⁴ / [(s²_x/n_x)²/d_x +
+    (s²_y/n_y)²/d_y], d the degrees of freedom of each variance (pooled: Σ(n − 1) over
+    the eligible units; own: n − 1) (Welch 1947, *Biometrika* 34, 28–35); with few
+    rated employees in a unit ν is small and the interval widens accordingly. Then
+    z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
     common gap (the source offset, which is therefore never flagged) and τ̂² the
     variance of true gaps between units that is still ordinary (overdispersion).
     With ``robust=True``, ḡ = median(g_u) and τ̂² solves median_u(z_u²) = χ²₁,0.5 =
@@ -1100,12 +1118,13 @@ def flag_units(
         raise ValueError(f"flag_units: no unit has both {x} and {y} observations")
     eligible = (t["n_y"] >= min_citizen) & (t["n_x"] >= min_supervisor)
 
-    pooled = {}
+    pooled, pooled_df = {}, {}
     for s in "xy":
         n_, v_ = t[f"n_{s}"], t[f"var_{s}"]
         use = (n_ >= 2) & v_.notna() & (eligible if eligible.any() else True)
         df_ = (n_[use] - 1).sum()
         pooled[s] = float(((n_[use] - 1) * v_[use]).sum() / df_) if df_ > 0 else float("nan")
+        pooled_df[s] = float(df_) if df_ > 0 else float("nan")
     var_x, var_y = (
         (pd.Series(pooled["x"], index=t.index), pd.Series(pooled["y"], index=t.index))
         if variance == "pooled"
@@ -1116,7 +1135,25 @@ def flag_units(
     )
     gap = t["mean_x"] - t["mean_y"]
     se = np.sqrt(var_x / t["n_x"] + var_y / t["n_y"])
-    zc = stats.norm.ppf((1 + confidence) / 2)
+    # Welch–Satterthwaite degrees of freedom of the two variance estimates (pooled: the
+    # pooled degrees of freedom of each source; own: the unit's n − 1)
+    df_x = (
+        pd.Series(pooled_df["x"], index=t.index)
+        if variance == "pooled"
+        else (t["n_x"] - 1).where(t["n_x"] >= 2, pooled_df["x"])
+    )
+    df_y = (
+        pd.Series(pooled_df["y"], index=t.index)
+        if variance == "pooled"
+        else (t["n_y"] - 1).where(t["n_y"] >= 2, pooled_df["y"])
+    )
+    ax, ay = var_x / t["n_x"], var_y / t["n_y"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df_gap = (ax + ay) ** 2 / (ax**2 / df_x + ay**2 / df_y)
+    zc = pd.Series(
+        stats.t.ppf((1 + confidence) / 2, df_gap.clip(lower=1).fillna(1).to_numpy()),
+        index=t.index,
+    )
     out = pd.DataFrame(
         {
             "unit_id": t["unit_id"],

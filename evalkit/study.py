@@ -389,9 +389,25 @@ def _manifest(
             for name in SHARED_OUTPUTS
             if name != "manifest.json" and (folder / name).is_file()
         ],
+        "calibration": _calibration_record(data_dir),
         "started": started.isoformat(timespec="seconds"),
         "timing": timing,
     }
+
+
+def _calibration_record(data_dir: Path) -> dict[str, Any]:
+    """The calibration file the methods section read: status (``current``, ``stale``,
+    ``missing``, ``unreadable``), its SHA-256, the data SHA-256 it was made for, and its
+    settings (:func:`evalkit.calibration.read_calibration`)."""
+    from .calibration import CALIBRATION_FILE, read_calibration
+
+    cal, status = read_calibration(data_dir)
+    record: dict[str, Any] = {"file": CALIBRATION_FILE, "status": status}
+    if cal is not None:
+        record["sha256"] = _sha256(Path(data_dir) / CALIBRATION_FILE)
+        record["data_sha256"] = cal.data_sha256
+        record["settings"] = cal.settings
+    return record
 
 
 def _refuse_on_hits(hits: list[Any], period: str) -> None:

@@ -306,7 +306,9 @@ def test_source_offset_matches_lme4():
     assert res["var_ratee"] == pytest.approx(34.00168955, rel=1e-4)
     assert res["var_residual"] == pytest.approx(116.80995631, rel=1e-4)
     assert res["n_obs"] == len(al) and res["n_ratees"] == 12 and res["converged"]
-    assert res["ci_low"] == pytest.approx(res["estimate"] - 1.959963984540054 * res["se"])
+    # small-cluster interval: t with G − 1 = 11 degrees of freedom (t(0.975, 11) = 2.201)
+    assert res["ci_low"] == pytest.approx(res["estimate"] - 2.200985160082949 * res["se"])
+    assert res["p_val"] == pytest.approx(2 * stats.t.sf(res["estimate"] / res["se"], 11))
 
 
 def test_source_offset_balanced_equals_difference_of_means_and_sign_is_supervisor_minus_citizen():
@@ -399,6 +401,11 @@ def test_flag_units_worked_example_by_hand():
             centre + 1.959963984540054 * math.sqrt(se[u] ** 2 + tau2)
         )
     assert res.loc["C", "flagged"] and res.loc["C", "vs_regency"] == "above_typical"
+    # each unit's own-variance interval is Welch's (scipy's unequal-variance t test)
+    for u in elig:
+        welch = stats.ttest_ind(data[u][0], data[u][1], equal_var=False).confidence_interval()
+        assert res.loc[u, "ci_low"] == pytest.approx(welch.low, rel=1e-10)
+        assert res.loc[u, "ci_high"] == pytest.approx(welch.high, rel=1e-10)
     assert not res.loc["F", "eligible"] and not res.loc["F", "flagged"]
     assert np.isnan(res.loc["F", "q_value"])
     assert res.loc["F", "n_citizen"] == 1 and res.loc["A", "n_supervisor"] == 3

@@ -130,7 +130,7 @@ def test_cli_help_lists_the_subcommands():
         text=True,
         check=True,
     ).stdout
-    for command in ("study", "validate", "simulate"):
+    for command in ("study", "validate", "simulate", "calibrate"):
         assert re.search(rf"^\s+{command}\s", out, flags=re.M), out
 
 

@@ -543,3 +543,48 @@ def test_strict_rounding_is_exact_share_comparison(counts, org):
         if bad:
             expected.append(rule.code)
     assert got.loc[0, "violations"] == "; ".join(expected)
+
+
+# --------------------------------------------------------------------------------------
+# the interval of the unit IKM
+
+
+def test_ikm_interval_with_complete_answers_is_the_t_interval_of_response_means():
+    """Complete answers: IKM is the mean of the response means r_i, so the interval is
+    scipy's one-sample t interval of 25·r_i (t with n − 1 degrees of freedom)."""
+    rng = np.random.default_rng(3)
+    d = pd.DataFrame(rng.integers(1, 5, size=(40, 9)), columns=[f"u{i}" for i in range(1, 10)])
+    d["unit_id"] = np.repeat(["A", "B"], [12, 28])
+    res = ek.skm_index(d, "unit_id").set_index("unit_id")
+    for u, g in d.groupby("unit_id"):
+        r = 25 * g[[f"u{i}" for i in range(1, 10)]].mean(axis=1)
+        lo, hi = stats.t.interval(0.95, len(r) - 1, loc=r.mean(), scale=stats.sem(r))
+        assert res.loc[u, "ikm_converted"] == pytest.approx(r.mean())
+        assert res.loc[u, "se"] == pytest.approx(stats.sem(r))
+        assert res.loc[u, "ci_low"] == pytest.approx(lo) and res.loc[u, "ci_high"] == pytest.approx(
+            hi
+        )
+    lo90 = ek.skm_index(d, "unit_id", confidence=0.90).set_index("unit_id").loc["A", "ci_low"]
+    assert res.loc["A", "ci_low"] < lo90 < res.loc["A", "ikm_converted"]
+
+
+def test_ikm_interval_with_missing_answers_is_the_linearised_one_by_hand():
+    """Missing answers: SE² = n/(n−1)·Σφ_i², φ_i = (1/K)Σ_u [answered](x_iu − NRR_u)/n_u,
+    recomputed here on three responses and two items."""
+    d = pd.DataFrame({"u1": [4, 2, 3], "u2": [3, None, 1]})
+    res = ek.skm_index(d, items=["u1", "u2"]).iloc[0]
+    nrr1, nrr2 = 3.0, 2.0
+    phi = np.array(
+        [
+            ((4 - nrr1) / 3 + (3 - nrr2) / 2) / 2,
+            ((2 - nrr1) / 3) / 2,
+            ((3 - nrr1) / 3 + (1 - nrr2) / 2) / 2,
+        ]
+    )
+    se = 25 * math.sqrt(3 / 2 * float((phi**2).sum()))
+    assert res["ikm_converted"] == pytest.approx(25 * (nrr1 + nrr2) / 2)
+    assert res["se"] == pytest.approx(se)
+    assert res["ci_high"] == pytest.approx(res["ikm_converted"] + stats.t.ppf(0.975, 2) * se)
+    # one response: no interval
+    one = ek.skm_index(d.iloc[:1], items=["u1", "u2"]).iloc[0]
+    assert np.isnan(one["se"]) and np.isnan(one["ci_low"])

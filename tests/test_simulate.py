@@ -284,12 +284,13 @@ def test_shipped_folder_is_what_the_defaults_write(tmp_path):
     from evalkit.cli import main
 
     assert main(["simulate", "--out", str(tmp_path)]) == 0
-    shipped = sorted(p.name for p in SHIPPED.iterdir())
+    # calibration.json is not data: evalkit calibrate adds it (keyed by the data's SHA-256)
+    shipped = sorted(p.name for p in SHIPPED.iterdir() if p.name != "calibration.json")
     written = sorted(p.name for p in tmp_path.iterdir())
     assert shipped == written
     _, mismatch, errors = filecmp.cmpfiles(SHIPPED, tmp_path, written, shallow=False)
     assert mismatch == [] and errors == [], f"regenerate with: evalkit simulate --out {SHIPPED}"
-    size = sum(p.stat().st_size for p in SHIPPED.iterdir())
+    size = sum(p.stat().st_size for p in SHIPPED.iterdir())  # calibration.json included
     assert size < 25 * 2**20
     truth = json.loads((SHIPPED / "truth.json").read_text(encoding="utf-8"))
     assert truth["parameters"]["seed"] == DEFAULT_SEED

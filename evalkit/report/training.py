@@ -33,6 +33,12 @@ def section_training(ctx: ReportContext) -> Section:
     if est is None:
         section.paragraphs.append(labels["text.training.no_estimate"])
         section.findings.append(labels["finding.training.none"])
+    elif low is None:  # too few trained units: the effect in words, no interval
+        text = labels(
+            "finding.training.no_interval", estimate=signed(labels, est), treated=js["n_treated"]
+        )
+        section.paragraphs.append(text)
+        section.findings.append(text)
     else:
         # "clear" only when the interval excludes 0; then the words say which way
         if low is not None and low > 0:
