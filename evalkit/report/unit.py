@@ -26,11 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..rules.permenpanrb_6_2022 import DISTRIBUTION_PATTERN
 from ..scoring import _ROUNDING, _bound, _select_period, skm_index
-from ..tables import CODES, SKM_ITEMS
+from ..tables import CODES
 from .base import present, to_jsonable
 from .periods import comparison_window, quarters_up_to
 
@@ -41,7 +40,6 @@ if TYPE_CHECKING:
 __all__ = [
     "MIN_PEERS",
     "PEER_GROUPS",
-    "ikm_interval",
     "next_steps",
     "pattern_corrections",
     "peer_group",
@@ -110,96 +108,6 @@ def peer_group(units: pd.DataFrame) -> pd.Series:
         [one(k, n, u) for k, n, u in zip(units["kind"], names, units["unit_id"], strict=True)],
         index=units.index,
         dtype=object,
-    )
-
-
-def ikm_interval(
-    data: pd.DataFrame,
-    groups: str = "unit_id",
-    *,
-    items: tuple[str, ...] = SKM_ITEMS,
-    confidence: float = 0.95,
-) -> pd.DataFrame:
-    """Confidence interval of the converted IKM (25–100) of each group.
-
-    IKM = 25/k · Σ_u NRR_u with NRR_u = S_u / n_u, the mean of the filled answers to
-    unsur u (:func:`evalkit.skm_index`). Its variance is estimated by linearisation over
-    respondents (the respondent is the sampling unit; each respondent's answers are
-    taken together, so the nine unsur are not treated as independent): respondent i's
-    influence is z_i = 25/k · Σ_u a_iu (x_iu − NRR_u) / n_u (a_iu = 1 when i answered u),
-    ``se² = n/(n − 1) · Σ_i z_i²`` with n the group's respondents, and the interval is
-    IKM ± t_{n−1} · se. With complete answers this is exactly the t interval of 25 ×
-    the respondents' mean answer.
-
-    Parameters
-    ----------
-    data : DataFrame
-        One row per response, answers 1–4 in ``items``.
-    groups : str, default "unit_id"
-        The group column.
-    items : tuple of str
-        The unsur columns.
-    confidence : float, default 0.95
-        Level of the interval.
-
-    Returns
-    -------
-    DataFrame
-        One row per group with a respondent (sorted): ``groups``, ``n`` (respondents
-        with at least one answer), ``ikm_converted``, ``se``, ``ci_low``, ``ci_high``
-        (NaN with fewer than two respondents or when an unsur has no answer).
-
-    Examples
-    --------
-    >>> d = pd.DataFrame({"unit_id": "a", **{f"u{i}": [4, 3, 3, 2] for i in range(1, 10)}})
-    >>> r = ikm_interval(d)
-    >>> r[["n", "ikm_converted"]].values.tolist(), round(float(r["se"].iloc[0]), 4)
-    ([[4, 75.0]], 10.2062)
-    """
-    items = list(items)
-    answers = data[items].apply(pd.to_numeric, errors="coerce").astype(float)
-    answered = answers.notna().any(axis=1).to_numpy()
-    answers = answers[answered]
-    keys = data.loc[answered, groups].astype(object).to_numpy()
-    if len(answers) == 0:
-        return pd.DataFrame(
-            {
-                groups: pd.Series([], dtype=object),
-                "n": pd.Series([], dtype="int64"),
-                **{
-                    c: pd.Series([], dtype=float)
-                    for c in ("ikm_converted", "se", "ci_low", "ci_high")
-                },
-            }
-        )
-    codes, uniques = pd.factorize(pd.Series(keys), sort=True)
-    x = answers.to_numpy()
-    filled = ~np.isnan(x)
-    g = len(uniques)
-    sums = np.zeros((g, len(items)))
-    counts = np.zeros((g, len(items)))
-    np.add.at(sums, codes, np.where(filled, x, 0.0))
-    np.add.at(counts, codes, filled)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        nrr = sums / counts
-        k = len(items)
-        ikm = 25.0 / k * nrr.sum(axis=1)
-        dev = np.where(filled, (x - nrr[codes]) / counts[codes], 0.0)
-        z = 25.0 / k * dev.sum(axis=1)
-    n = np.bincount(codes, minlength=g).astype(float)
-    ss = np.bincount(codes, weights=z**2, minlength=g)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        se = np.sqrt(np.where(n > 1, n / (n - 1) * ss, np.nan))
-        t = stats.t.ppf(0.5 + confidence / 2, np.where(n > 1, n - 1, np.nan))
-    return pd.DataFrame(
-        {
-            groups: np.asarray(uniques, dtype=object),
-            "n": n.astype("int64"),
-            "ikm_converted": ikm,
-            "se": se,
-            "ci_low": ikm - t * se,
-            "ci_high": ikm + t * se,
-        }
     )
 
 
@@ -493,16 +401,19 @@ def scorecard_data(ctx: ReportContext, results: dict[str, Any]) -> dict[str, Any
     # --- SKM -------------------------------------------------------------------------
     citizen = _select_period(study.citizen, period)
     skm_rows = {r["unit_id"]: r for r in results["scoring"]["skm"]}
-    intervals = ikm_interval(citizen).set_index("unit_id") if len(citizen) else pd.DataFrame()
+    # skm_index gives each IKM its linearised t interval (the scoring section's table
+    # keeps the index and the sample; the interval is read here)
+    intervals = (
+        skm_index(citizen, "unit_id").set_index("unit_id") if len(citizen) else pd.DataFrame()
+    )
     regency_ikm: dict[str, Any] = {"n": int(len(citizen))}
     if len(citizen):
-        overall = ikm_interval(citizen.assign(_all="all"), "_all").iloc[0]
-        mutu = skm_index(citizen).iloc[0]
+        overall = skm_index(citizen).iloc[0]
         regency_ikm.update(
             ikm=_num(overall["ikm_converted"]),
             ci_low=_num(overall["ci_low"]),
             ci_high=_num(overall["ci_high"]),
-            mutu=mutu["mutu"],
+            mutu=overall["mutu"],
         )
 
     # --- comparison (the funnel needs the unsuppressed table's limits) ------------------
