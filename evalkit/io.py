@@ -132,6 +132,10 @@ class Study:
         Paths of the input files that were read.
     mapping
         The folder's mapping file (``evalkit.toml``) when one was applied, else ``None``.
+    identifiers
+        ``kind, value``: the ids, NIPs and names of every row read, kept or
+        quarantined (:func:`evalkit.privacy.identifiers_of_rows`), for the privacy scan
+        of the shared outputs only; never shown.
     """
 
     units: pd.DataFrame = field(default_factory=lambda: empty_frame("units"))
@@ -148,6 +152,7 @@ class Study:
     source: str | Path | None = None
     files: list[Path] = field(default_factory=list)
     mapping: Path | None = None
+    identifiers: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The data-model tables by name."""
@@ -247,8 +252,21 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
         period=None,
         source=path,
         files=files,
+        identifiers=_identifiers_read(raws, layouts),
     )
     return select_period(study, period) if period is not None else study
+
+
+def _identifiers_read(raws: dict, layouts: dict) -> pd.DataFrame:
+    """The people of every row read, kept or rejected, for the privacy scan."""
+    from .privacy import empty_identifiers, identifiers_of_rows
+
+    parts = [
+        identifiers_of_rows(name, raw.frame, layouts[name][0], [r["value"] for r in raw.rejected])
+        for name, raw in raws.items()
+    ]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True) if parts else empty_identifiers()
 
 
 def _validate_all(raws: dict, layouts: dict) -> dict[str, Checked]:
@@ -448,10 +466,12 @@ def validate_command(
     print(f"evalkit validate: {data_dir}")
     print(format_summary(study))
     if quarantine is not None:
+        from .privacy import safe_frame_for_csv  # opened in Excel: no live formulas
+
         target = Path(quarantine)
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
-            study.quarantine.to_csv(target, index=False, encoding="utf-8-sig")
+            safe_frame_for_csv(study.quarantine).to_csv(target, index=False, encoding="utf-8-sig")
         except OSError as exc:
             print(
                 f"evalkit validate: cannot write {target}: {exc.strerror or exc}", file=sys.stderr

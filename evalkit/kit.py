@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from .labels import Labels
+from .privacy import literal_cell
 from .tables import (
     CODES,
     SKM_ITEM_NAMES,
@@ -291,7 +292,9 @@ def write_template(
     _declare_size(lists_ws, max(len(lists.columns), 1), depth + 1)
     lists_ws.append(lists.titles)
     for r in range(depth):
-        lists_ws.append([col[r] if r < len(col) else None for col in lists.columns])
+        lists_ws.append(
+            [literal_cell(lists_ws, col[r]) if r < len(col) else None for col in lists.columns]
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     wb.save(tmp)
@@ -325,7 +328,7 @@ def _write_rows(ws, frame: pd.DataFrame, table, labels: Labels, language: str) -
                 cell.number_format = fmt
                 row.append(cell)
             else:
-                row.append(v)
+                row.append(literal_cell(ws, v))  # a unit named "=HYPERLINK(…)" stays text
         ws.append(row)
 
 

@@ -13,8 +13,9 @@
    network;
 3. write ``manifest.json``: inputs with SHA-256, parameters, Python, evalkit and
    dependency versions, run time and where it went;
-4. scan every shared output for every name, NIP and employee id of the input
-   (:func:`evalkit.privacy.scan_for_identifiers`) and refuse to publish on a hit;
+4. scan every file outside ``restricted/`` (HTML, notebook, workbook, CSV, JSON, PDF)
+   for every name, NIP and employee id of every input row read, kept or quarantined
+   (:func:`evalkit.privacy.scan_for_identifiers`), and refuse to publish on a hit;
 5. move the folder into place.
 
 Everything is built in ``OUT/.tmp-<period>-<random>/`` and moved to ``OUT/<period>/``
@@ -53,6 +54,7 @@ __all__ = [
     "notebook_path",
     "notebook_to_html",
     "run_study",
+    "shared_files",
     "study_command",
     "unit_notebook_path",
 ]
@@ -395,6 +397,23 @@ def _manifest(
     }
 
 
+def shared_files(folder: Path) -> list[Path]:
+    """Every file of a report folder that may be shared, i.e. all but ``restricted/``.
+
+    Whatever a notebook or a later step writes (figures, a PDF, unit scorecards,
+    language folders) is scanned before publishing, not only :data:`SHARED_OUTPUTS`;
+    ``manifest.json`` is left out here because it is written after this scan (and
+    scanned on its own).
+    """
+    return [
+        p
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+        and "restricted" not in p.relative_to(folder).parts
+        and p.relative_to(folder).as_posix() != "manifest.json"
+    ]
+
+
 def _calibration_record(data_dir: Path) -> dict[str, Any]:
     """The calibration file the methods section read: status (``current``, ``stale``,
     ``missing``, ``unreadable``), its SHA-256, the data SHA-256 it was made for, and its
@@ -483,8 +502,7 @@ def _run_period(
         render_seconds = time.perf_counter() - t
 
         t = time.perf_counter()
-        shared = [tmp / name for name in SHARED_OUTPUTS if name != "manifest.json"]
-        hits = [scan_for_identifiers([p for p in shared if p.is_file()], study)]
+        hits = [scan_for_identifiers(shared_files(tmp), study)]
         scan_seconds = time.perf_counter() - t
         results = json.loads((tmp / "results.json").read_text(encoding="utf-8"))
         manifest = _manifest(

@@ -19,9 +19,12 @@ from evalkit.privacy import (
     KEY_ENV,
     KEY_FILE_ENV,
     REDACTED,
+    literal_text,
+    literal_workbook,
     pseudonym_key,
     pseudonymise,
     redact_quarantine,
+    safe_frame_for_csv,
     scan_for_identifiers,
     suppress_small_cells,
 )
@@ -245,3 +248,292 @@ def test_redacted_quarantine_keeps_what_a_clerk_needs():
     assert out["value"].tolist() == [REDACTED, "x", REDACTED, "3,5.2"]
     assert out["reason"].tolist() == ["17 digits", "not a number", "not a number", REDACTED]
     assert out[["file", "line", "column"]].equals(q[["file", "line", "column"]])
+
+
+# --------------------------------------------------------------------------- formula injection
+@pytest.mark.parametrize(
+    "text",
+    ["=1+2", "+1+1", "-2+3", "-A1", "@SUM(A1)", "\t1", "\r=1", "=cmd|' /C calc'!A0", "-"],
+)
+def test_formula_like_text_gets_a_leading_quote(text):
+    assert literal_text(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "value", [-3.5, -2, 0, "-3", "+62", "-1,5", "2e-3", "Dinas Sosial", "", "a=b", None, True]
+)
+def test_other_values_are_left_alone(value):
+    assert literal_text(value) is value
+
+
+def test_safe_frame_for_csv_changes_text_only():
+    frame = pd.DataFrame(
+        {
+            "unit": ['=HYPERLINK("http://x","y")', "Dinas", None],
+            "gap": [-1.5, 2.0, np.nan],
+            "code": pd.array(["-x", "ok", pd.NA], dtype="string"),
+            "=col": [1, 2, 3],
+        },
+        index=[4, 5, 6],
+    )
+    out = safe_frame_for_csv(frame)
+    assert out["unit"].tolist()[:2] == ['\'=HYPERLINK("http://x","y")', "Dinas"]
+    assert out["unit"].isna().tolist() == [False, False, True]
+    assert out["gap"].tolist()[:2] == [-1.5, 2.0] and out["gap"].dtype == "float64"
+    assert out["code"].tolist()[:2] == ["'-x", "ok"]
+    assert list(out.columns) == ["unit", "gap", "code", "'=col"]
+    assert out.index.tolist() == [4, 5, 6]
+    assert frame.loc[4, "unit"].startswith("=")  # the input is not modified
+
+
+def test_literal_workbook_leaves_no_formula_in_the_sheet_xml(tmp_path):
+    import zipfile
+
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(['=HYPERLINK("http://x","y")', "+1+1", -2.5, "Dinas", "-3"])
+    assert ws["A1"].data_type == "f"  # what openpyxl does by itself
+    assert literal_workbook(wb) == 2
+    wb.save(tmp_path / "t.xlsx")
+    with zipfile.ZipFile(tmp_path / "t.xlsx") as z:
+        sheet = z.read("xl/worksheets/sheet1.xml").decode()
+    assert "<f>" not in sheet
+    assert ws["A1"].value == '=HYPERLINK("http://x","y")' and ws["A1"].quotePrefix
+    assert ws["C1"].value == -2.5 and ws["C1"].data_type == "n"
+
+
+# --------------------------------------------------------------------------- spellings
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ＳＩＴＩ ＡＭＩＮＡＨ",  # full-width
+        "Siti Ami\u200bnah",  # zero-width space inside a word
+        "Siti Ami\u00adnah",  # soft hyphen
+        "Si<b>ti</b> Aminah",  # inline markup (HTML texts are read without it)
+    ],
+)
+def test_scan_finds_names_whatever_their_spelling(text, tmp_path):
+    path = tmp_path / "a.html"
+    path.write_text(f"<p>{text}</p>", encoding="utf-8")
+    hits = scan_for_identifiers(path, _study())
+    assert hits[["kind", "identifier"]].values.tolist() == [["name", "siti aminah"]]
+
+
+def test_accents_and_decomposed_letters_fold_to_one_spelling():
+    study = Study(
+        employees=pd.DataFrame(
+            {"employee_id": ["E1x"], "nip": [NIP], "name": ["Andrés Nurhalizá Pétrus"]}
+        )
+    )
+    for text in ("andres nurhaliza petrus", "Andre\u0301s Nurhaliza\u0301 Pe\u0301trus"):
+        hits = scan_for_identifiers(text, study)
+        assert hits["kind"].tolist() == ["name"], text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "１９８５０３１２２０１００１１００３",  # full-width digits
+        "1985-0312-2010-0110-03",
+        "19850312.201001.1.003",
+        "NIP 1985031220",  # the first ten digits
+        "… 2010011003 …",  # the last ten
+        "NIP: 19850312 2010",  # twelve, in its own groups
+    ],
+)
+def test_scan_finds_whole_nips_and_pieces_of_ten_digits(text):
+    hits = scan_for_identifiers(text, _study())
+    assert hits[["kind", "identifier"]].values.tolist() == [["nip", NIP]]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["0.7319850312201", "IKM 77,45", "198503122", "rata-rata 3.1985031221"],
+)
+def test_scan_ignores_nine_digit_pieces_and_pieces_inside_other_numbers(text):
+    assert scan_for_identifiers(text, _study()).empty
+
+
+def test_scan_reads_formulas_sheet_names_and_rich_text_of_a_workbook(tmp_path):
+    from openpyxl import Workbook
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "1990010120150320"  # a sheet named by 16 digits of a NIP
+    ws["A1"] = '="Budi "&"Santoso"'  # no cached value: openpyxl's values read None
+    ws["A2"] = CellRichText(["Si", TextBlock(InlineFont(b=True), "ti"), " Aminah"])
+    wb.save(tmp_path / "t.xlsx")
+    hits = scan_for_identifiers(tmp_path / "t.xlsx", _study())
+    assert sorted(hits["identifier"]) == ["199001012015032001", "budi santoso", "siti aminah"]
+
+
+def test_scan_reads_pdf_text_when_pdftotext_exists_and_lists_the_pdf_otherwise(
+    tmp_path, monkeypatch
+):
+    import shutil
+
+    (tmp_path / "a.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    hits = scan_for_identifiers(tmp_path, _study())
+    assert hits.empty and hits.attrs["skipped"] == [str(tmp_path / "a.pdf")]
+
+
+# --------------------------------------------------------------------------- every row read
+def _with_victim(small_data: Path, folder: Path, edit) -> dict[str, str]:
+    """A copy of the small data set whose employees.csv line of one employee (who
+    supervises nobody) is rewritten by ``edit(cells) -> line``; that employee's cells."""
+    import csv
+    import shutil
+
+    shutil.copytree(small_data, folder)
+    path = folder / "employees.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    rows = list(csv.reader(lines[1:]))
+    supervisors = {r[header.index("supervisor_id")] for r in rows}
+    k = next(k for k, r in enumerate(rows) if r[0] not in supervisors and k > 20)
+    victim = dict(zip(header, rows[k], strict=True))
+    lines[k + 1] = edit(dict(victim))
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return victim
+
+
+def _unquoted_comma(cells: dict[str, str]) -> str:
+    cells["name"] = cells["name"].split(",")[0] + ", S.Kom"  # written without quotes
+    cells["supervisor_id"] = ""
+    return ",".join(cells.values())
+
+
+def test_a_malformed_row_is_known_to_the_scan_and_hidden_in_the_shared_quarantine(
+    small_data, tmp_path
+):
+    """An unquoted comma in a name shifts the row's fields: the raw line (NIP, name,
+    birth date) stays in restricted/, and the scan knows the person it names."""
+    from evalkit.io import load_study
+
+    victim = _with_victim(small_data, tmp_path / "d", _unquoted_comma)
+    study = load_study(tmp_path / "d")
+    raw = study.quarantine[study.quarantine["file"] == "employees.csv"]
+    assert len(raw) == 1 and victim["nip"] in raw["value"].iloc[0]
+    shared = redact_quarantine(study.quarantine, study)
+    text = shared.to_csv(index=False)
+    core = victim["name"].split(",")[0]  # the name without degrees
+    for secret in (victim["nip"], *core.split(), victim["birth_date"], victim["employee_id"]):
+        assert secret not in text
+    assert "separator" in shared.loc[raw.index[0], "reason"]
+    assert shared["value"].eq(REDACTED).sum() == len(shared.dropna(subset=["value"]))
+    leak = f"Pegawai {victim['nip'][:12]}: {core.upper()} ({victim['employee_id']})"
+    hits = scan_for_identifiers(leak, study)
+    assert sorted(hits["kind"]) == ["employee_id", "name", "nip"]
+    # the cells shifted into the name's place are not taken for names ("S.Kom", a code)
+    assert scan_for_identifiers(f"S.Kom {victim['unit_id']} {victim['position']}", study).empty
+
+
+def test_a_row_quarantined_for_another_cell_is_known_to_the_scan(small_data, tmp_path):
+    from evalkit.io import load_study
+
+    def short_nip(cells: dict[str, str]) -> str:
+        cells["nip"] = cells["nip"][:-1]  # 17 digits: not a NIP
+        return ",".join(f'"{v}"' for v in cells.values())
+
+    victim = _with_victim(small_data, tmp_path / "d", short_nip)
+    study = load_study(tmp_path / "d")
+    assert victim["employee_id"] not in set(study.employees["employee_id"])
+    core = victim["name"].split(",")[0]
+    hits = scan_for_identifiers(f"{core} (NIP {victim['nip'][:-1]})", study)
+    assert sorted(hits["kind"]) == ["name", "nip"]
+
+
+def test_shared_quarantine_shows_only_values_that_identify_nobody():
+    study = Study(
+        summary=pd.DataFrame(
+            {"file": ["pegawai.csv", "nilai.csv"], "table": ["employees", "behaviour"]}
+        )
+    )
+    q = pd.DataFrame(
+        {
+            "file": ["pegawai.csv"] * 5 + ["nilai.csv", "nilai.csv", "nilai.csv"],
+            "line": [2, 3, 4, 8, 8, 5, 6, 6],
+            "column": [
+                *["grade", "position", "birth_date", "position_type", "gender"],
+                *["score", "period", "score"],
+            ],
+            "value": [
+                *["ZZ/9", "Sekretaris Daerah", "1985-13-40", "Pranata Komputer", "1992-07-14"],
+                *["9", "2025Q5", "0"],
+            ],
+            "reason": [
+                "unknown grade 'ZZ/9'",
+                "position 'Sekretaris Daerah' too long",
+                "not a date: 1985-13-40",
+                "unknown label",
+                "unknown label",
+                "not between 1 and 5",
+                "not a period",
+                "not between 1 and 5",
+            ],
+        }
+    )
+    out = redact_quarantine(q, study)
+    # line 8 of pegawai.csv is shifted: a position in position_type, a birth date in
+    # gender; two bad cells of one line of nilai.csv are scores and periods, not people
+    assert out["value"].tolist() == [
+        *["ZZ/9", REDACTED, REDACTED, REDACTED, REDACTED],
+        *["9", "2025Q5", "0"],
+    ]
+    assert out["reason"].tolist() == [
+        "unknown grade 'ZZ/9'",
+        f"position '{REDACTED}' too long",
+        f"not a date: {REDACTED}",
+        "unknown label",
+        "unknown label",
+        "not between 1 and 5",
+        "not a period",
+        "not between 1 and 5",
+    ]
+
+
+def test_scan_reads_json_and_notebooks_through_their_escapes(tmp_path):
+    import json
+
+    study = Study(
+        employees=pd.DataFrame({"employee_id": ["E1x"], "nip": [NIP], "name": ["André Pétrus"]})
+    )
+    (tmp_path / "r.json").write_text(json.dumps({"note": "André\nPétrus"}), encoding="utf-8")
+    (tmp_path / "s.ipynb").write_text(
+        json.dumps({"outputs": ["<td>Andr<b>é</b> Pétrus</td>"]}), encoding="utf-8"
+    )
+    hits = scan_for_identifiers(tmp_path, study)
+    assert sorted(Path(s).name for s in hits["source"]) == ["r.json", "s.ipynb"]
+    assert set(hits["identifier"]) == {"andre petrus"}
+
+
+@pytest.mark.skipif(
+    __import__("shutil").which("pdftotext") is None, reason="needs poppler's pdftotext"
+)
+def test_scan_reads_the_text_of_a_weasyprint_pdf(tmp_path):
+    from evalkit.report.pdf import html_to_pdf
+
+    html_to_pdf("<p>Kepala: Budi Santoso</p><p>NIP 19850312 201001 1 003</p>", tmp_path / "a.pdf")
+    hits = scan_for_identifiers(tmp_path / "a.pdf", _study())
+    assert sorted(hits["identifier"]) == [NIP, "budi santoso"]
+
+
+def test_scan_knows_ids_quoted_by_a_quarantine_record_of_several_columns():
+    study = Study(
+        quarantine=pd.DataFrame(
+            {
+                "file": ["behaviour.csv"],
+                "line": [4],
+                "column": ["employee_id, rater_id"],
+                "value": ["E00991, E00992"],
+                "reason": ["rates themself"],
+            }
+        )
+    )
+    hits = scan_for_identifiers("E00992 and e00991", study)
+    assert hits["identifier"].tolist() == ["E00991", "E00992"]

@@ -128,11 +128,27 @@ def test_offset_sentence_says_supervisors_lower_when_planted_negative(down, lang
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_units_to_review_are_planted_divergent_units(up, language):
-    text = _bullet(up, language, "finding.comparison.flagged")
+    """At ``min_cell`` 5 no unit of the small study is hidden. (At 8, six of its fourteen
+    units are, and the pooled figures leave them out so that their gaps cannot be solved
+    back; four planted divergent units among the eight left make the typical gap
+    unknowable, and the report then flags nothing rather than the wrong units.)"""
+    from evalkit.report.comparison import section_comparison
+
+    labels = Labels(language)
+    ctx = ReportContext(study=up["study"], period=PERIOD, labels=labels, min_cell=5)
+    section = section_comparison(ctx)
+    stem = labels["finding.comparison.flagged"].split("{")[0]
+    (text,) = [f for f in section.findings if f.startswith(stem)]
     names = set(text.rsplit(": ", 1)[1].rstrip(".").split(", "))
     units = up["study"].units.set_index("unit_id")["name"]
     planted = {units[u] for u in up["truth"]["divergent_units"]}
     assert names and names <= planted
+    assert section.results["pooled_without_units"] == []
+    # at min_cell 8 nothing that was not planted is flagged either
+    results = up[language]["sections"]["comparison"].results
+    assert len(results["pooled_without_units"]) == 6
+    shown_flags = {u["unit_id"] for u in results["units"] if u["flagged"] is True}
+    assert shown_flags <= set(up["truth"]["divergent_units"])
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
-from ..compare import compare_sources
+from ..compare import _UNIT_JSON, compare_sources
+from ..io import Study
 from ..labels import Labels
 from ..plots.compare import plot_funnel
 from ..privacy import suppress_small_cells
@@ -18,7 +21,40 @@ from .base import (
 )
 from .periods import comparison_window
 
-__all__ = ["section_comparison"]
+__all__ = ["section_comparison", "without_units"]
+
+#: Columns of the unit table that are masked below ``min_cell``: the means, and every
+#: per-unit value that results.json carries (ids and counts stay visible).
+_UNIT_VALUES = [
+    "mean_supervisor",
+    "mean_citizen",
+    *(c for c in _UNIT_JSON if c != "unit_id" and not c.startswith("n_")),
+]
+
+
+def without_units(study: Study, units: set[str]) -> Study:
+    """``study`` without the citizen responses about ``units`` and the behaviour ratings
+    of their employees: what the pooled comparison may use once those units are hidden.
+
+    Parameters
+    ----------
+    study : Study
+    units : set of str
+        Unit ids to leave out.
+
+    Returns
+    -------
+    Study
+        A shallow copy; the other tables are shared, not copied.
+    """
+    if not units:
+        return study
+    staff = study.employees.loc[study.employees["unit_id"].isin(units), "employee_id"]
+    return dataclasses.replace(
+        study,
+        citizen=study.citizen[~study.citizen["unit_id"].isin(units)],
+        behaviour=study.behaviour[~study.behaviour["employee_id"].isin(staff)],
+    )
 
 
 def _comparison_meaning(agreement: pd.DataFrame, labels: Labels) -> list[str]:
@@ -49,12 +85,35 @@ def section_comparison(ctx: ReportContext) -> Section:
     supervisor and citizen means on the 0–100 (POMP) scale, their gap, the review flag,
     who rated the unit higher (``higher_rater``) and its gap against the regency's
     typical gap (``vs_regency``; :func:`evalkit.compare.flag_units`), masked below
-    ``min_cell`` citizen respondents or supervisor ratees. Restricted: the
-    officer-level list (named officers whose two ratings diverge) for follow-up.
+    ``min_cell`` citizen respondents or supervisor ratees (with a complementary unit
+    where one alone is masked). Restricted: the officer-level list (named officers whose
+    two ratings diverge) for follow-up.
+
+    Pooled figures next to the per-unit values (mean gap, limits of agreement,
+    correlations, offset, the typical gap and τ² behind the review flags and
+    ``vs_regency``) are computed without the masked units: with them, a masked unit's
+    gap could be solved from the shown gaps and the pooled mean and limits of agreement
+    (two masked units: two equations, two unknowns). The report says how many units the
+    pooled figures leave out.
     """
     labels, study = ctx.labels, ctx.study
     window = comparison_window(study, ctx.period)
-    result = ctx.cached("comparison", lambda: compare_sources(study, window))
+    full = ctx.cached("comparison", lambda: compare_sources(study, window))
+    counts = suppress_small_cells(
+        full.units[["unit_id", "n_citizen", "n_supervisor"]],
+        ["n_citizen", "n_supervisor"],
+        ctx.min_cell,
+        values=[],
+    )
+    hidden = set(counts.loc[counts["suppressed"].notna(), "unit_id"])
+    result = (
+        ctx.cached(
+            "comparison_shared",
+            lambda: compare_sources(without_units(study, hidden), window),
+        )
+        if hidden
+        else full
+    )
     section = Section(key="comparison", title=labels["section.comparison.title"])
     section.paragraphs.append(labels["text.comparison.intro"])
     section.paragraphs.append(
@@ -72,40 +131,21 @@ def section_comparison(ctx: ReportContext) -> Section:
         section.paragraphs.append(text)
         section.findings.append(text)
     section.paragraphs.extend(_comparison_meaning(result.agreement, labels))
+    if hidden:
+        text = labels("text.comparison.pooled_without_hidden", units=len(hidden))
+        section.paragraphs.append(text)
     names = unit_names(study)
-    units = result.units.merge(names, on="unit_id", how="left")
-    units = units[
-        [
-            "unit_id",
-            "unit_name",
-            "n_citizen",
-            "n_supervisor",
-            "mean_supervisor",
-            "mean_citizen",
-            "gap",
-            "ci_low",
-            "ci_high",
-            "q_value",
-            "flagged",
-            "higher_rater",
-            "vs_regency",
-        ]
-    ]
+    # counts from every unit; values of the shown units from the comparison without the
+    # hidden ones (their gaps move a little: the citizens' case-mix model is refitted)
+    units = (
+        full.units[["unit_id", "n_citizen", "n_supervisor"]]
+        .merge(result.units[["unit_id", *_UNIT_VALUES]], on="unit_id", how="left", validate="1:1")
+        .merge(names, on="unit_id", how="left")
+    )
+    units = units[["unit_id", "unit_name", "n_citizen", "n_supervisor", *_UNIT_VALUES]]
+    units["flagged"] = units["flagged"].astype("boolean")
     units = suppress_small_cells(
-        units,
-        ["n_citizen", "n_supervisor"],
-        ctx.min_cell,
-        values=[
-            "mean_supervisor",
-            "mean_citizen",
-            "gap",
-            "ci_low",
-            "ci_high",
-            "q_value",
-            "flagged",
-            "higher_rater",
-            "vs_regency",
-        ],
+        units, ["n_citizen", "n_supervisor"], ctx.min_cell, values=_UNIT_VALUES
     )
     units = units.sort_values(
         ["flagged", "gap"], ascending=[False, False], kind="stable", na_position="last"
@@ -151,6 +191,7 @@ def section_comparison(ctx: ReportContext) -> Section:
         )
         section.figures.append(SectionFigure("comparison_funnel", figure_png(fig)))
     js["units"] = units.drop(columns="unit_name").to_dict(orient="records")
+    js["pooled_without_units"] = sorted(hidden)
     section.results = js
     if len(result.officers):
         section.restricted["officers_citizen_vs_supervisor"] = result.officers.sort_values(

@@ -160,9 +160,11 @@ class PeriodReport:
         columns redacted (:func:`evalkit.privacy.redact_quarantine`); the full one goes
         to ``restricted/quarantine.csv`` with the employee-level lists, whose ids are
         pseudonymised (:func:`evalkit.privacy.pseudonymise`) and whose names and NIPs
-        are dropped.
+        are dropped. Every CSV and the workbook keep formula-like text (``=…``, ``+…``,
+        ``-…``, ``@…``) literal (:func:`evalkit.privacy.safe_frame_for_csv`,
+        :func:`evalkit.privacy.literal_workbook`): a spreadsheet never runs it.
         """
-        from ..privacy import pseudonymise, redact_quarantine
+        from ..privacy import pseudonymise, redact_quarantine, safe_frame_for_csv
 
         out = Path(output_dir)
         out.mkdir(parents=True, exist_ok=True)
@@ -186,12 +188,13 @@ class PeriodReport:
             written.append(path)
         written.append(self._write_xlsx(out / "tables.xlsx"))
         path = out / "quarantine.csv"
-        redact_quarantine(self.study.quarantine, self.study).to_csv(path, index=False)
+        shared = redact_quarantine(self.study.quarantine, self.study)
+        safe_frame_for_csv(shared).to_csv(path, index=False)
         written.append(path)
         restricted = out / "restricted"
         restricted.mkdir(exist_ok=True)
         path = restricted / "quarantine.csv"
-        self.study.quarantine.to_csv(path, index=False)
+        safe_frame_for_csv(self.study.quarantine).to_csv(path, index=False)
         written.append(path)
         key = None
         for section in self.sections.values():
@@ -205,7 +208,7 @@ class PeriodReport:
                             key = pseudonym_key()
                         frame[c] = pseudonymise(frame[c], key)
                 path = restricted / f"{name}.csv"
-                frame.to_csv(path, index=False)
+                safe_frame_for_csv(frame).to_csv(path, index=False)
                 written.append(path)
         path = restricted / "README.txt"
         path.write_text(self.labels["text.restricted_readme"] + "\n", encoding="utf-8")
@@ -213,6 +216,8 @@ class PeriodReport:
         return written
 
     def _write_xlsx(self, path: Path) -> Path:
+        from ..privacy import literal_workbook
+
         labels = self.labels
         used: set[str] = set()
         buffer = io.BytesIO()
@@ -228,6 +233,7 @@ class PeriodReport:
                 table.localised(labels).to_excel(writer, sheet_name=sheet, index=False)
             if not used:
                 pd.DataFrame().to_excel(writer, sheet_name="-", index=False)
+            literal_workbook(writer.book)  # unit names like "=HYPERLINK(…)" stay text
         path.write_bytes(buffer.getvalue())
         return path
 
