@@ -35,6 +35,7 @@ Typical use:
   evalkit validate data/tanjungselor            check a data folder, list problems
   evalkit study --period 2025Q4                 run the study for one quarter
   evalkit study --period all --language en      every period, reports in English
+  evalkit study --period 2025Q4 --units all     also a scorecard (rapor unit) per unit
   evalkit simulate --out mydata --seed 7        a synthetic data set with planted truth
   evalkit calibrate --data mydata --jobs 2      coverage of the study's intervals
   evalkit validate mydata --suggest-mapping     draft a mapping for an agency's own files
@@ -98,6 +99,20 @@ def _build_parser() -> argparse.ArgumentParser:
         "--rules",
         default="permenpanrb_6_2022",
         help="scoring rule set (default permenpanrb_6_2022)",
+    )
+    p.add_argument(
+        "--units",
+        default=None,
+        metavar="all|ID[,ID...]",
+        help="also write a scorecard per unit (rapor unit: one to two A4 pages, HTML and PDF) into "
+        "OUT/<period>/units/ with an index, from the period's saved results",
+    )
+    p.add_argument(
+        "--unit-engine",
+        choices=("direct", "papermill"),
+        default="direct",
+        help="render scorecards directly (fast, default) or execute notebooks/unit.ipynb "
+        "with papermill once per unit (slow: a kernel per unit)",
     )
 
     # --- validate ----------------------------------------------------------------------
@@ -347,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             language=args.language,
             min_cell=args.min_cell,
             rules=args.rules,
+            units=args.units,
+            unit_engine=args.unit_engine,
         )
     if args.command == "validate":
         from .io import validate_command

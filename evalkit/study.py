@@ -60,6 +60,7 @@ __all__ = [
     "run_study",
     "shared_files",
     "study_command",
+    "unit_notebook_path",
 ]
 
 #: Name of the Jupyter kernel the study runs on (this environment's Python).
@@ -71,6 +72,7 @@ SHARED_OUTPUTS = (
     "study.ipynb",
     "tables.xlsx",
     "results.json",
+    "units.json",
     "quarantine.csv",
     "manifest.json",
 )
@@ -225,6 +227,15 @@ def notebook_path() -> Path:
             f"the study notebook {path} is missing: evalkit runs from its repository "
             "checkout, installed with `pip install -e .` (see README.md)"
         )
+    return path
+
+
+def unit_notebook_path() -> Path:
+    """The unit scorecard notebook, ``notebooks/unit.ipynb`` of the checkout (see
+    :func:`notebook_path`)."""
+    path = notebook_path().with_name("unit.ipynb")
+    if not path.is_file():
+        raise FileNotFoundError(f"the unit scorecard notebook {path} is missing")
     return path
 
 
@@ -594,6 +605,8 @@ def run_study(
     min_cell: int = 5,
     rules: str = DEFAULT_RULES,
     progress: bool = True,
+    units: str | None = None,
+    unit_engine: str = "direct",
 ) -> list[Path]:
     """Run the period study and write ``out_dir/<period>/<language>/`` for each period asked for.
 
@@ -615,6 +628,12 @@ def run_study(
         Scoring rule set.
     progress : bool, default True
         Show progress bars over periods and notebook cells.
+    units : str, optional
+        Also write the unit scorecards of each period (``"all"`` or ``"ID[,ID…]"``) into
+        its ``units/`` folder, from the report's ``units.json``
+        (:func:`evalkit.scorecards.write_scorecards`).
+    unit_engine : {"direct", "papermill"}, default "direct"
+        How the scorecards are rendered (:data:`evalkit.scorecards.ENGINES`).
 
     Returns
     -------
@@ -653,6 +672,12 @@ def run_study(
     load_seconds = time.perf_counter() - t
     _check_not_empty(study)
     periods = resolve_periods(study, period)
+    if units:  # unknown unit ids stop the run before any period is computed
+        from .scorecards import ENGINES, select_units
+
+        select_units(study.units["unit_id"].dropna().astype(str).tolist(), units)
+        if unit_engine not in ENGINES:
+            raise ValueError(f"unit_engine must be one of {', '.join(ENGINES)}")
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     failures: list[PeriodFailure] = []
@@ -673,6 +698,8 @@ def run_study(
                     load_seconds=load_seconds,
                 )
             )
+            if units:
+                _write_units(written[-1], units, language, study, unit_engine)
         except Exception as exc:  # recorded and re-raised below as StudyError
             failures.append(PeriodFailure(p, exc))
     if failures:
@@ -697,6 +724,13 @@ def _check_not_empty(study: Any) -> None:
         )
 
 
+def _write_units(folder: Path, units: str, language: str, study: Any, engine: str) -> None:
+    """The unit scorecards of a report just written (``folder/units/``)."""
+    from .scorecards import write_scorecards
+
+    write_scorecards(folder, units, language=language, study=study, engine=engine)
+
+
 def _check_key_outside(out: Path) -> None:
     """Refuse to run when the pseudonym key file would sit inside the output folder."""
     from .privacy import KEY_ENV, KEY_FILE_ENV, default_key_file
@@ -719,6 +753,8 @@ def study_command(
     language: str = "id",
     min_cell: int = 5,
     rules: str = DEFAULT_RULES,
+    units: str | None = None,
+    unit_engine: str = "direct",
 ) -> int:
     """The ``evalkit study`` command: run :func:`run_study` and report for people.
 
@@ -733,7 +769,14 @@ def study_command(
 
     try:
         folders = run_study(
-            period, data_dir, out_dir, language=language, min_cell=min_cell, rules=rules
+            period,
+            data_dir,
+            out_dir,
+            language=language,
+            min_cell=min_cell,
+            rules=rules,
+            units=units,
+            unit_engine=unit_engine,
         )
     except InputError as exc:
         detail = translate_message(str(exc), language if language in LANGUAGES else "en")
@@ -761,4 +804,6 @@ def study_command(
         return 1
     for folder in folders:
         print(f"report written: {folder / 'study.html'} (and study.pdf)")
+        if units:
+            print(f"unit scorecards written: {folder / 'units' / 'index.html'}")
     return 0

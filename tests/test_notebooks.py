@@ -12,8 +12,8 @@ import pytest
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_the_two_notebooks():
-    assert [p.name for p in NOTEBOOKS] == ["explore.ipynb", "study.ipynb"]
+def test_there_are_the_three_notebooks():
+    assert [p.name for p in NOTEBOOKS] == ["explore.ipynb", "study.ipynb", "unit.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

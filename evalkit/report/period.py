@@ -28,6 +28,7 @@ from .sectors import section_sectors
 from .summary import section_summary
 from .training import section_training
 from .trend import section_trend
+from .unit import scorecard_data
 from .workbook import _sheet_name  # noqa: F401  (the sheet-name rule, tested here)
 
 __all__ = ["SECTIONS", "PeriodReport", "build_report"]
@@ -68,6 +69,9 @@ class PeriodReport:
         ``{key: Section}`` in report order.
     study : Study
         The loaded data (for the quarantine and the restricted outputs; never shown).
+    units : dict
+        What the unit scorecards show (:func:`evalkit.report.unit.scorecard_data`),
+        saved as ``units.json``; empty when the report was built without it.
     """
 
     period: str
@@ -76,6 +80,7 @@ class PeriodReport:
     rules: str
     sections: dict[str, Section]
     study: Study = field(repr=False)
+    units: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def labels(self) -> Labels:
@@ -261,7 +266,7 @@ class PeriodReport:
 
     # -- outputs ---------------------------------------------------------------------------
     def write_outputs(self, output_dir: str | Path) -> list[Path]:
-        """Write ``study.html``, ``results.json``, ``tables.xlsx``, ``quarantine.csv`` and
+        """Write ``study.html``, ``results.json``, ``units.json``, ``tables.xlsx``, ``quarantine.csv`` and
         ``restricted/``.
 
         Parameters
@@ -276,6 +281,9 @@ class PeriodReport:
 
         Notes
         -----
+        ``units.json`` holds what the unit scorecards show (aggregates per unit, small
+        cells withheld; :func:`evalkit.report.unit.scorecard_data`), so that
+        ``notebooks/unit.ipynb`` reads it instead of rerunning the analysis.
         ``quarantine.csv`` is the loader's quarantine with the values of personal
         columns redacted (:func:`evalkit.privacy.redact_quarantine`); the full one goes
         to ``restricted/quarantine.csv`` with the employee-level lists, whose ids are
@@ -299,6 +307,16 @@ class PeriodReport:
             encoding="utf-8",
         )
         written.append(path)
+        if self.units:
+            path = out / "units.json"
+            path.write_text(
+                json.dumps(
+                    self.units, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False
+                )
+                + "\n",
+                encoding="utf-8",
+            )
+            written.append(path)
         written.append(self._write_xlsx(out / "tables.xlsx"))
         path = out / "quarantine.csv"
         shared = redact_quarantine(self.study.quarantine, self.study)
@@ -393,7 +411,7 @@ def build_report(
     ctx = ReportContext(study, periods[0], labels, int(min_cell), rules)
     built = {key: builder(ctx) for key, builder in SECTIONS.items() if builder is not None}
     summary = section_summary(ctx, list(built.values()))
-    return PeriodReport(
+    report = PeriodReport(
         period=periods[0],
         language=language,
         min_cell=int(min_cell),
@@ -401,3 +419,6 @@ def build_report(
         sections={"summary": summary, **built},
         study=study,
     )
+    # the unit scorecards' data, from the analyses just run (ctx.cache), never rerun
+    report.units = scorecard_data(ctx, report.results)
+    return report
