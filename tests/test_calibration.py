@@ -141,7 +141,9 @@ def _known(folder) -> Calibration:
 
 def _methods(folder, language):
     ctx = ReportContext(
-        study=SimpleNamespace(source=str(folder)), period="2025Q4", labels=Labels(language)
+        study=SimpleNamespace(source=str(folder), complaints=pd.DataFrame()),
+        period="2025Q4",
+        labels=Labels(language),
     )
     return section_methods(ctx)
 
