@@ -153,9 +153,11 @@ def test_section_sentences_follow_the_numbers(sim, teachers, language):
         low=labels.percent(a[0]["ci_low"], 0),
         high=labels.percent(a[0]["ci_high"], 0),
     )
-    assert text in section.findings
+    assert text in [f.text for f in section.findings]
     s = t["slope"]
-    assert any(labels.number(10 * s["estimate"], 1) in f for f in section.findings)
+    assert any(
+        labels.number(10 * s["estimate"], 1) in f for f in [f.text for f in section.findings]
+    )
     assert any(
         f.startswith(
             labels(
@@ -169,7 +171,7 @@ def test_section_sentences_follow_the_numbers(sim, teachers, language):
                 df="",
             )[:20]
         )
-        for f in section.findings
+        for f in [f.text for f in section.findings]
     )
     cmp = res["employees"]["sector_comparison"]
     key = "differ" if cmp["differ"] else "similar"
@@ -204,4 +206,4 @@ def test_the_employee_sentence_never_corrects_beyond_the_ceiling(small_study, si
             ceiling=labels.number(ceiling, 2),
             true=labels.number(min(reg["estimate"] / ceiling, 1.0), 2),
         )
-        assert section.findings[0] == labels(key, **values)
+        assert [f.text for f in section.findings][0] == labels(key, **values)

@@ -289,8 +289,8 @@ def test_section_names_the_flagged_unit_and_states_what_the_numbers_say(sim, lan
     section = section_complaints(ctx)
     labels = Labels(language)
     name = sim.units.set_index("unit_id").loc[sim.truth["complaints"]["open_units"][0], "name"]
-    flagged = [f for f in section.findings if name in f]
-    assert len(flagged) == 1
+    flagged = [f for f in section.findings if name in f.text]
+    assert len(flagged) == 1 and flagged[0].attention  # drawn as something to act on
     res = section.results
     assert res["available"] and res["flagged"] == sim.truth["complaints"]["open_units"]
     a = res["agreement"]
@@ -305,7 +305,7 @@ def test_section_names_the_flagged_unit_and_states_what_the_numbers_say(sim, lan
     )
     assert expected in section.paragraphs
     reg = res["regency"]
-    assert labels.integer(reg["n_complaints"]) in section.findings[0]
+    assert labels.integer(reg["n_complaints"]) in [f.text for f in section.findings][0]
     # small units: values masked below min_cell complaints, counts kept
     table = section.tables[0].frame
     small = table[table["n_complaints"] < 5]
@@ -323,7 +323,7 @@ def test_section_without_complaints_says_so(small_study):
     ctx = ReportContext(empty, "2025Q4", Labels("en"), min_cell=5)
     section = section_complaints(ctx)
     assert section.results == {"available": False}
-    assert section.findings == [Labels("en")["finding.complaints.none"]]
+    assert [f.text for f in section.findings] == [Labels("en")["finding.complaints.none"]]
 
 
 def test_docstring_example_runs():

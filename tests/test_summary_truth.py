@@ -83,8 +83,10 @@ def down():
 def _bullet(world: dict, lang: str, key: str) -> str:
     """The summary bullet made from the label ``key`` (its text up to the first value)."""
     template = world[lang]["labels"][key]
-    stem = template.split("{")[0]
-    found = [b for b in world[lang]["bullets"] if b.startswith(stem)]
+    # the whole template, its values as wildcards (another label may share its first words)
+    parts = re.split(r"\{[^}]*\}", template)
+    pattern = re.compile(".*?".join(re.escape(part) for part in parts), re.S)
+    found = [b for b in world[lang]["bullets"] if pattern.fullmatch(b)]
     assert len(found) == 1, (key, world[lang]["bullets"])
     return found[0]
 
