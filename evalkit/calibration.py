@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from ._inference import wilson_interval
+from .tables import CORE_TABLES, table_for_name
 
 __all__ = [
     "CALIBRATION_FILE",
@@ -79,23 +80,10 @@ INTERVALS: dict[str, str] = {
 #: Tables whose data shape the calibrated intervals (the simulation mirrors them, and
 #: every calibrated interval is computed from them). Files of other tables (complaints,
 #: teaching) change no calibrated interval and so do not make a calibration stale.
-CALIBRATED_TABLES = frozenset(
-    {
-        "units",
-        "employees",
-        "indicators",
-        "results",
-        "behaviour",
-        "citizen",
-        "training",
-        "org_rating",
-    }
-)
+CALIBRATED_TABLES = frozenset(CORE_TABLES)
 
 
 def _shapes_calibration(path: Path) -> bool:
-    from .tables import table_for_name
-
     if path.name == "evalkit.toml":
         return True
     name = path.name.split(".")[0]

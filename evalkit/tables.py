@@ -384,6 +384,20 @@ TABLES: dict[str, Table] = {
 #: :func:`evalkit.simulate`'s tables. Ids, codes, NIPs and periods are strings
 #: (NIPs keep their leading digits), optional integers are nullable, dates are
 #: ``datetime64[ns]``.
+#: The eight tables of the first data model, which the period study's core analyses read
+#: (scoring, reliability, citizens versus supervisors, training, trend); the optional tables
+#: added since (``complaints``, ``teaching``) feed only their own sections.
+CORE_TABLES: tuple[str, ...] = (
+    "units",
+    "employees",
+    "indicators",
+    "results",
+    "behaviour",
+    "citizen",
+    "training",
+    "org_rating",
+)
+
 PANDAS_DTYPES: dict[str, str] = {
     "str": "str",
     "category": "str",

@@ -35,20 +35,11 @@ import pytest
 
 from evalkit._io_messages import reason_code, translate_message
 from evalkit.io import InputError, load_study
-from evalkit.tables import TABLES
+from evalkit.tables import CORE_TABLES, TABLES
 
-#: The tables the corpus damages: the core of the data model. The optional tables added
-#: since (complaints, teaching) follow the same loader rules and have their own tests.
-CORPUS_TABLES = (
-    "units",
-    "employees",
-    "indicators",
-    "results",
-    "behaviour",
-    "citizen",
-    "training",
-    "org_rating",
-)
+#: The tables the corpus damages: the core of the data model (the optional tables added
+#: since, complaints and teaching, follow the same loader rules and have their own tests).
+CORPUS_TABLES = CORE_TABLES
 
 # --------------------------------------------------------------------------------------
 # the base: a slice of the simulated data set
