@@ -236,3 +236,24 @@ def test_unit_changes_is_supervisor_change_unit_by_unit(small_study):
         assert row["change"] == pytest.approx(one["change"])
         assert row["ci_low"] == pytest.approx(one["ci_low"])
         assert (row["n_before"], row["n_after"]) == (one["n_before"], one["n_after"])
+
+
+def test_the_brief_keeps_the_studys_answers_and_fills_the_rest_with_what_needs_action():
+    """Nine findings for eight places, three of them pointing at something to act on: every
+    answer to the study's questions and the trend stay (training was pushed out once by
+    two such findings); the last place goes to the first of the others in report order."""
+    from evalkit.io import Study
+    from evalkit.labels import Labels
+    from evalkit.report import ReportContext, Section, section_summary
+    from evalkit.report.base import Finding
+    from evalkit.report.summary import BRIEF_ESSENTIAL, BRIEF_MAX
+
+    keys = [*BRIEF_ESSENTIAL, "data", "complaints"]
+    attention = {"data", "complaints", "pattern"}
+    sections = [
+        Section(key=k, title=k, findings=[Finding(key=k, text=k, attention=k in attention)])
+        for k in ["complaints", "data", *reversed(BRIEF_ESSENTIAL)]
+    ]
+    assert len(keys) == BRIEF_MAX + 1
+    brief = section_summary(ReportContext(Study(), "2025Q4", Labels("en")), sections)
+    assert [f.key for f in brief.findings] == [*BRIEF_ESSENTIAL, "data"]

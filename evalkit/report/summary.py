@@ -31,9 +31,11 @@ BRIEF_ORDER = (
     "trend",
     "data",
 )
-#: Findings the brief always keeps, whatever else competes for its places: how we are
-#: doing (the predikat) and what changed since the last period (the trend).
-BRIEF_ESSENTIAL = ("scoring", "trend")
+#: Findings the brief always keeps, whatever else competes for its places: the answers to
+#: the study's questions (how we are doing, can the ratings be trusted, do citizens see
+#: what supervisors see, did training work) and what changed since the last period. The
+#: remaining places go to findings that point at something to act on.
+BRIEF_ESSENTIAL = ("scoring", "pattern", "skm", "reliability", "comparison", "training", "trend")
 
 
 def section_summary(ctx: ReportContext, sections: list[Section]) -> Section:
