@@ -28,7 +28,6 @@ failed period removes its temporary folder and leaves every other report as it w
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import json
 import os
@@ -55,7 +54,6 @@ __all__ = [
     "StudyError",
     "ensure_kernel",
     "notebook_path",
-    "notebook_to_html",
     "report_dir",
     "run_study",
     "shared_files",
@@ -87,7 +85,6 @@ _DEPENDENCIES = (
     "matplotlib",
     "seaborn",
     "papermill",
-    "nbconvert",
     "nbformat",
     "nbclient",
     "ipykernel",
@@ -237,74 +234,6 @@ def unit_notebook_path() -> Path:
     if not path.is_file():
         raise FileNotFoundError(f"the unit scorecard notebook {path} is missing")
     return path
-
-
-# <script>/<link> elements that would reach the network: a remote src/href, or an inline
-# script that imports from a URL (nbconvert's mermaid loader); and the MathJax
-# configuration, inert without MathJax
-_REMOTE = (
-    re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>", re.I),
-    re.compile(r"<link\b[^>]*\bhref\s*=\s*[\"']https?://[^>]*>", re.I),
-    re.compile(
-        r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*?</script>", re.I | re.S
-    ),
-    re.compile(r"<script\b[^>]*text/x-mathjax-config[^>]*>.*?</script>", re.I | re.S),
-)
-
-
-def notebook_to_html(nb: Any, *, title: str, language: str) -> str:
-    """Render an executed notebook as a stakeholder HTML page.
-
-    No code, no prompts, no stderr output (warnings stay in the executed notebook); cells
-    tagged ``parameters``, ``injected-parameters`` (papermill)
-    or ``remove-cell`` are dropped; figures stay as the embedded PNG of the outputs;
-    ``<script>`` and ``<link>`` elements that would fetch from the network (require.js,
-    MathJax) are removed, so the page reads the same offline.
-
-    Parameters
-    ----------
-    nb : NotebookNode
-        The executed notebook.
-    title : str
-        Page title.
-    language : str
-        ``lang`` attribute of the page.
-
-    Returns
-    -------
-    str
-        The HTML document.
-    """
-    from nbconvert import HTMLExporter
-    from nbconvert.preprocessors import TagRemovePreprocessor
-    from traitlets.config import Config
-
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {
-        "parameters",
-        "injected-parameters",
-        "remove-cell",
-        "papermill-error-cell-tag",
-    }
-    config.HTMLExporter.exclude_input = True
-    config.HTMLExporter.exclude_input_prompt = True
-    config.HTMLExporter.exclude_output_prompt = True
-    nb = copy.deepcopy(nb)
-    for cell in nb.cells:  # warnings and logs are for the analyst, not the reader
-        if cell.get("outputs"):
-            cell.outputs = [
-                o
-                for o in cell.outputs
-                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-            ]
-    exporter = HTMLExporter(config=config, template_name="lab")
-    exporter.register_preprocessor(TagRemovePreprocessor(config=config), enabled=True)
-    body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
-    for pattern in _REMOTE:
-        body = pattern.sub("", body)
-    body = re.sub(r"<html\b[^>]*>", f'<html lang="{language}">', body, count=1)
-    return body
 
 
 # ----------------------------------------------------------------------------------------

@@ -350,7 +350,7 @@ def test_manifest_records_inputs_parameters_versions_and_time(report_id, small_d
         "min_cell": run_params["min_cell"],
         "rules": "permenpanrb_6_2022",
     }
-    assert {"pandas", "papermill", "nbconvert"} <= set(m["dependencies"])
+    assert {"pandas", "papermill", "weasyprint"} <= set(m["dependencies"])
     assert m["evalkit"] and m["python"]
     t = m["timing"]
     assert t["kernel_start"] > 0 and t["cells"]["analysis"] > 0 and t["render_seconds"] > 0

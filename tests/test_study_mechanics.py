@@ -9,14 +9,14 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
-from nbformat.v4 import new_code_cell, new_notebook, new_output
+from nbformat.v4 import new_code_cell, new_notebook
 
 import evalkit.study as study_mod
 from evalkit import report as rp
 from evalkit.io import Study
 from evalkit.labels import Labels
 from evalkit.report.period import _sheet_name
-from evalkit.study import StudyError, notebook_to_html, report_dir, run_study, study_command
+from evalkit.study import StudyError, report_dir, run_study, study_command
 
 
 # --------------------------------------------------------------------------- periods
@@ -165,25 +165,6 @@ def test_localised_table_labels_headers_codes_and_numbers():
 
 
 # --------------------------------------------------------------------------- outputs
-def test_html_drops_parameter_cells_code_and_stderr():
-    nb = new_notebook(metadata={"kernelspec": {"name": "evalkit", "display_name": "x"}})
-    params = new_code_cell('period = "latest"', metadata={"tags": ["parameters"]})
-    injected = new_code_cell('period = "2025Q4"', metadata={"tags": ["injected-parameters"]})
-    shown = new_code_cell("report.show()")
-    shown.outputs = [
-        new_output("display_data", data={"text/html": "<h2>Ringkasan eksekutif</h2>"}),
-        new_output("stream", name="stderr", text="UserWarning: layout"),
-    ]
-    hidden = new_code_cell("write()", metadata={"tags": ["remove-cell"]})
-    hidden.outputs = [new_output("stream", name="stdout", text="SECRET-LOG")]
-    nb.cells = [params, injected, shown, hidden]
-    html = notebook_to_html(nb, title="Studi", language="id")
-    assert "<h2>Ringkasan eksekutif</h2>" in html
-    for absent in ('period = "', "report.show", "UserWarning", "SECRET-LOG"):
-        assert absent not in html
-    assert "<title>Studi</title>" in html and '<html lang="id">' in html
-
-
 def _tree(folder: Path) -> dict[str, str]:
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()

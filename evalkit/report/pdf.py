@@ -26,8 +26,8 @@ def render(html: str, *, base_url: str | Path | None = None) -> Any:
         from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
-    # WeasyPrint logs every CSS property it does not support (nbconvert's and JupyterLab's
-    # stylesheets have many) and every resource it skips: noise for the reader of a terminal.
+    # WeasyPrint logs every CSS property it does not support and every resource it
+    # skips: noise for the reader of a terminal.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     base = None if base_url is None else Path(base_url).resolve().as_uri() + "/"
     fetcher = URLFetcher(allowed_protocols={"data", "file"})
