@@ -1,0 +1,1 @@
+"""National figures from per-instansi sufficient statistics (see :mod:`.layout`)."""
