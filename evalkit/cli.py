@@ -114,6 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
         help="render scorecards directly (fast, default) or execute notebooks/unit.ipynb "
         "with papermill once per unit (slow: a kernel per unit)",
     )
+    _add_national_arguments(p)
 
     # --- validate ----------------------------------------------------------------------
     p = sub.add_parser(
@@ -169,6 +170,15 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="true effect of training on later supervisor behaviour scores (1-5 scale)",
     )
+    p.add_argument(
+        "--instansi",
+        type=int,
+        default=None,
+        metavar="K",
+        help="write a national data set of K instansi (OUT/instansi.csv and one Parquet "
+        "study folder OUT/instansi=<id>/ each, written one instansi at a time); "
+        "--employees is then the nation's total (default 2000 per instansi)",
+    )
     _add_template_parser(sub)
     _add_calibrate(sub)
     return parser
@@ -208,6 +218,8 @@ def _simulate(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"evalkit simulate: {problem}", file=sys.stderr)
         return 2
+    if args.instansi is not None:
+        return _simulate_national(args)
     options = {
         k: v
         for k, v in {
@@ -229,6 +241,104 @@ def _simulate(args: argparse.Namespace) -> int:
         return 2
     print(Labels(args.language)("io.cli.simulated", path=str(args.out)))
     return 0
+
+
+def _add_national_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--instansi",
+        default=None,
+        metavar="ID",
+        help="with a national data set (a folder with instansi.csv): the period study of "
+        "this one instansi, written to OUT/instansi/<ID>/<period>/<language>/",
+    )
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="national data set: run the per-instansi work on this running Dask scheduler",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        metavar="N",
+        help="national data set: run the per-instansi work on a local Dask cluster of N "
+        "worker processes (default: in this process, one instansi after another)",
+    )
+
+
+def _simulate_national(args: argparse.Namespace) -> int:
+    from .national import simulate_national
+
+    if args.instansi < 1:
+        print(
+            f"evalkit simulate: --instansi must be at least 1, got {args.instansi}", file=sys.stderr
+        )
+        return 2
+    options = {
+        k: v
+        for k, v in {
+            "seed": args.seed,
+            "employees": args.employees,
+            "periods": args.periods,
+        }.items()
+        if v is not None
+    }
+    try:
+        parts = simulate_national(args.out, instansi=args.instansi, **options)
+    except ValueError as exc:
+        print(f"evalkit simulate: {exc}", file=sys.stderr)
+        return 2
+    print(f"national data set written: {args.out} ({len(parts)} instansi)")
+    return 0
+
+
+def _study(args: argparse.Namespace) -> int:
+    """``evalkit study``: the period study, or on a national data set the national study
+    (or, with ``--instansi``, one instansi's period study)."""
+    from .national import instansi_folder, is_national
+    from .study import study_command
+
+    data, out = args.data, args.out
+    national = is_national(data)
+    if (args.scheduler or args.workers) and not national:
+        print(
+            f"evalkit study: --scheduler and --workers need a national data set; {data} has "
+            "no instansi.csv",
+            file=sys.stderr,
+        )
+        return 2
+    if national and args.instansi is None:
+        from .national.run import national_command
+
+        return national_command(
+            period=args.period,
+            data_dir=data,
+            out_dir=out,
+            language=args.language,
+            min_cell=args.min_cell,
+            scheduler=args.scheduler,
+            workers=args.workers,
+        )
+    if args.instansi is not None:
+        if not national:
+            print(
+                f"evalkit study: --instansi needs a national data set; {data} has no instansi.csv",
+                file=sys.stderr,
+            )
+            return 2
+        data = instansi_folder(data, args.instansi)
+        out = out / "instansi" / args.instansi
+    return study_command(
+        period=args.period,
+        data_dir=data,
+        out_dir=out,
+        language=args.language,
+        min_cell=args.min_cell,
+        rules=args.rules,
+        units=args.units,
+        unit_engine=args.unit_engine,
+    )
 
 
 def _add_suggest_arguments(p: argparse.ArgumentParser) -> None:
@@ -353,18 +463,7 @@ def _calibrate_command(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     if args.command == "study":
-        from .study import study_command
-
-        return study_command(
-            period=args.period,
-            data_dir=args.data,
-            out_dir=args.out,
-            language=args.language,
-            min_cell=args.min_cell,
-            rules=args.rules,
-            units=args.units,
-            unit_engine=args.unit_engine,
-        )
+        return _study(args)
     if args.command == "validate":
         from .io import validate_command
 

@@ -1,0 +1,349 @@
+"""Run the national study: per-instansi work in-process or on a Dask cluster, then one
+small combination and the national outputs.
+
+Each instansi is one task: load its folder (:func:`evalkit.load_study`, the same path
+as a regency's study) and reduce it to :class:`~evalkit.national.stats.PartitionStats`
+(a few hundred numbers). Only those travel to the client, which adds them in the order
+of the instansi ids (:func:`~evalkit.national.stats.combine`) — so an in-process run,
+a 2-worker ``LocalCluster`` and a remote cluster give the same numbers. A worker holds
+one instansi at a time: its memory is bounded by the largest instansi, not by the nation.
+
+Executors (:func:`open_client`):
+
+* neither ``scheduler`` nor ``workers``: in-process, one instansi after another;
+* ``workers=N``: a ``distributed.LocalCluster`` of N single-threaded worker processes;
+* ``scheduler="tcp://HOST:8786"``: an existing cluster (``dask scheduler`` and
+  ``dask worker tcp://HOST:8786`` on machines that see the data folder at the same path).
+
+Outputs, ``OUT/national/<period>/<language>/`` (built in a temporary folder and moved
+into place when complete, as the period study): ``results.json`` (numbers and codes,
+the same in both languages), ``national.html`` (the compact national study, funnel
+plot embedded), ``tables.xlsx`` and ``manifest.json``. Before publishing, every shared
+file is scanned for the names, NIPs and employee ids of every instansi
+(:func:`evalkit.privacy.scan_for_identifiers`, one task per instansi), and nothing is
+published on a hit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import secrets
+import shutil
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..labels import LANGUAGES
+from .layout import INSTANSI_FILE, Partition, partitions
+from .results import national_results
+from .stats import PartitionStats, partition_statistics
+
+__all__ = [
+    "compute_partitions",
+    "instansi_statistics",
+    "national_command",
+    "national_dir",
+    "open_client",
+    "run_national",
+    "scan_instansi",
+]
+
+
+def national_dir(out: str | Path, period: str, language: str) -> Path:
+    """The folder of the national study: ``out/national/<period>/<language>``.
+
+    Examples
+    --------
+    >>> national_dir("reports", "2025Q4", "en").as_posix()
+    'reports/national/2025Q4/en'
+    """
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
+    return Path(out) / "national" / str(period) / language
+
+
+# ------------------------------------------------------------------------------ tasks
+def instansi_statistics(folder: str | Path, period: str, instansi: str) -> PartitionStats:
+    """The task of one instansi: load its folder and reduce it to its sufficient
+    statistics (runs on a worker; returns only the small summary)."""
+    from ..io import load_study
+
+    study = load_study(folder)
+    return partition_statistics(study, period, instansi)
+
+
+def scan_instansi(folder: str | Path, texts: dict[str, str]) -> dict[str, int]:
+    """The privacy task of one instansi: how many of its names, NIPs and employee ids
+    occur in ``texts`` (label → text), per ``"label: kind"`` — counts, never the
+    identifiers, leave the worker."""
+    from ..io import load_study
+    from ..privacy import scan_for_identifiers
+
+    hits = scan_for_identifiers(texts, load_study(folder))
+    if hits.empty:
+        return {}
+    return {
+        f"{s}: {k}": int(n) for (s, k), n in hits.groupby(["source", "kind"])["count"].sum().items()
+    }
+
+
+@contextlib.contextmanager
+def open_client(
+    scheduler: str | None = None, workers: int | None = None, *, processes: bool = True
+) -> Iterator[Any]:
+    """A ``distributed.Client`` for ``scheduler`` (an address) or a new ``LocalCluster``
+    of ``workers`` single-threaded workers; ``None`` (in-process) when neither is given.
+
+    Parameters
+    ----------
+    scheduler : str, optional
+        Address of a running scheduler, e.g. ``"tcp://10.0.0.5:8786"``.
+    workers : int, optional
+        Start a local cluster of this many workers (closed on exit).
+    processes : bool, default True
+        Local workers as processes (False: threads of this process; for tests).
+    """
+    if scheduler and workers:
+        raise ValueError("give either a scheduler address or a number of workers, not both")
+    if not scheduler and not workers:
+        yield None
+        return
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        with Client(scheduler) as client:
+            yield client
+        return
+    if int(workers) < 1:
+        raise ValueError(f"workers must be at least 1, got {workers}")
+    with (
+        LocalCluster(
+            n_workers=int(workers),
+            threads_per_worker=1,
+            processes=processes,
+            dashboard_address=None,
+        ) as cluster,
+        Client(cluster) as client,
+    ):
+        yield client
+
+
+def _map(client, func, parts: list[Partition], args) -> list[Any]:
+    """``func(folder, *args, …)`` per instansi, in the order of ``parts``."""
+    if client is None:
+        return [func(str(p.folder), *args(p)) for p in parts]
+    futures = [
+        client.submit(
+            func,
+            str(p.folder),
+            *args(p),
+            key=f"{func.__name__}-{p.instansi}-{secrets.token_hex(4)}",
+        )
+        for p in parts
+    ]
+    return client.gather(futures)
+
+
+def compute_partitions(
+    root: str | Path, period: str, *, client=None, instansi: str | None = None
+) -> list[PartitionStats]:
+    """:func:`instansi_statistics` of every instansi of ``root`` (sorted by id), on
+    ``client``'s cluster or in-process (``client=None``)."""
+    parts = partitions(root, instansi)
+    return _map(client, instansi_statistics, parts, lambda p: (str(period), p.instansi))
+
+
+# ------------------------------------------------------------------------------ the run
+def _names(root: Path) -> dict[str, str]:
+    listing = pd.read_csv(root / INSTANSI_FILE, dtype=str)
+    if "name" not in listing.columns:
+        return {}
+    return dict(
+        zip(listing["instansi_id"], listing["name"].fillna(listing["instansi_id"]), strict=True)
+    )
+
+
+def _check_period(period: str) -> str:
+    import re
+
+    period = str(period).strip().upper()
+    if not re.match(r"^\d{4}(Q[1-4])?$", period):
+        raise ValueError(
+            f"the national study needs one quarter (2025Q4) or one year (2025); got {period!r}"
+        )
+    return period
+
+
+def run_national(
+    period: str,
+    data_dir: str | Path,
+    out_dir: str | Path = "reports",
+    *,
+    language: str = "id",
+    min_cell: int = 5,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    instansi: str | None = None,
+    processes: bool = True,
+    client=None,
+) -> Path:
+    """Run the national study of ``period`` and write ``out_dir/national/<period>/<language>/``.
+
+    Parameters
+    ----------
+    period : str
+        A quarter (``"2025Q4"``) or a year (``"2025"``).
+    data_dir : str or Path
+        A national data set (:mod:`evalkit.national.layout`).
+    out_dir : str or Path, default "reports"
+    language : {"id", "en"}, default "id"
+    min_cell : int, default 5
+        An instansi's statistic built from fewer respondents, rated employees or ratees
+        is not shown.
+    scheduler, workers, processes
+        Where the per-instansi tasks run (:func:`open_client`).
+    instansi : str, optional
+        Only these instansi (``"I01,I02"``).
+    client : distributed.Client, optional
+        An open client to use instead of ``scheduler``/``workers``.
+
+    Returns
+    -------
+    Path
+        The folder written.
+    """
+    from .report import national_html, national_workbook
+
+    if language not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
+    period = _check_period(period)
+    root = Path(data_dir).resolve()
+    parts = partitions(root, instansi)
+    out = Path(out_dir).resolve()
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    with contextlib.ExitStack() as stack:
+        if client is None:
+            client = stack.enter_context(open_client(scheduler, workers, processes=processes))
+        t = time.perf_counter()
+        stats = _map(client, instansi_statistics, parts, lambda p: (period, p.instansi))
+        compute_seconds = time.perf_counter() - t
+        results = national_results(stats, names=_names(root), min_cell=min_cell)
+        texts = {
+            "results.json": json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n",
+            "national.html": national_html(results, language),
+        }
+        book = national_workbook(results, language)
+        texts_to_scan = {**texts, "tables.xlsx": _workbook_text(book)}
+        t = time.perf_counter()
+        hits = _map(client, scan_instansi, parts, lambda p: (texts_to_scan,))
+        scan_seconds = time.perf_counter() - t
+        executor = (
+            "in-process"
+            if client is None
+            else f"dask distributed, {len(client.scheduler_info()['workers'])} workers"
+        )
+    found = {k: v for h in hits for k, v in h.items()}
+    if found:
+        listing = "; ".join(f"{k}: {v}" for k, v in sorted(found.items()))
+        raise RuntimeError(
+            f"refusing to publish the national study for {period}: shared outputs contain "
+            f"personal identifiers ({listing}). Nothing was written."
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / f".tmp-national-{period}-{language}-{secrets.token_hex(4)}"
+    tmp.mkdir(parents=True)
+    try:
+        for name, text in texts.items():
+            (tmp / name).write_text(text, encoding="utf-8")
+        (tmp / "tables.xlsx").write_bytes(book)
+        manifest = {
+            "evalkit": metadata.version("evalkit"),
+            "parameters": {
+                "period": period,
+                "data_dir": str(root),
+                "language": language,
+                "min_cell": min_cell,
+                "instansi": instansi,
+            },
+            "instansi": [p.instansi for p in parts],
+            "executor": executor,
+            "started": started.isoformat(timespec="seconds"),
+            "timing": {
+                "compute_seconds": round(compute_seconds, 3),
+                "scan_seconds": round(scan_seconds, 3),
+                "total_seconds": round(time.perf_counter() - t0, 3),
+            },
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        final = national_dir(out, period, language)
+        from ..study import _place
+
+        _place(tmp, final)
+        return final
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _jsonable(value: Any) -> Any:
+    """NaN → None, numpy scalars → Python (results.json is strict JSON)."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _workbook_text(book: bytes) -> str:
+    """Every cell of a workbook as CSV text, sheet by sheet (what the scan reads)."""
+    sheets = pd.read_excel(io.BytesIO(book), sheet_name=None, header=None)
+    return "\n".join(f"# {name}\n{df.to_csv(index=False)}" for name, df in sheets.items())
+
+
+def national_command(
+    *,
+    period: str,
+    data_dir: str | Path,
+    out_dir: str | Path,
+    language: str = "id",
+    min_cell: int = 5,
+    scheduler: str | None = None,
+    workers: int | None = None,
+) -> int:
+    """``evalkit study`` on a national data set: run :func:`run_national`, report for
+    people. 0 written; 2 unusable input or parameters; 1 the privacy scan refused."""
+    try:
+        folder = run_national(
+            period,
+            data_dir,
+            out_dir,
+            language=language,
+            min_cell=min_cell,
+            scheduler=scheduler,
+            workers=workers,
+        )
+    except (ValueError, FileNotFoundError) as exc:
+        print(f"evalkit study: {exc}", file=sys.stderr)
+        return 2
+    except RuntimeError as exc:
+        print(f"evalkit study: {exc}", file=sys.stderr)
+        return 1
+    print(f"national study written: {folder / 'national.html'}")
+    return 0
