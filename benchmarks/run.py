@@ -4,6 +4,10 @@ Each ``bench_*.py`` has a ``main()`` that measures evalkit against its peers in 
 process and prints ratios (and peak memory), never absolute pass/fail thresholds. Run one
 alone with ``python benchmarks/bench_<name>.py``; select some here with
 ``python benchmarks/run.py icc io``.
+
+Slow sizes run only when asked: ``python benchmarks/bench_national.py --large`` (the
+national study, 500,000 employees in 50 instansi on a 2-worker Dask cluster; tens of
+minutes on 2 cores); ``make bench`` runs its small default (6 instansi, 6,000 employees).
 """
 
 from __future__ import annotations

@@ -2,7 +2,9 @@
 
 Five subcommands, each a thin layer over a library function:
 
-``evalkit study``     run the period study (:func:`evalkit.study.study_command`)
+``evalkit study``     run the period study (:func:`evalkit.study.study_command`); on a
+                      national data set the national study
+                      (:func:`evalkit.national.run.national_command`)
 ``evalkit validate``  load and validate a data folder (:func:`evalkit.io.validate_command`);
                       with ``--suggest-mapping``, draft its ``evalkit.toml``
                       (:func:`evalkit.suggest.write_suggestion`)
@@ -40,6 +42,9 @@ Typical use:
   evalkit calibrate --data mydata --jobs 2      coverage of the study's intervals
   evalkit validate mydata --suggest-mapping     draft a mapping for an agency's own files
   evalkit template --out kit.xlsx               the Excel workbook a data steward fills
+  evalkit simulate --out nasional --instansi 4  a national data set: one folder per instansi
+  evalkit study --data nasional --period 2025Q4 --workers 2
+                                                the national study on a local Dask cluster
 """
 
 

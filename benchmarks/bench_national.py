@@ -1,0 +1,178 @@
+"""The national study on a 2-worker Dask LocalCluster: wall time, peak memory per worker,
+and the extrapolation to the nation (4.3 million ASN).
+
+1. Write a synthetic nation with ``evalkit simulate --instansi K --employees N`` (a
+   separate process; instansi of unequal size, one Parquet study folder each).
+2. Run :func:`evalkit.national.run_national` on a ``LocalCluster`` of 2 single-threaded
+   worker processes: pass 1 loads each instansi on a worker and reduces it to its
+   sufficient statistics, pass 2 loads it again to scan the outputs for its identifiers.
+3. Report the wall time of each pass, every task's duration (per instansi and per 1,000
+   employees), each worker's peak resident memory (``ru_maxrss``), and — as the bound
+   that the design promises — the peak of one process that loads and reduces only the
+   largest instansi. Then extrapolate: seconds of work per employee × 4.3 million ÷
+   workers, and the memory a worker needs for an instansi of a given size.
+
+Sizes: ``make bench`` runs the default (6 instansi, 6,000 employees, two quarters).
+The large run, 500,000 employees in 50 instansi (one quarter), is slow (tens of
+minutes on 2 cores) and runs only when asked:
+``python benchmarks/bench_national.py --large`` (or ``--instansi K --employees N``).
+Figures are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+NATION = 4_300_000
+DEFAULT = {"instansi": 6, "employees": 6_000, "periods": "2025Q3:2025Q4"}
+LARGE = {"instansi": 50, "employees": 500_000, "periods": "2025Q4:2025Q4"}
+PERIOD = "2025Q4"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _alone(folder: Path) -> tuple[float, float, float]:
+    """Seconds, resident MB after the imports, and peak MB of one fresh process that
+    loads and reduces one instansi."""
+    code = (
+        "import resource, sys, time\n"
+        "from evalkit.national.run import instansi_statistics\n"
+        "import evalkit.scoring, evalkit.compare, evalkit.io\n"
+        "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "t = time.perf_counter()\n"
+        f"instansi_statistics({str(folder)!r}, {PERIOD!r}, 'x')\n"
+        "print(time.perf_counter() - t, base, "
+        "resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    return float(out[0]), float(out[1]), float(out[2])
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    size = dict(LARGE if "--large" in argv else DEFAULT)
+    for opt in ("instansi", "employees"):
+        if f"--{opt}" in argv:
+            size[opt] = int(argv[argv.index(f"--{opt}") + 1])
+    os.environ.setdefault("EVALKIT_PSEUDONYM_KEY", "benchmark-key")
+    import pandas as pd
+    from distributed import Client, LocalCluster, get_task_stream
+
+    from evalkit.national import run_national
+
+    with tempfile.TemporaryDirectory(prefix="evalkit-national-") as tmp:
+        root = Path(tmp) / "nation"
+        print(
+            f"simulating {size['employees']:,} employees in {size['instansi']} instansi, "
+            f"quarters {size['periods']} …",
+            flush=True,
+        )
+        t = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "evalkit.cli",
+                "simulate",
+                "--out",
+                str(root),
+                "--instansi",
+                str(size["instansi"]),
+                "--employees",
+                str(size["employees"]),
+                "--periods",
+                size["periods"],
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        sim_seconds = time.perf_counter() - t
+        listing = pd.read_csv(root / "instansi.csv", dtype={"instansi_id": str})
+        total = int(listing["employees"].sum())
+        largest = listing.loc[listing["employees"].idxmax()]
+        data_mb = sum(p.stat().st_size for p in root.rglob("*.parquet")) / 2**20
+        print(
+            f"  written in {sim_seconds:.1f} s ({1000 * sim_seconds / total:.2f} s per 1,000 "
+            f"employees, one instansi at a time); {data_mb:.0f} MB of Parquet; instansi "
+            f"sizes {listing['employees'].min():,}–{listing['employees'].max():,}",
+            flush=True,
+        )
+
+        with (
+            LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                memory_limit="6GiB",
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            t = time.perf_counter()
+            with get_task_stream(client) as stream:
+                folder = run_national(
+                    PERIOD, root, Path(tmp) / "reports", language="en", client=client
+                )
+            wall = time.perf_counter() - t
+            peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        manifest = json.loads((folder / "manifest.json").read_text())
+        tasks = [
+            (
+                r["key"].split("-")[1],
+                sum(s["stop"] - s["start"] for s in r["startstops"] if s["action"] == "compute"),
+            )
+            for r in stream.data
+            if r["key"].startswith("instansi_statistics-")
+        ]
+        durations = pd.DataFrame(tasks, columns=["instansi_id", "seconds"]).merge(
+            listing, on="instansi_id"
+        )
+        work = float(durations["seconds"].sum())
+        per_employee = work / total
+        print(
+            f"\n2-worker LocalCluster, {size['instansi']} instansi, {total:,} employees:\n"
+            f"  wall time {wall:.1f} s = statistics pass {manifest['timing']['compute_seconds']:.1f} s"
+            f" + privacy scan pass {manifest['timing']['scan_seconds']:.1f} s + outputs\n"
+            f"  statistics tasks: {work:.1f} s of work, {1000 * per_employee:.2f} s per 1,000 "
+            f"employees (per instansi {durations['seconds'].min():.1f}–"
+            f"{durations['seconds'].max():.1f} s)"
+        )
+        for address, mb in sorted(peaks.items()):
+            print(f"  worker {address}: peak resident memory {mb:,.0f} MB")
+        alone_s, base_mb, alone_mb = _alone(root / f"instansi={largest['instansi_id']}")
+        print(
+            f"  the largest instansi ({largest['employees']:,} employees) alone in one fresh "
+            f"process: {alone_s:.1f} s, peak {alone_mb:,.0f} MB ({base_mb:,.0f} MB after the "
+            "imports) — the bound a worker's peak stays near, whatever the number of instansi"
+        )
+        mb_per_1000 = (alone_mb - base_mb) / (largest["employees"] / 1000)
+        scan_ratio = manifest["timing"]["scan_seconds"] / manifest["timing"]["compute_seconds"]
+        print(f"\nextrapolation to {NATION:,} ASN (work grows with employees, not with instansi):")
+        for n in (2, 8, 32, 128):
+            hours = NATION * per_employee / n / 3600
+            print(
+                f"  {n:>4} workers: statistics pass ≈ {hours:6.2f} h, with the privacy scan "
+                f"pass (×{1 + scan_ratio:.2f} measured here) ≈ {hours * (1 + scan_ratio):6.2f} h"
+            )
+        print(
+            f"  memory per worker ≈ {base_mb:,.0f} MB + {mb_per_1000:,.1f} MB per 1,000 employees "
+            f"of the largest instansi it gets, e.g. ≈ {base_mb + 50 * mb_per_1000:,.0f} MB for "
+            f"an instansi of 50,000 and ≈ {base_mb + 250 * mb_per_1000:,.0f} MB for one of "
+            "250,000 (a large ministry)"
+        )
+        print(f"(this process: peak {_peak_mb():,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
