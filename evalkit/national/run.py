@@ -136,16 +136,31 @@ def open_client(
         yield client
 
 
+def _sizes(parts: list[Partition]) -> dict[str, int]:
+    """Employees per instansi from ``instansi.csv`` (0 where it does not say)."""
+    if not parts:
+        return {}
+    listing = pd.read_csv(parts[0].folder.parent / INSTANSI_FILE, dtype={"instansi_id": str})
+    if "employees" not in listing.columns:
+        return {}
+    size = pd.to_numeric(listing["employees"], errors="coerce").fillna(0).astype(int)
+    return dict(zip(listing["instansi_id"], size, strict=True))
+
+
 def _map(client, func, parts: list[Partition], args) -> list[Any]:
-    """``func(folder, *args, …)`` per instansi, in the order of ``parts``."""
+    """``func(folder, *args(partition))`` per instansi; results in the order of ``parts``.
+    On a cluster the largest instansi (by ``instansi.csv``'s ``employees``) start first,
+    so that the last task to finish is a small one."""
     if client is None:
         return [func(str(p.folder), *args(p)) for p in parts]
+    sizes = _sizes(parts)
     futures = [
         client.submit(
             func,
             str(p.folder),
             *args(p),
             key=f"{func.__name__}-{p.instansi}-{secrets.token_hex(4)}",
+            priority=sizes.get(p.instansi, 0),
         )
         for p in parts
     ]
