@@ -16,7 +16,11 @@ Sizes: ``make bench`` runs the default (6 instansi, 6,000 employees, two quarter
 The large run, 500,000 employees in 50 instansi (one quarter), is slow (tens of
 minutes on 2 cores) and runs only when asked:
 ``python benchmarks/bench_national.py --large`` (or ``--instansi K --employees N``).
-Figures are printed, never asserted.
+``--data DIR`` reuses a national data set already written (no simulation), and
+``--only N`` runs the study on N of its instansi (the largest and N − 1 others spread over
+the sizes) when the whole nation does not fit the time at hand: the cost per employee and
+the largest instansi's memory are measured all the same. Figures are printed, never
+asserted.
 """
 
 from __future__ import annotations
@@ -59,6 +63,46 @@ def _alone(folder: Path) -> tuple[float, float, float]:
     return float(out[0]), float(out[1]), float(out[2])
 
 
+def _simulate(root: Path, size: dict) -> None:
+    """``evalkit simulate --instansi K --employees N`` in a separate process, timed."""
+    import pandas as pd
+
+    print(
+        f"simulating {size['employees']:,} employees in {size['instansi']} instansi, "
+        f"quarters {size['periods']} …",
+        flush=True,
+    )
+    t = time.perf_counter()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "evalkit.cli",
+            "simulate",
+            "--out",
+            str(root),
+            "--instansi",
+            str(size["instansi"]),
+            "--employees",
+            str(size["employees"]),
+            "--periods",
+            size["periods"],
+        ],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    seconds = time.perf_counter() - t
+    listing = pd.read_csv(root / "instansi.csv", dtype={"instansi_id": str})
+    total = int(listing["employees"].sum())
+    data_mb = sum(f.stat().st_size for f in root.rglob("*.parquet")) / 2**20
+    print(
+        f"  written in {seconds:.1f} s ({1000 * seconds / total:.2f} s per 1,000 employees, "
+        f"one instansi at a time); {data_mb:.0f} MB of Parquet; instansi sizes "
+        f"{listing['employees'].min():,}–{listing['employees'].max():,}",
+        flush=True,
+    )
+
+
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     size = dict(LARGE if "--large" in argv else DEFAULT)
@@ -66,48 +110,35 @@ def main(argv: list[str] | None = None) -> None:
         if f"--{opt}" in argv:
             size[opt] = int(argv[argv.index(f"--{opt}") + 1])
     os.environ.setdefault("EVALKIT_PSEUDONYM_KEY", "benchmark-key")
+    import numpy as np
     import pandas as pd
     from distributed import Client, LocalCluster, get_task_stream
 
     from evalkit.national import run_national
 
+    given = Path(argv[argv.index("--data") + 1]) if "--data" in argv else None
+    only = int(argv[argv.index("--only") + 1]) if "--only" in argv else None
     with tempfile.TemporaryDirectory(prefix="evalkit-national-") as tmp:
-        root = Path(tmp) / "nation"
-        print(
-            f"simulating {size['employees']:,} employees in {size['instansi']} instansi, "
-            f"quarters {size['periods']} …",
-            flush=True,
-        )
-        t = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "evalkit.cli",
-                "simulate",
-                "--out",
-                str(root),
-                "--instansi",
-                str(size["instansi"]),
-                "--employees",
-                str(size["employees"]),
-                "--periods",
-                size["periods"],
-            ],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-        sim_seconds = time.perf_counter() - t
+        root = given or Path(tmp) / "nation"
+        if given:
+            print(f"reusing the national data set {given}", flush=True)
+        else:
+            _simulate(root, size)
         listing = pd.read_csv(root / "instansi.csv", dtype={"instansi_id": str})
+        nation_total = int(listing["employees"].sum())
+        if only is not None and only < len(listing):
+            order = listing.sort_values("employees", ascending=False).reset_index(drop=True)
+            pick = np.unique(np.linspace(0, len(order) - 1, only).round().astype(int))
+            listing = order.iloc[pick].sort_values("instansi_id").reset_index(drop=True)
+            print(
+                f"running {len(listing)} of the {len(order)} instansi "
+                f"({int(listing['employees'].sum()):,} of {nation_total:,} employees, the "
+                "largest included)",
+                flush=True,
+            )
+        subset = ",".join(listing["instansi_id"])
         total = int(listing["employees"].sum())
         largest = listing.loc[listing["employees"].idxmax()]
-        data_mb = sum(p.stat().st_size for p in root.rglob("*.parquet")) / 2**20
-        print(
-            f"  written in {sim_seconds:.1f} s ({1000 * sim_seconds / total:.2f} s per 1,000 "
-            f"employees, one instansi at a time); {data_mb:.0f} MB of Parquet; instansi "
-            f"sizes {listing['employees'].min():,}–{listing['employees'].max():,}",
-            flush=True,
-        )
 
         with (
             LocalCluster(
@@ -122,7 +153,12 @@ def main(argv: list[str] | None = None) -> None:
             t = time.perf_counter()
             with get_task_stream(client) as stream:
                 folder = run_national(
-                    PERIOD, root, Path(tmp) / "reports", language="en", client=client
+                    PERIOD,
+                    root,
+                    Path(tmp) / "reports",
+                    language="en",
+                    client=client,
+                    instansi=subset,
                 )
             wall = time.perf_counter() - t
             peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -141,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
         work = float(durations["seconds"].sum())
         per_employee = work / total
         print(
-            f"\n2-worker LocalCluster, {size['instansi']} instansi, {total:,} employees:\n"
+            f"\n2-worker LocalCluster, {len(listing)} instansi, {total:,} employees:\n"
             f"  wall time {wall:.1f} s = statistics pass {manifest['timing']['compute_seconds']:.1f} s"
             f" + privacy scan pass {manifest['timing']['scan_seconds']:.1f} s + outputs\n"
             f"  statistics tasks: {work:.1f} s of work, {1000 * per_employee:.2f} s per 1,000 "
