@@ -268,3 +268,35 @@ def test_simulate_writes_one_loadable_folder_per_instansi(tmp_path, capsys):
         assert study.behaviour["rater_id"].str.startswith(f"{iid}-").all()
         ids.extend(study.units["unit_id"])
     assert len(ids) == len(set(ids))  # unit ids are unique across the nation
+
+
+@pytest.mark.parametrize("gap,word", [(4.2, "above"), (-4.2, "below")])
+def test_the_gap_sentence_says_which_source_rates_higher(gap, word):
+    from evalkit.labels import Labels
+    from evalkit.national.report import _findings
+
+    results = {
+        "national": {
+            "skm": {"ikm_converted": 80.0, "mutu": "B", "ci_low": 79.0, "ci_high": 81.0, "n": 100},
+            "predikat": {
+                "share_baik_or_better": 0.9,
+                "n_scored": 10,
+                "excess": 1,
+                "inflation": 0.1,
+            },
+            "icc": {
+                "rekan": {
+                    "ICC1": {"estimate": 0.5, "ci_low": 0.4, "ci_high": 0.6},
+                    "ICC1k": {"estimate": 0.7},
+                    "n_ratees": 5,
+                    "mean_raters": 2.5,
+                }
+            },
+            "gap": {"gap": gap, "ci_low": gap - 1, "ci_high": gap + 1},
+        },
+        "funnel": {"positions": {"above": 1, "within": 2}},
+        "n_instansi": 3,
+    }
+    sentence = _findings(results, Labels("en"))[-1]
+    assert f"4.2 POMP points {word} the citizens" in sentence
+    assert "1 of 3 instansi lie outside" in sentence

@@ -140,8 +140,10 @@ def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
             mean_estimate=_num(labels, rekan["ICC1k"]["estimate"], 2),
         ),
         labels(
-            "national.finding.gap",
-            gap=_num(labels, gap["gap"], 1),
+            "national.finding.gap_below"
+            if gap["gap"] is not None and gap["gap"] < 0
+            else "national.finding.gap",
+            gap=_num(labels, abs(gap["gap"]) if gap["gap"] is not None else None, 1),
             low=_num(labels, gap["ci_low"], 1),
             high=_num(labels, gap["ci_high"], 1),
             outside=outside,
