@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evalkit._io_messages import reason_code, translate, translate_message
 from evalkit.cli import main
+from evalkit.io.messages import reason_code, translate, translate_message
 from evalkit.labels import catalogue
 
 sys.path.insert(0, str(Path(__file__).parent))
