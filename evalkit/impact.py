@@ -44,8 +44,15 @@ import pandas as pd
 from scipy import sparse, stats
 
 from ._inference import MIN_TREATED_CLUSTERS, WEBB_BELOW, t_critical, wild_weights
+from .sufficiency import Insufficient
 
-__all__ = ["READING_EN", "ImpactResult", "training_impact", "training_panel"]
+__all__ = [
+    "READING_EN",
+    "ImpactResult",
+    "training_impact",
+    "training_panel",
+    "training_sufficiency",
+]
 
 #: Outcome names accepted by :func:`training_impact` → panel column.
 OUTCOMES: dict[str, str] = {
@@ -970,6 +977,55 @@ def _num(x: Any) -> float | None:
 # --------------------------------------------------------------------------- entry point
 
 
+def training_sufficiency(
+    study, period: str | None, min_cell: int, result: ImpactResult | None = None
+) -> Insufficient | None:
+    """Whether the data can support a training effect the study may show.
+
+    Before :func:`training_impact` (``result=None``): the study needs training records
+    (``no_training``: ``found`` 0) and supervisor ratings in at least two periods up to
+    ``period`` (``one_period``: ``found`` the periods, ``needed`` 2). After it (pass its
+    ``result``): an effect needs trained employees rated before and after their training
+    beside a comparison group (``no_before_after``: ``found`` 0), and at least
+    ``min_cell`` of them (``too_few_trained``: ``found`` the trained employees, ``needed``
+    ``min_cell``): an average over fewer would be too unsure to report and would come
+    close to one person's change.
+
+    Returns
+    -------
+    Insufficient or None
+        ``None`` when the effect can be reported.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.simulate(seed=1, employees=300, periods="2025Q1:2025Q2")
+    >>> training_sufficiency(study, "2025Q2", min_cell=5) is None
+    True
+    >>> training_sufficiency(study, "2025Q1", min_cell=5).reason
+    'one_period'
+    """
+    if result is None:
+        training = getattr(study, "training", None)
+        if training is None or len(training) == 0:
+            return Insufficient("training", "no_training", found=0, needed=min_cell)
+        b = study.behaviour
+        b = b.loc[b["rater_role"] == "atasan", "period"].dropna()
+        if period is not None and len(b):
+            b = b[_period_codes(b)[0] <= _cutoff(period, b)]
+        if b.nunique() < 2:
+            return Insufficient("training", "one_period", found=int(b.nunique()), needed=2)
+        return None
+    h = result.headline
+    if not np.isfinite(h["estimate"]):
+        return Insufficient("training", "no_before_after", found=0, needed=min_cell)
+    if int(h["n_treated"]) < min_cell:
+        return Insufficient(
+            "training", "too_few_trained", found=int(h["n_treated"]), needed=min_cell
+        )
+    return None
+
+
 def training_impact(
     study,
     period: str | None = None,
@@ -1256,7 +1312,9 @@ def training_impact(
         int(long["e"].nunique()),
         int(long["cluster"].nunique()),
     )
-    if len(long) and long["D"].std() > 0:
+    # a clustered standard error needs two clusters and more rows than coefficients:
+    # with one unit (or one row per coefficient) the TWFE rows stay empty (NaN)
+    if len(long) > 1 and long["D"].std() > 0 and long["cluster"].nunique() >= 2:
         X = _demean(
             np.column_stack([long["y"], long["D"]]), long["e"].to_numpy(), long["t"].to_numpy()
         )
@@ -1272,7 +1330,7 @@ def training_impact(
             *tw_row[6:],
         )
         rel_levels = [e for e in range(lo, hi + 1) if e != -1 and (long["rel"] == e).any()]
-        if rel_levels:
+        if rel_levels and len(long) > len(rel_levels):
             R = np.column_stack([(long["rel"] == e).to_numpy(float) for e in rel_levels])
             X = _demean(np.column_stack([long["y"], R]), long["e"].to_numpy(), long["t"].to_numpy())
             fit = _ols_cluster(X[:, 0], X[:, 1:], long["cluster"].to_numpy())
