@@ -143,3 +143,47 @@ def test_dozen_employees_study_command_in_both_languages(smallest, tmp_path):
     cards = [p for p in (id_dir / "units").glob("*.html") if p.name != "index.html"]
     assert cards
     assert all(gap.sentence(Labels("id")) in _text(p) for p in cards)
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_quarantine_reasons_follow_the_report_language(smallest, tmp_path, language):
+    """The shared quarantine.csv and the data section's quarantine table give the reasons in
+    the report's language, from the ``io.reason.*`` templates, with the stable code beside."""
+    from evalkit.labels import catalogue
+
+    folder = make_variant(smallest, tmp_path / "data", "bare")
+    path = folder / "behaviour.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[3] = lines[3].rsplit(",", 1)[0] + ",9"  # a score outside 1–5
+    lines.insert(6, lines[5])  # an exact copy of a line
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    from evalkit.report import build_report
+
+    study = load_study(folder)
+    out = tmp_path / "out"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        build_report(study, "latest", language=language, min_cell=MIN_CELL).write_outputs(out)
+    import pandas as pd
+
+    shared = pd.read_csv(out / "quarantine.csv", dtype=str, keep_default_na=False)
+    words = catalogue(language)
+    above = words["io.reason.out_of_range"].format(low=1, high=5)
+    duplicate = words["io.reason.exact_duplicate"].format(line=6)
+    rows = shared.set_index("code")
+    assert rows.loc["reason.out_of_range", "reason"] == above
+    assert rows.loc["reason.out_of_range", ["file", "line", "column"]].tolist() == [
+        "behaviour.csv",
+        "4",
+        "score",
+    ]
+    assert rows.loc["reason.exact_duplicate", "reason"] == duplicate
+    restricted = pd.read_csv(out / "restricted" / "quarantine.csv", dtype=str)
+    assert above in set(restricted["reason"])
+    # the study's table: one row per kind of reason, line numbers left out
+    page = _text(out / "study.html")
+    assert above in page
+    assert words["io.reason.exact_duplicate"].format(line="…") in page
+    other = catalogue("en" if language == "id" else "id")["io.reason.out_of_range"]
+    assert other.format(low=1, high=5) not in set(shared["reason"])

@@ -29,6 +29,7 @@ from .load import (
     format_summary,
     load_study,
     quarantine_for_people,
+    reason_kind,
     select_period,
     validate_command,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "format_summary",
     "load_study",
     "quarantine_for_people",
+    "reason_kind",
     "select_period",
     "validate_command",
 ]

@@ -131,6 +131,7 @@ __all__ = [
     "format_summary",
     "load_study",
     "quarantine_for_people",
+    "reason_kind",
     "select_period",
     "validate_command",
 ]
@@ -438,8 +439,12 @@ def select_period(study: Study, period: str | None) -> Study:
 # --------------------------------------------------------------------------------------
 
 
-def _reason_kind(reason: str) -> str:
-    """A reason with its line numbers removed, to count reasons of one kind together."""
+def reason_kind(reason: str) -> str:
+    """A reason with its line numbers removed, to count reasons of one kind together.
+
+    >>> reason_kind("exact duplicate of line 7")
+    'exact duplicate of line …'
+    """
     return re.sub(r"(lines?|baris) [\d, …]+", r"\1 …", reason)
 
 
@@ -477,7 +482,7 @@ def format_summary(study: Study, top: int = 3, language: str = "id") -> str:
     q = study.quarantine
     if len(q):
         out += ["", labels["io.cli.common_reasons"]]
-        said = {r: _reason_kind(translate(r, language)) for r in q["reason"].unique()}
+        said = {r: reason_kind(translate(r, language)) for r in q["reason"].unique()}
         kinds = q.assign(kind=q["reason"].map(said))
         for file, group in kinds.groupby("file", sort=False):
             counts = (
