@@ -33,6 +33,7 @@ parallel trends. *AER: Insights* 4(3), 305–322.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -776,7 +777,9 @@ class ImpactResult:
         ``method`` (``callaway_santanna`` dynamic aggregation, or ``twfe_event_study``,
         the relative-time regression), ``rel_time``, ``estimate``, ``se``, ``ci_low``,
         ``ci_high``, ``reference`` (True for the normalised period −1, estimate 0),
-        ``binned`` (the regression's end bins).
+        ``binned`` (the regression's end bins), ``n_treated`` (trained employees behind
+        the event time; NA for the end bins), ``suppressed`` (``"small_cell"`` where
+        ``min_cell`` hid the event time, else None).
     pretrend : pandas.DataFrame
         Joint test that all leads (rel_time ≤ −2) are zero: ``method``, ``test``
         (``hotelling_f`` for Callaway–Sant'Anna, ``wald_f`` for the regression), ``statistic``, ``df``, ``df_denom``, ``p_val``,
@@ -835,7 +838,7 @@ class ImpactResult:
         ``ci_high``, ``p_val``), ``naive`` (per comparison: ``estimate``, ``ci_low``,
         ``ci_high``), ``pretrend`` (``statistic``, ``df``, ``p_val`` of the headline
         estimator's test), ``event_study`` (list of ``rel_time``, ``estimate``,
-        ``ci_low``, ``ci_high``, ``reference``), ``notes``.
+        ``ci_low``, ``ci_high``, ``reference``, ``suppressed``), ``notes``.
 
         Use as ``results["training"] = result.to_json()``.
         """
@@ -876,6 +879,7 @@ class ImpactResult:
                     "ci_low": _num(r["ci_low"]),
                     "ci_high": _num(r["ci_high"]),
                     "reference": bool(r["reference"]),
+                    "suppressed": r["suppressed"],
                 }
                 for _, r in es.iterrows()
             ],
@@ -1040,6 +1044,7 @@ def training_impact(
     alpha_pretrend: float = 0.05,
     min_pre_periods: int = 2,
     min_clusters: int = 30,
+    min_cell: int | None = None,
 ) -> ImpactResult:
     """Effect of training on later ratings: Callaway–Sant'Anna ATT, TWFE, event study.
 
@@ -1078,6 +1083,14 @@ def training_impact(
     min_clusters
         Fewer clusters than this gives ``few_clusters`` (the intervals already use
         t(G − 1) and the wild bootstrap; the note tells the reader there are few).
+    min_cell
+        Small-cell threshold of a shared study (:func:`evalkit.privacy.suppress_small_cells`).
+        An event time whose estimate rests on fewer than ``min_cell`` trained employees
+        (``event_study["n_treated"]``) is hidden: its ATT(g, t) are left out of every
+        aggregate (simple, group, dynamic, pre-trend test), so that no figure shown
+        lets it be worked back out, its rows read NaN with ``suppressed`` =
+        ``"small_cell"``, and the note ``event_times_hidden`` says so. ``None`` (the
+        default, for analysts) hides nothing.
 
     Returns
     -------
@@ -1239,6 +1252,18 @@ def training_impact(
 
     # Callaway–Sant'Anna
     cs = _cs_fit(d, control_group, w_pert)
+    # trained employees behind each event time (an employee is in one cohort, so in at
+    # most one pair per event time); below min_cell the event time is hidden and its
+    # pairs leave every aggregate, so that the figures shown do not reveal it
+    rel_of_pair = cs.pairs["rel_time"].to_numpy()
+    n_at = {int(e): int(cs.n_tr[rel_of_pair == e].sum()) for e in np.unique(rel_of_pair)}
+    hidden = sorted(e for e, n in n_at.items() if min_cell is not None and 0 < n < min_cell)
+    if hidden:
+        out_ = np.isin(rel_of_pair, hidden)
+        cs = dataclasses.replace(
+            cs, att=np.where(out_, np.nan, cs.att), att_w=np.where(out_, np.nan, cs.att_w)
+        )
+        notes.append("event_times_hidden")
     agg = _aggregates(cs, cs.att, cs.n_g)
     agg_w = _aggregates(cs, cs.att_w, cs.n_g_w)
     agg_b = {k: _wild_draws(agg[k], agg_w[k], v) for k in agg}
@@ -1282,6 +1307,9 @@ def training_impact(
     for e in rel_all:
         if e == -1:
             es_rows.append(("callaway_santanna", -1, 0.0, 0.0, 0.0, 0.0, True, False))
+            continue
+        if e in hidden:  # shown as a row without numbers: the reader sees it was hidden
+            es_rows.append(("callaway_santanna", int(e), *[np.nan] * 4, False, False))
             continue
         est = float(agg[f"e{e}"])
         if not np.isfinite(est):
@@ -1394,6 +1422,19 @@ def training_impact(
             "binned",
         ],
     ).sort_values(["method", "rel_time"], ignore_index=True)
+    # per event time, the trained employees behind it (TWFE's binned ends have none)
+    event_study["n_treated"] = pd.array(
+        [
+            n_at.get(int(e), 0) if not b else pd.NA
+            for e, b in zip(event_study["rel_time"], event_study["binned"], strict=True)
+        ],
+        dtype="Int64",
+    )
+    small = event_study["rel_time"].isin(hidden)
+    event_study.loc[small, ["estimate", "se", "ci_low", "ci_high"]] = np.nan
+    event_study["suppressed"] = pd.Series(
+        np.where(small, "small_cell", None), index=event_study.index, dtype=object
+    )
     pretrend = pd.DataFrame(
         pre_rows,
         columns=["method", "test", "statistic", "df", "df_denom", "p_val", "n_leads"],

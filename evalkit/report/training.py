@@ -28,7 +28,9 @@ def section_training(ctx: ReportContext) -> Section:
     labels = ctx.labels
     gap = training_sufficiency(ctx.study, ctx.period, ctx.min_cell)
     if gap is None:
-        result = ctx.cached("training", lambda: training_impact(ctx.study, ctx.period))
+        result = ctx.cached(
+            "training", lambda: training_impact(ctx.study, ctx.period, min_cell=ctx.min_cell)
+        )
         gap = training_sufficiency(ctx.study, ctx.period, ctx.min_cell, result)
     if gap is not None:
         return insufficient_section(ctx, "training", gap, {"estimate": None})
