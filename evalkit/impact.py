@@ -990,10 +990,12 @@ def training_sufficiency(
     (``no_training``: ``found`` 0) and supervisor ratings in at least two periods up to
     ``period`` (``one_period``: ``found`` the periods, ``needed`` 2). After it (pass its
     ``result``): an effect needs trained employees rated before and after their training
-    beside a comparison group (``no_before_after``: ``found`` 0), and at least
-    ``min_cell`` of them (``too_few_trained``: ``found`` the trained employees, ``needed``
+    beside a comparison group (``no_before_after``: ``found`` 0), at least ``min_cell``
+    of them (``too_few_trained``: ``found`` the trained employees, ``needed``
     ``min_cell``): an average over fewer would be too unsure to report and would come
-    close to one person's change.
+    close to one person's change; and, when ``result`` was computed with ``min_cell``,
+    an event time after training that was not hidden (``event_times_small``: ``found``
+    the most trained employees behind any of them).
 
     Returns
     -------
@@ -1021,12 +1023,18 @@ def training_sufficiency(
             return Insufficient("training", "one_period", found=int(b.nunique()), needed=2)
         return None
     h = result.headline
-    if not np.isfinite(h["estimate"]):
-        return Insufficient("training", "no_before_after", found=0, needed=min_cell)
-    if int(h["n_treated"]) < min_cell:
+    if 0 < int(h["n_treated"]) < min_cell:
         return Insufficient(
             "training", "too_few_trained", found=int(h["n_treated"]), needed=min_cell
         )
+    if not np.isfinite(h["estimate"]):
+        es = result.event_study
+        after = es[(es["method"] == "callaway_santanna") & (es["rel_time"] >= 0)]
+        if "event_times_hidden" in result.notes and len(after):
+            # every event time after training was hidden by min_cell
+            most = int(after["n_treated"].max())
+            return Insufficient("training", "event_times_small", found=most, needed=min_cell)
+        return Insufficient("training", "no_before_after", found=0, needed=min_cell)
     return None
 
 

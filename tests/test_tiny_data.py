@@ -31,19 +31,30 @@ from _tiny_data import make_variant
 EXPECTED = {
     "spread": {
         "comparison": "no_unit_with_both",
+        "competence.employees": "too_few_employees",
         "reliability": "too_few_pairs",
+        "sectors.gap": "no_unit_with_both",
         "training": "no_before_after",
     },
     "one_unit": {"comparison": "too_few_units", "training": "too_few_trained"},
     "one_period": {"comparison": "too_few_units", "training": "one_period"},
-    "no_surveys": {"comparison": "no_surveys", "training": "too_few_trained"},
+    "no_surveys": {
+        "comparison": "no_surveys",
+        "sectors.gap": "no_surveys",
+        "training": "too_few_trained",
+    },
     "flat": {
         "comparison": "too_few_units",
+        "competence.employees": "no_variation",
         "reliability": "too_few_pairs",
         "training": "too_few_trained",
     },
     "bare": {"comparison": "too_few_units", "training": "no_training"},
 }
+
+#: where in results.json → the analysis whose sentence it is (the sector view repeats
+#: the comparison's)
+ANALYSIS = {"sectors.gap": "comparison", "competence.employees": "competence"}
 
 MIN_CELL = 5
 
@@ -65,12 +76,15 @@ def _text(path: Path) -> str:
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", s)))
 
 
-def _insufficient(results: dict) -> dict[str, dict]:
-    return {
-        k: v["insufficient"]
-        for k, v in results.items()
-        if isinstance(v, dict) and v.get("insufficient")
-    }
+def _insufficient(results: dict, path: str = "") -> dict[str, dict]:
+    """Every ``insufficient`` entry of results.json, by its dotted place."""
+    found = {}
+    for key, value in results.items():
+        if key == "insufficient":
+            found[path] = value
+        elif isinstance(value, dict):
+            found.update(_insufficient(value, f"{path}.{key}" if path else key))
+    return found
 
 
 def _build(folder: Path, out: Path, language: str) -> dict:
@@ -98,14 +112,16 @@ def _check(out: Path, results: dict, expected: dict[str, str], language: str) ->
     got = _insufficient(results)
     assert {k: v["reason"] for k, v in got.items()} == expected
     labels, page = Labels(language), _text(out / "study.html")
-    for analysis, entry in got.items():
+    for where, entry in got.items():
+        analysis = ANALYSIS.get(where, where)
         gap = Insufficient(analysis, **entry)
-        assert gap.needed > gap.found >= 0
+        if gap.reason != "no_variation":  # there, enough people but no spread
+            assert gap.needed > gap.found >= 0
         sentence = gap.sentence(labels)
-        assert sentence in page, (analysis, sentence)
+        assert sentence in page, (where, sentence)
         # the sentence is the catalogue's, in the report's language
         lead = "Data belum cukup" if language == "id" else "Not enough data"
-        if analysis != "reliability":
+        if analysis in ("comparison", "training"):
             assert sentence.startswith(lead)
     if "comparison" in got:  # no gap, offset or flag is printed for it
         assert results["comparison"]["units"] == [] and results["comparison"]["offset"] is None
