@@ -139,7 +139,10 @@ def _build_parser() -> argparse.ArgumentParser:
         "--language",
         choices=("id", "en"),
         default="id",
-        help="language of the summary and the quarantine's reasons (default id)",
+        help=(
+            "language of the summary, the quarantine's reasons and the --suggest-mapping "
+            "messages (default id)"
+        ),
     )
     _add_suggest_arguments(p)
 
@@ -378,36 +381,39 @@ def _add_template_parser(sub) -> None:
         help="a data folder whose unit and indicator ids become the drop-down lists",
     )
     p.add_argument(
-        "--language", choices=("id", "en"), default="id", help="kit language (default id)"
+        "--language",
+        choices=("id", "en"),
+        default="id",
+        help="language of the kit and of the messages (default id)",
     )
 
 
 def _suggest(args: argparse.Namespace) -> int:
-    from .io import InputError
+    from .io import InputError, translate_message
+    from .labels import Labels
     from .suggest import write_suggestion
 
     try:
         path = write_suggestion(args.data, args.out)
     except (InputError, OSError) as exc:
-        print(f"evalkit validate: {exc}", file=sys.stderr)
+        print(f"evalkit validate: {translate_message(str(exc), args.language)}", file=sys.stderr)
         return 2
-    print(
-        f"wrote a draft mapping to {path}. Review it (lines below the confidence threshold "
-        f"are commented out), then save it as {Path(args.data) / 'evalkit.toml'}."
-    )
+    target = Path(args.data) / "evalkit.toml"
+    print(Labels(args.language)("io.cli.suggested", path=str(path), target=str(target)))
     return 0
 
 
 def _template(args: argparse.Namespace) -> int:
-    from .io import InputError
+    from .io import InputError, translate_message
     from .kit import write_template
+    from .labels import Labels
 
     try:
         path = write_template(args.out, data=args.data, language=args.language)
     except (InputError, OSError) as exc:
-        print(f"evalkit template: {exc}", file=sys.stderr)
+        print(f"evalkit template: {translate_message(str(exc), args.language)}", file=sys.stderr)
         return 2
-    print(f"wrote the collection kit to {path}")
+    print(Labels(args.language)("io.cli.template_written", path=str(path)))
     return 0
 
 

@@ -38,6 +38,7 @@ from scipy import optimize, stats
 from ._inference import t_critical
 from .reliability._schema import result_frame
 from .reliability.agreement import bland_altman, lin_ccc
+from .sufficiency import Insufficient
 from .tables import BERAKHLAK, CODES, SKM_ITEMS, TABLES
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "adjust_casemix",
     "align_sources",
     "compare_sources",
+    "comparison_sufficiency",
     "flag_units",
     "source_agreement",
     "source_offset",
@@ -1496,6 +1498,62 @@ class ComparisonResult:
             + (f"<details><summary>notes</summary><ul>{notes}</ul></details>" if notes else "")
             + "</div>"
         )
+
+
+def comparison_sufficiency(
+    study: Any, period: str | Sequence[str] | None, min_cell: int, *, role: str = "atasan"
+) -> Insufficient | None:
+    """Whether a period holds enough for the citizens-versus-supervisors comparison.
+
+    The comparison needs at least one unit with both supervisor ratings of at least
+    ``min_cell`` employees (by ``role``) and at least ``min_cell`` citizen responses in
+    ``period``: a unit below that is hidden in the shared study, and with no unit left
+    there is nothing to compare (:func:`compare_sources` would have no unit to centre on).
+
+    Returns
+    -------
+    Insufficient or None
+        ``None`` when the comparison can run; else ``reason`` ``no_surveys`` (no citizen
+        response in the period: ``found`` 0, ``needed`` ``min_cell``) or
+        ``no_unit_with_both`` (``found``: units with some of both; ``needed``:
+        ``min_cell`` of each per unit).
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.simulate(seed=1, employees=300, periods="2025Q1:2025Q2")
+    >>> comparison_sufficiency(study, "2025", min_cell=5) is None
+    True
+    >>> comparison_sufficiency(study, "2025", min_cell=10**6).reason
+    'no_unit_with_both'
+    """
+    citizen = study.citizen
+    if period is not None:
+        wanted = [period] if isinstance(period, str) else [str(p) for p in period]
+        citizen = citizen[_in_periods(citizen["period"], wanted)]
+    if len(citizen) == 0:
+        return Insufficient("comparison", "no_surveys", found=0, needed=min_cell)
+    behaviour = study.behaviour[study.behaviour["rater_role"] == role]
+    if period is not None:
+        behaviour = behaviour[_in_periods(behaviour["period"], wanted)]
+    unit_of = study.employees.set_index("employee_id")["unit_id"]
+    rated = behaviour.drop_duplicates("employee_id")["employee_id"].map(unit_of).value_counts()
+    answered = citizen["unit_id"].value_counts()
+    both = rated.index.intersection(answered.index)
+    enough = [u for u in both if rated[u] >= min_cell and answered[u] >= min_cell]
+    if not enough:
+        return Insufficient("comparison", "no_unit_with_both", found=len(both), needed=min_cell)
+    return None
+
+
+def _in_periods(periods: pd.Series, wanted: list[str]) -> pd.Series:
+    """Rows of ``wanted`` periods (a year ``2025`` also takes its quarters)."""
+    p = periods.astype(str)
+    keep = p.isin(wanted)
+    for w in wanted:
+        if len(w) == 4:
+            keep |= p.str.startswith(w)
+    return keep
 
 
 def compare_sources(

@@ -33,6 +33,7 @@ parallel trends. *AER: Insights* 4(3), 305–322.
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import math
 import re
@@ -44,8 +45,15 @@ import pandas as pd
 from scipy import sparse, stats
 
 from ._inference import MIN_TREATED_CLUSTERS, WEBB_BELOW, t_critical, wild_weights
+from .sufficiency import Insufficient
 
-__all__ = ["READING_EN", "ImpactResult", "training_impact", "training_panel"]
+__all__ = [
+    "READING_EN",
+    "ImpactResult",
+    "training_impact",
+    "training_panel",
+    "training_sufficiency",
+]
 
 #: Outcome names accepted by :func:`training_impact` → panel column.
 OUTCOMES: dict[str, str] = {
@@ -769,7 +777,9 @@ class ImpactResult:
         ``method`` (``callaway_santanna`` dynamic aggregation, or ``twfe_event_study``,
         the relative-time regression), ``rel_time``, ``estimate``, ``se``, ``ci_low``,
         ``ci_high``, ``reference`` (True for the normalised period −1, estimate 0),
-        ``binned`` (the regression's end bins).
+        ``binned`` (the regression's end bins), ``n_treated`` (trained employees behind
+        the event time; NA for the end bins), ``suppressed`` (``"small_cell"`` where
+        ``min_cell`` hid the event time, else None).
     pretrend : pandas.DataFrame
         Joint test that all leads (rel_time ≤ −2) are zero: ``method``, ``test``
         (``hotelling_f`` for Callaway–Sant'Anna, ``wald_f`` for the regression), ``statistic``, ``df``, ``df_denom``, ``p_val``,
@@ -828,7 +838,7 @@ class ImpactResult:
         ``ci_high``, ``p_val``), ``naive`` (per comparison: ``estimate``, ``ci_low``,
         ``ci_high``), ``pretrend`` (``statistic``, ``df``, ``p_val`` of the headline
         estimator's test), ``event_study`` (list of ``rel_time``, ``estimate``,
-        ``ci_low``, ``ci_high``, ``reference``), ``notes``.
+        ``ci_low``, ``ci_high``, ``reference``, ``suppressed``), ``notes``.
 
         Use as ``results["training"] = result.to_json()``.
         """
@@ -869,6 +879,7 @@ class ImpactResult:
                     "ci_low": _num(r["ci_low"]),
                     "ci_high": _num(r["ci_high"]),
                     "reference": bool(r["reference"]),
+                    "suppressed": r["suppressed"],
                 }
                 for _, r in es.iterrows()
             ],
@@ -970,6 +981,63 @@ def _num(x: Any) -> float | None:
 # --------------------------------------------------------------------------- entry point
 
 
+def training_sufficiency(
+    study, period: str | None, min_cell: int, result: ImpactResult | None = None
+) -> Insufficient | None:
+    """Whether the data can support a training effect the study may show.
+
+    Before :func:`training_impact` (``result=None``): the study needs training records
+    (``no_training``: ``found`` 0) and supervisor ratings in at least two periods up to
+    ``period`` (``one_period``: ``found`` the periods, ``needed`` 2). After it (pass its
+    ``result``): an effect needs trained employees rated before and after their training
+    beside a comparison group (``no_before_after``: ``found`` 0), at least ``min_cell``
+    of them (``too_few_trained``: ``found`` the trained employees, ``needed``
+    ``min_cell``): an average over fewer would be too unsure to report and would come
+    close to one person's change; and, when ``result`` was computed with ``min_cell``,
+    an event time after training that was not hidden (``event_times_small``: ``found``
+    the most trained employees behind any of them).
+
+    Returns
+    -------
+    Insufficient or None
+        ``None`` when the effect can be reported.
+
+    Examples
+    --------
+    >>> import evalkit as ek
+    >>> study = ek.simulate(seed=1, employees=300, periods="2025Q1:2025Q2")
+    >>> training_sufficiency(study, "2025Q2", min_cell=5) is None
+    True
+    >>> training_sufficiency(study, "2025Q1", min_cell=5).reason
+    'one_period'
+    """
+    if result is None:
+        training = getattr(study, "training", None)
+        if training is None or len(training) == 0:
+            return Insufficient("training", "no_training", found=0, needed=min_cell)
+        b = study.behaviour
+        b = b.loc[b["rater_role"] == "atasan", "period"].dropna()
+        if period is not None and len(b):
+            b = b[_period_codes(b)[0] <= _cutoff(period, b)]
+        if b.nunique() < 2:
+            return Insufficient("training", "one_period", found=int(b.nunique()), needed=2)
+        return None
+    h = result.headline
+    if 0 < int(h["n_treated"]) < min_cell:
+        return Insufficient(
+            "training", "too_few_trained", found=int(h["n_treated"]), needed=min_cell
+        )
+    if not np.isfinite(h["estimate"]):
+        es = result.event_study
+        after = es[(es["method"] == "callaway_santanna") & (es["rel_time"] >= 0)]
+        if "event_times_hidden" in result.notes and len(after):
+            # every event time after training was hidden by min_cell
+            most = int(after["n_treated"].max())
+            return Insufficient("training", "event_times_small", found=most, needed=min_cell)
+        return Insufficient("training", "no_before_after", found=0, needed=min_cell)
+    return None
+
+
 def training_impact(
     study,
     period: str | None = None,
@@ -984,6 +1052,7 @@ def training_impact(
     alpha_pretrend: float = 0.05,
     min_pre_periods: int = 2,
     min_clusters: int = 30,
+    min_cell: int | None = None,
 ) -> ImpactResult:
     """Effect of training on later ratings: Callaway–Sant'Anna ATT, TWFE, event study.
 
@@ -1022,6 +1091,14 @@ def training_impact(
     min_clusters
         Fewer clusters than this gives ``few_clusters`` (the intervals already use
         t(G − 1) and the wild bootstrap; the note tells the reader there are few).
+    min_cell
+        Small-cell threshold of a shared study (:func:`evalkit.privacy.suppress_small_cells`).
+        An event time whose estimate rests on fewer than ``min_cell`` trained employees
+        (``event_study["n_treated"]``) is hidden: its ATT(g, t) are left out of every
+        aggregate (simple, group, dynamic, pre-trend test), so that no figure shown
+        lets it be worked back out, its rows read NaN with ``suppressed`` =
+        ``"small_cell"``, and the note ``event_times_hidden`` says so. ``None`` (the
+        default, for analysts) hides nothing.
 
     Returns
     -------
@@ -1183,6 +1260,18 @@ def training_impact(
 
     # Callaway–Sant'Anna
     cs = _cs_fit(d, control_group, w_pert)
+    # trained employees behind each event time (an employee is in one cohort, so in at
+    # most one pair per event time); below min_cell the event time is hidden and its
+    # pairs leave every aggregate, so that the figures shown do not reveal it
+    rel_of_pair = cs.pairs["rel_time"].to_numpy()
+    n_at = {int(e): int(cs.n_tr[rel_of_pair == e].sum()) for e in np.unique(rel_of_pair)}
+    hidden = sorted(e for e, n in n_at.items() if min_cell is not None and 0 < n < min_cell)
+    if hidden:
+        out_ = np.isin(rel_of_pair, hidden)
+        cs = dataclasses.replace(
+            cs, att=np.where(out_, np.nan, cs.att), att_w=np.where(out_, np.nan, cs.att_w)
+        )
+        notes.append("event_times_hidden")
     agg = _aggregates(cs, cs.att, cs.n_g)
     agg_w = _aggregates(cs, cs.att_w, cs.n_g_w)
     agg_b = {k: _wild_draws(agg[k], agg_w[k], v) for k in agg}
@@ -1227,6 +1316,9 @@ def training_impact(
         if e == -1:
             es_rows.append(("callaway_santanna", -1, 0.0, 0.0, 0.0, 0.0, True, False))
             continue
+        if e in hidden:  # shown as a row without numbers: the reader sees it was hidden
+            es_rows.append(("callaway_santanna", int(e), *[np.nan] * 4, False, False))
+            continue
         est = float(agg[f"e{e}"])
         if not np.isfinite(est):
             continue  # no comparison identifies this event time
@@ -1256,7 +1348,9 @@ def training_impact(
         int(long["e"].nunique()),
         int(long["cluster"].nunique()),
     )
-    if len(long) and long["D"].std() > 0:
+    # a clustered standard error needs two clusters and more rows than coefficients:
+    # with one unit (or one row per coefficient) the TWFE rows stay empty (NaN)
+    if len(long) > 1 and long["D"].std() > 0 and long["cluster"].nunique() >= 2:
         X = _demean(
             np.column_stack([long["y"], long["D"]]), long["e"].to_numpy(), long["t"].to_numpy()
         )
@@ -1272,7 +1366,7 @@ def training_impact(
             *tw_row[6:],
         )
         rel_levels = [e for e in range(lo, hi + 1) if e != -1 and (long["rel"] == e).any()]
-        if rel_levels:
+        if rel_levels and len(long) > len(rel_levels):
             R = np.column_stack([(long["rel"] == e).to_numpy(float) for e in rel_levels])
             X = _demean(np.column_stack([long["y"], R]), long["e"].to_numpy(), long["t"].to_numpy())
             fit = _ols_cluster(X[:, 0], X[:, 1:], long["cluster"].to_numpy())
@@ -1336,6 +1430,19 @@ def training_impact(
             "binned",
         ],
     ).sort_values(["method", "rel_time"], ignore_index=True)
+    # per event time, the trained employees behind it (TWFE's binned ends have none)
+    event_study["n_treated"] = pd.array(
+        [
+            n_at.get(int(e), 0) if not b else pd.NA
+            for e, b in zip(event_study["rel_time"], event_study["binned"], strict=True)
+        ],
+        dtype="Int64",
+    )
+    small = event_study["rel_time"].isin(hidden)
+    event_study.loc[small, ["estimate", "se", "ci_low", "ci_high"]] = np.nan
+    event_study["suppressed"] = pd.Series(
+        np.where(small, "small_cell", None), index=event_study.index, dtype=object
+    )
     pretrend = pd.DataFrame(
         pre_rows,
         columns=["method", "test", "statistic", "df", "df_denom", "p_val", "n_leads"],

@@ -64,8 +64,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import _io_parse as P
-from ._io_read import InputError, RawTable, Source
+from .io import parse as P
+from .io.read import InputError, RawTable, Source
 from .tables import (
     CODES,
     SKM_ANSWER_CODES,
@@ -415,7 +415,7 @@ def mapped_sources(mapping: Mapping | None, folder: Path) -> tuple[dict[str, Sou
             )
             continue
         if tm.sheet is not None:
-            from ._io_read import _sheet_names
+            from .io.read import _sheet_names
 
             sheets = _sheet_names(path)
             if tm.sheet not in sheets:

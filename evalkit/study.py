@@ -693,8 +693,8 @@ def study_command(
         0 every period written; 1 a period failed (the failing cell's error is printed;
         other periods are written); 2 the input or a parameter is unusable.
     """
-    from ._io_messages import translate_message
     from .io import InputError
+    from .io.messages import translate_message
 
     try:
         folders = run_study(

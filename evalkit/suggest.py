@@ -34,8 +34,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import _io_parse as P
-from ._io_read import EXTENSIONS, InputError, Source, _sheet_names, read_source
+from .io import parse as P
+from .io.read import EXTENSIONS, InputError, Source, _sheet_names, read_source
 from .mapping import MAPPING_FILE
 from .tables import (
     CODES,

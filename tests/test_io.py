@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 import evalkit as ek
-from evalkit import _io_parse as P
 from evalkit.io import InputError, load_study, select_period, validate_command
+from evalkit.io import parse as P
 from evalkit.tables import (
     CODES,
     LABEL_CODES,
@@ -907,7 +907,7 @@ def test_periods_in_usual_spellings():
 
 
 def test_separator_and_encoding_detection():
-    from evalkit._io_read import detect_encoding, detect_separator
+    from evalkit.io.read import detect_encoding, detect_separator
 
     assert detect_separator("a;b;c") == ";"
     assert detect_separator("a,b,c") == ","

@@ -6,7 +6,7 @@ written as CSV. Every case of :data:`FAULTS` damages a copy of it the way real e
 and data stewards do, and states the outcome exactly:
 
 * ``quarantine``: the quarantine records ``(file, line, column, code)`` the loader must
-  write, where ``code`` is the stable reason code (:func:`evalkit._io_messages.reason_code`);
+  write, where ``code`` is the stable reason code (:func:`evalkit.io.messages.reason_code`);
   rows that depend on a quarantined parent row are added by :func:`cascade`;
 * every other row of every table is kept, in order, with its key unchanged (a row lost
   without a record, or a record for a sound row, fails the case);
@@ -33,8 +33,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from evalkit._io_messages import reason_code, translate_message
 from evalkit.io import InputError, load_study
+from evalkit.io.messages import reason_code, translate_message
 from evalkit.tables import CORE_TABLES, TABLES
 
 #: The tables the corpus damages: the core of the data model (the optional tables added

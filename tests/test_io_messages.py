@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from evalkit._io_messages import reason_code, translate, translate_message
 from evalkit.cli import main
+from evalkit.io.messages import reason_code, translate, translate_message
 from evalkit.labels import catalogue
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -128,3 +128,47 @@ def test_the_label_files_stay_sorted_json(tmp_path):
     for lang in ("id", "en"):
         data = json.loads((root / f"{lang}.json").read_text(encoding="utf-8"))
         assert list(data) == sorted(data)
+
+
+def test_suggest_mapping_and_template_speak_the_chosen_language(tmp_path, capsys):
+    """``validate --suggest-mapping`` and ``template`` say what they wrote, and why they
+    cannot, in Bahasa Indonesia by default and in English with ``--language en``."""
+    folder = tmp_path / "agency"
+    folder.mkdir()
+    (folder / "pegawai.csv").write_text("NIP,Nama\n1,a\n", encoding="utf-8")
+    assert main(["validate", str(folder), "--suggest-mapping"]) == 0
+    draft, target = folder / "evalkit.suggested.toml", folder / "evalkit.toml"
+    assert capsys.readouterr().out.strip() == (
+        f"draf pemetaan telah ditulis ke {draft}. Periksalah (baris di bawah ambang "
+        f"keyakinan diberi tanda komentar), lalu simpan sebagai {target}."
+    )
+    assert main(["validate", str(folder), "--suggest-mapping", "--language", "en"]) == 0
+    assert capsys.readouterr().out.startswith(f"wrote a draft mapping to {draft}. Review it")
+    missing = tmp_path / "nowhere"
+    assert main(["validate", str(missing), "--suggest-mapping"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == f"evalkit validate: {missing}: --suggest-mapping memerlukan folder data"
+    assert main(["validate", str(folder), "--suggest-mapping", "--out", str(target)]) == 2
+    assert "draf tidak pernah ditulis sebagai evalkit.toml" in capsys.readouterr().err
+    assert not target.exists()
+
+    kit = tmp_path / "kit.xlsx"
+    assert main(["template", "--out", str(kit)]) == 0
+    assert capsys.readouterr().out.strip() == f"perangkat pengumpulan data telah ditulis ke {kit}"
+    assert main(["template", "--out", str(kit), "--language", "en"]) == 0
+    assert capsys.readouterr().out.strip() == f"wrote the collection kit to {kit}"
+
+
+def test_a_broken_mapping_is_explained_in_the_chosen_language(tmp_path, capsys):
+    folder = write_study(tmp_path / "s")
+    (folder / "evalkit.toml").write_text(
+        '[tables.pegawai]\nfile = "employees.csv"\n[foo]\nx = 1\n', encoding="utf-8"
+    )
+    assert main(["validate", str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert f"pemetaan {folder / 'evalkit.toml'} tidak dapat dipakai:" in err
+    assert "bagian atau kunci 'foo' tidak dikenal" in err
+    assert "[tables.pegawai]: tidak ada tabel 'pegawai'; tabelnya adalah units" in err
+    assert main(["validate", str(folder), "--language", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown section or key 'foo'; a mapping has only [tables.NAME] sections" in err

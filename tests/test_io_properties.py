@@ -24,9 +24,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_io import CLEAN, E1_NIP, rows_of, write_study
 
-from evalkit import io as ekio
-from evalkit._io_read import find_sources, read_source
-from evalkit._io_validate import map_columns, validate_table
+from evalkit.io import load as ekio
+from evalkit.io.read import find_sources, read_source
+from evalkit.io.validate import map_columns, validate_table
 from evalkit.tables import PANDAS_DTYPES, TABLES, pandera_schema
 
 SETTINGS = settings(

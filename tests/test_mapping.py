@@ -425,7 +425,8 @@ def test_suggest_mapping_writes_to_out_and_never_to_evalkit_toml(small_data, tmp
         )
         == 2
     )
-    assert "never written as evalkit.toml" in capsys.readouterr().err
+    # the validate command speaks Bahasa Indonesia unless --language en
+    assert "tidak pernah ditulis sebagai evalkit.toml" in capsys.readouterr().err
 
 
 def test_manifest_of_a_study_without_mapping_says_so(report_id):

@@ -373,4 +373,5 @@ def test_quarantine_csv_is_written(report_id):
     import pandas as pd
 
     q = pd.read_csv(report_id / "quarantine.csv")
-    assert list(q.columns) == ["file", "line", "column", "value", "reason"]
+    # the reason in the report's language and its stable code
+    assert list(q.columns) == ["file", "line", "column", "value", "reason", "code"]

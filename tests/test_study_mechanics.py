@@ -311,7 +311,11 @@ def test_the_first_quarter_has_no_history_and_still_reports(small_study):
     report = rp.build_report(small_study, "2025Q1", language="en", min_cell=5)
     training = report.section("training")
     assert training.results["estimate"] is None and training.figures == []
-    assert Labels("en")["text.training.no_estimate"] in training.paragraphs
+    # one quarter of ratings: the section says so, with what the estimate needs
+    assert training.results["insufficient"] == {"reason": "one_period", "found": 1, "needed": 2}
+    assert Labels("en")("insufficient.training.one_period", found=1, needed=2) in (
+        training.paragraphs
+    )
     trend = report.results["trend"]["periods"]
     assert [p["period"] for p in trend] == ["2025Q1"]
 

@@ -20,6 +20,7 @@ from .._json import to_jsonable
 from ..labels import Labels
 from ..plots import DPI
 from ..plots import figure_png as _figure_png
+from ..sufficiency import Insufficient
 from ..tables import CODES
 from .layout import figure_html, table_html
 
@@ -37,6 +38,7 @@ __all__ = [
     "SectionFigure",
     "SectionTable",
     "figure_png",
+    "insufficient_section",
     "label_codes",
     "p_text",
     "present",
@@ -323,6 +325,25 @@ class ReportContext:
         if key not in self.cache:
             self.cache[key] = compute()
         return self.cache[key]
+
+
+def insufficient_section(
+    ctx: ReportContext, key: str, gap: Insufficient, results: dict[str, Any] | None = None
+) -> Section:
+    """The section ``key`` when its analysis has too little data (:mod:`evalkit.sufficiency`).
+
+    It keeps its title and introduction and says, in one plain sentence, what is missing
+    and what the analysis would need; it shows no number, table or figure. Its
+    results.json entry is ``results`` (the keys other parts read, empty) plus
+    ``insufficient``: ``{"reason", "found", "needed"}``.
+    """
+    labels = ctx.labels
+    section = Section(key=key, title=labels[f"section.{key}.title"])
+    if f"text.{key}.intro" in labels:
+        section.paragraphs.append(labels[f"text.{key}.intro"])
+    section.paragraphs.append(gap.sentence(labels))
+    section.results = {**(results or {}), "insufficient": gap.to_json()}
+    return section
 
 
 def label_codes(labels: Labels, kind: str, value: Any) -> str:

@@ -6,11 +6,12 @@ import dataclasses
 
 import pandas as pd
 
-from ..compare import _UNIT_JSON, compare_sources
+from ..compare import _UNIT_JSON, compare_sources, comparison_sufficiency
 from ..io import Study
 from ..labels import Labels
 from ..plots.compare import plot_funnel
 from ..privacy import suppress_small_cells
+from ..sufficiency import Insufficient
 from .base import (
     Finding,
     ReportContext,
@@ -18,12 +19,22 @@ from .base import (
     SectionFigure,
     SectionTable,
     figure_png,
+    insufficient_section,
     unit_names,
 )
 from .periods import comparison_window
 from .spark import spark_effect
 
 __all__ = ["section_comparison", "without_units"]
+
+#: Fewest units, each with enough citizen answers and supervisor ratings, for the
+#: comparison to be reported: :func:`evalkit.compare.flag_units` centres and flags only
+#: from three such units.
+MIN_TESTED_UNITS = 3
+
+#: The results.json entry of a comparison with too little data: the keys other parts
+#: (the unit scorecards) read, empty.
+_EMPTY_RESULTS = {"units": [], "centre": None, "offset": None, "pooled_without_units": []}
 
 #: Columns of the unit table that are masked below ``min_cell``: the means, and every
 #: per-unit value that results.json carries (ids and counts stay visible).
@@ -100,6 +111,9 @@ def section_comparison(ctx: ReportContext) -> Section:
     """
     labels, study = ctx.labels, ctx.study
     window = comparison_window(study, ctx.period)
+    gap = comparison_sufficiency(study, window, ctx.min_cell)
+    if gap is not None:
+        return insufficient_section(ctx, "comparison", gap, _EMPTY_RESULTS)
     full = ctx.cached("comparison", lambda: compare_sources(study, window))
     counts = suppress_small_cells(
         full.units[["unit_id", "n_citizen", "n_supervisor"]],
@@ -108,6 +122,10 @@ def section_comparison(ctx: ReportContext) -> Section:
         values=[],
     )
     hidden = set(counts.loc[counts["suppressed"].notna(), "unit_id"])
+    if hidden and hidden >= set(counts["unit_id"]):  # every unit too small, or hiding another
+        enough = counts["n_citizen"].ge(ctx.min_cell) & counts["n_supervisor"].ge(ctx.min_cell)
+        gap = Insufficient("comparison", "all_hidden", found=int(enough.sum()), needed=ctx.min_cell)
+        return insufficient_section(ctx, "comparison", gap, _EMPTY_RESULTS)
     result = (
         ctx.cached(
             "comparison_shared",
@@ -116,6 +134,13 @@ def section_comparison(ctx: ReportContext) -> Section:
         if hidden
         else full
     )
+    # fewer than MIN_TESTED_UNITS units with enough answers: no centre, no flag and an
+    # offset whose interval spans the scale; too little to report
+    shown_units = result.units[~result.units["unit_id"].isin(hidden)]
+    tested = int(shown_units["eligible"].sum())
+    if tested < MIN_TESTED_UNITS:
+        gap = Insufficient("comparison", "too_few_units", found=tested, needed=MIN_TESTED_UNITS)
+        return insufficient_section(ctx, "comparison", gap, _EMPTY_RESULTS)
     section = Section(key="comparison", title=labels["section.comparison.title"])
     section.paragraphs.append(labels["text.comparison.intro"])
     section.paragraphs.append(

@@ -10,6 +10,7 @@ from scipy import stats
 from ..competence import AgreementResult, behaviour_results_agreement, teacher_results
 from ..labels import Labels
 from ..privacy import suppress_small_cells
+from ..sufficiency import Insufficient
 from .base import Finding, ReportContext, Section, SectionTable, scored, unit_names
 from .periods import period_quarters
 
@@ -57,7 +58,15 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
     corr = result.correlation
     reg = corr[corr["level"] == "regency"].iloc[0]
     ceiling = result.parameters["ceiling"]
-    if pd.notna(reg["estimate"]):
+    n_reg = int(reg["n"]) if pd.notna(reg["n"]) else 0
+    too_little = None
+    if n_reg < ctx.min_cell:
+        too_little = Insufficient("competence", "too_few_employees", n_reg, ctx.min_cell)
+    elif pd.isna(reg["estimate"]):  # every behaviour or every results score the same
+        too_little = Insufficient("competence", "no_variation", n_reg, ctx.min_cell)
+    if too_little is not None:
+        section.paragraphs.append(too_little.sentence(labels))
+    else:
         # an observed correlation at or above the ceiling cannot be corrected upwards:
         # say so instead of writing a corrected value of 1
         at_ceiling = reg["estimate"] >= ceiling
@@ -72,9 +81,9 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
         )
         section.paragraphs.append(text)
         section.findings.append(Finding(key="competence", text=text))
-    section.paragraphs.append(
-        labels("text.competence.attenuation", reliability=labels.number(0.52, 2))
-    )
+        section.paragraphs.append(
+            labels("text.competence.attenuation", reliability=labels.number(0.52, 2))
+        )
     sectors = corr[(corr["level"] == "sector") & corr["n"].ge(ctx.min_cell)]
     cmp = compare_correlations(sectors)
     if cmp is not None:
@@ -125,6 +134,8 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
         [by_group, units.drop(columns="unit_name").assign(level="unit")], ignore_index=True
     ).to_dict(orient="records")
     js["sector_comparison"] = cmp
+    if too_little is not None:
+        js["insufficient"] = too_little.to_json()
     return js
 
 

@@ -7,8 +7,9 @@ from typing import Any
 
 import pandas as pd
 
-from ..io import Study
+from ..io import Study, quarantine_for_people, reason_kind
 from ..plots.scoring import plot_indicator_clarity
+from ..privacy import redact_quarantine
 from .base import (
     Finding,
     ReportContext,
@@ -105,7 +106,14 @@ def section_data(ctx: ReportContext) -> Section:
     read = int(summary["rows_read"].sum())
     kept = int(summary["rows_kept"].sum())
     quarantined = int(summary["rows_quarantined"].sum())
-    reasons = quarantine_overview(study.quarantine, by=("file", "column")).head(15)
+    # the reasons in the report's language, redacted as in the shared quarantine.csv, one
+    # row per kind of reason (line numbers left out)
+    shared = redact_quarantine(quarantine_for_people(study.quarantine, labels.language), study)
+    if len(shared):
+        shared["reason"] = shared["reason"].map(
+            lambda r: reason_kind(r) if isinstance(r, str) else r
+        )
+    reasons = quarantine_overview(shared, by=("file", "column", "reason")).head(15)
     share = quarantined / read if read else 0.0
     section = Section(key="data", title=labels["section.data.title"])
     section.paragraphs.append(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..io import Study
+from ..io import Study, quarantine_for_people
 from ..labels import DEFAULT_LANGUAGE, Labels
 from .base import DEFAULT_RULES, ReportContext, Section, SectionTable, to_jsonable
 from .comparison import section_comparison
@@ -284,8 +284,10 @@ class PeriodReport:
         ``units.json`` holds what the unit scorecards show (aggregates per unit, small
         cells withheld; :func:`evalkit.report.unit.scorecard_data`), so that
         ``notebooks/unit.ipynb`` reads it instead of rerunning the analysis.
-        ``quarantine.csv`` is the loader's quarantine with the values of personal
-        columns redacted (:func:`evalkit.privacy.redact_quarantine`); the full one goes
+        ``quarantine.csv`` is the loader's quarantine with its reasons in the report's
+        language and their stable ``code`` (:func:`evalkit.io.quarantine_for_people`) and
+        the values of personal columns redacted
+        (:func:`evalkit.privacy.redact_quarantine`); the full one goes
         to ``restricted/quarantine.csv`` with the employee-level lists, whose ids are
         pseudonymised (:func:`evalkit.privacy.pseudonymise`) and whose names and NIPs
         are dropped. Every CSV and the workbook keep formula-like text (``=…``, ``+…``,
@@ -319,13 +321,15 @@ class PeriodReport:
             written.append(path)
         written.append(self._write_xlsx(out / "tables.xlsx"))
         path = out / "quarantine.csv"
-        shared = redact_quarantine(self.study.quarantine, self.study)
+        # reasons in the report's language (and their stable code), then redacted
+        for_people = quarantine_for_people(self.study.quarantine, self.language)
+        shared = redact_quarantine(for_people, self.study)
         safe_frame_for_csv(shared).to_csv(path, index=False)
         written.append(path)
         restricted = out / "restricted"
         restricted.mkdir(exist_ok=True)
         path = restricted / "quarantine.csv"
-        safe_frame_for_csv(self.study.quarantine).to_csv(path, index=False)
+        safe_frame_for_csv(for_people).to_csv(path, index=False)
         written.append(path)
         key = None
         for section in self.sections.values():

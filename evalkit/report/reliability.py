@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 
+from ..io import select_period
 from ..privacy import suppress_small_cells
 from ..reliability.report import assess_reliability
+from ..sufficiency import Insufficient
 from .base import (
     Finding,
     ReportContext,
@@ -69,7 +71,17 @@ def section_reliability(ctx: ReportContext) -> Section:
     )
 
     headline = pooled_sources[pooled_sources["statistic"] == "ICC2"]
-    if len(headline) and present(headline["estimate"].iloc[0]):
+    rated = select_period(study, ctx.period).behaviour.groupby("rater_role")["employee_id"]
+    roles = {role: set(ids) for role, ids in rated}
+    pairs = len(roles.get("atasan", set()) & roles.get("rekan", set()))
+    too_little = None
+    if pairs < ctx.min_cell:  # fewer than min_cell employees rated by both
+        too_little = Insufficient("reliability", "too_few_pairs", found=pairs, needed=ctx.min_cell)
+    elif not (len(headline) and present(headline["estimate"].iloc[0])):
+        too_little = Insufficient("reliability", "no_variation", found=pairs, needed=ctx.min_cell)
+    if too_little is not None:
+        section.paragraphs.append(too_little.sentence(labels))
+    else:
         row = headline.iloc[0]
         text = labels(
             "finding.reliability.sources",
@@ -172,4 +184,6 @@ def section_reliability(ctx: ReportContext) -> Section:
         "citizen_units": citizen_units.drop(columns="unit_name").to_dict(orient="records"),
         "skm_alpha": to_jsonable(pooled_alpha.drop(columns=["scope", "unit_id"])),
     }
+    if too_little is not None:
+        section.results["insufficient"] = too_little.to_json()
     return section

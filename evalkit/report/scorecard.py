@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..labels import DEFAULT_LANGUAGE, Labels
+from ..sufficiency import Insufficient
 from ..tables import CODES
 from .unit import next_steps
 
@@ -447,6 +448,11 @@ class Scorecard:
         labels, c = self.labels, self.unit["comparison"]
         window = self.data["comparison_window"]
         out = [f"<h2>{html.escape(labels['unit.cmp.title'])}</h2>"]
+        gap = self.data["regency"].get("comparison_insufficient")
+        if not c.get("available") and gap:  # the regency's comparison had too little data
+            sentence = Insufficient("comparison", **gap).sentence(labels)
+            out.append(f"<p>{html.escape(sentence)}</p>")
+            return "<section>" + "".join(out) + "</section>"
         if not c.get("available"):
             out.append(f"<p>{html.escape(labels['unit.cmp.none'])}</p>")
             return "<section>" + "".join(out) + "</section>"
@@ -573,11 +579,12 @@ class Scorecard:
                     )
                 )
         if reg.get("estimate") is not None:
-            key = (
-                "unit.training.effect_clear"
-                if reg["ci_low"] > 0 or reg["ci_high"] < 0
-                else "unit.training.effect_unclear"
-            )
+            if reg.get("ci_low") is None or reg.get("ci_high") is None:
+                key = "unit.training.effect_no_interval"  # too few units for an interval
+            elif reg["ci_low"] > 0 or reg["ci_high"] < 0:
+                key = "unit.training.effect_clear"
+            else:
+                key = "unit.training.effect_unclear"
             out.append(
                 self._p(
                     key,
@@ -586,6 +593,9 @@ class Scorecard:
                     clusters=reg["n_clusters"],
                 )
             )
+        elif reg.get("insufficient"):  # what the regency's estimate lacks, in its words
+            gap = Insufficient("training", **reg["insufficient"])
+            out.append(f"<p>{html.escape(gap.sentence(labels))}</p>")
         else:
             out.append(f"<p>{html.escape(labels['unit.training.no_effect'])}</p>")
         out.append(f'<p class="note">{html.escape(labels["unit.training.own_effect"])}</p>')

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..compare import compare_sources
+from ..compare import compare_sources, comparison_sufficiency
 from ..impact import training_impact
 from ..labels import Labels
 from ..privacy import suppress_small_cells
@@ -131,32 +131,37 @@ def section_sectors(ctx: ReportContext) -> Section:
 
     # citizens against supervisors
     window = comparison_window(study, ctx.period)
-    comparison = ctx.cached("comparison", lambda: compare_sources(study, window))
-    gap, _ = gap_by_sector(comparison.units, units)
-    gap = suppress_small_cells(
-        gap,
-        "n_units",
-        ctx.min_cell,
-        values=["mean_gap", "ci_low", "ci_high", "mean_abs_gap"],
-        secondary=False,
-    )
-    section.tables.append(SectionTable("sectors_gap", gap, digits=1))
-    # the comparison is between the sectors shown: a masked sector is in no sentence
-    shown = set(gap.loc[gap["suppressed"].isna(), "sector"])
-    _, cmp = gap_by_sector(comparison.units, units[units.isin(shown)])
-    if cmp is not None:
-        key = "differ" if cmp["differ"] else "similar"
-        text = labels(
-            f"finding.sectors.gap_{key}",
-            closer=_sector(labels, cmp["closer"]),
-            further=_sector(labels, cmp["further"]),
-            gap_closer=labels.number(cmp["abs_gap_closer"], 1),
-            gap_further=labels.number(cmp["abs_gap_further"], 1),
-            p=labels.number(cmp["p_val"], 3),
+    too_little = comparison_sufficiency(study, window, ctx.min_cell)
+    if too_little is not None:  # the comparison section says what is missing; so here
+        section.paragraphs.append(too_little.sentence(labels))
+        results["gap"] = {"window": window, "insufficient": too_little.to_json()}
+    else:
+        comparison = ctx.cached("comparison", lambda: compare_sources(study, window))
+        gap, _ = gap_by_sector(comparison.units, units)
+        gap = suppress_small_cells(
+            gap,
+            "n_units",
+            ctx.min_cell,
+            values=["mean_gap", "ci_low", "ci_high", "mean_abs_gap"],
+            secondary=False,
         )
-        section.paragraphs.append(text)
-        section.findings.append(Finding(key="sectors", text=text))
-    results["gap"] = {"window": window, "sectors": gap, "comparison": cmp}
+        section.tables.append(SectionTable("sectors_gap", gap, digits=1))
+        # the comparison is between the sectors shown: a masked sector is in no sentence
+        shown = set(gap.loc[gap["suppressed"].isna(), "sector"])
+        _, cmp = gap_by_sector(comparison.units, units[units.isin(shown)])
+        if cmp is not None:
+            key = "differ" if cmp["differ"] else "similar"
+            text = labels(
+                f"finding.sectors.gap_{key}",
+                closer=_sector(labels, cmp["closer"]),
+                further=_sector(labels, cmp["further"]),
+                gap_closer=labels.number(cmp["abs_gap_closer"], 1),
+                gap_further=labels.number(cmp["abs_gap_further"], 1),
+                p=labels.number(cmp["p_val"], 3),
+            )
+            section.paragraphs.append(text)
+            section.findings.append(Finding(key="sectors", text=text))
+        results["gap"] = {"window": window, "sectors": gap, "comparison": cmp}
 
     # reliability
     behaviour = study.behaviour[study.behaviour["period"].isin(quarters)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..impact import training_impact
+from ..impact import training_impact, training_sufficiency
 from ..plots.impact import event_study_plot
 from ..privacy import suppress_small_cells
 from .base import (
@@ -14,6 +14,7 @@ from .base import (
     SectionFigure,
     SectionTable,
     figure_png,
+    insufficient_section,
     signed,
 )
 from .spark import spark_effect
@@ -25,7 +26,14 @@ def section_training(ctx: ReportContext) -> Section:
     """Training impact: Callaway–Sant'Anna ATT on later supervisor behaviour scores,
     with the TWFE and naive comparisons for honesty (:func:`evalkit.impact.training_impact`)."""
     labels = ctx.labels
-    result = ctx.cached("training", lambda: training_impact(ctx.study, ctx.period))
+    gap = training_sufficiency(ctx.study, ctx.period, ctx.min_cell)
+    if gap is None:
+        result = ctx.cached(
+            "training", lambda: training_impact(ctx.study, ctx.period, min_cell=ctx.min_cell)
+        )
+        gap = training_sufficiency(ctx.study, ctx.period, ctx.min_cell, result)
+    if gap is not None:
+        return insufficient_section(ctx, "training", gap, {"estimate": None})
     section = Section(key="training", title=labels["section.training.title"])
     js = result.to_json()
     section.results = js

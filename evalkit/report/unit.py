@@ -641,9 +641,18 @@ def scorecard_data(ctx: ReportContext, results: dict[str, Any]) -> dict[str, Any
         "gap_centre": centre,
         "comparison_flagged": int(sum(1 for r in cmp_shown.values() if r.get("flagged") is True)),
         "comparison_units": int(sum(1 for r in cmp_shown.values() if r.get("flagged") is not None)),
+        "comparison_insufficient": results["comparison"].get("insufficient"),
         "training": {
             k: training.get(k)
-            for k in ("estimate", "ci_low", "ci_high", "confidence", "n_treated", "n_clusters")
+            for k in (
+                "estimate",
+                "ci_low",
+                "ci_high",
+                "confidence",
+                "n_treated",
+                "n_clusters",
+                "insufficient",
+            )
         },
     }
     return to_jsonable(

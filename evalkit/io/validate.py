@@ -4,7 +4,7 @@ The stages, in order; a row that fails a stage is quarantined and not judged by 
 later stages (so a quarantined row is reported for the problems of its first failing
 stage, one record per problem):
 
-1. cells: every model column is parsed (:mod:`evalkit._io_parse`); a required
+1. cells: every model column is parsed (:mod:`evalkit.io.parse`); a required
    column's empty cell is a missing value;
 2. values: allowed codes and ranges (a :mod:`pandera` schema from
    :func:`evalkit.tables.pandera_schema`);
@@ -36,9 +36,9 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from . import _io_parse as P
-from ._io_read import InputError, RawTable
-from .tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
+from ..tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
+from . import parse as P
+from .read import InputError, RawTable
 
 QUARANTINE_COLUMNS = ("file", "line", "column", "value", "reason")
 

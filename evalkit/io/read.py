@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io_text import decode, split_records
-from .tables import TABLES, normalise_header, resolve_header, table_for_name
+from ..tables import TABLES, normalise_header, resolve_header, table_for_name
+from .text import decode, split_records
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 #: Extensions of files that hold a table evalkit cannot read as it is saved.
@@ -283,7 +283,7 @@ def _lines_text(lines: list[int]) -> str:
 
 def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
     """Header cells, data rows (as ``str``), their lines, rejected rows and notes of a
-    CSV file (decoding and checks in :mod:`evalkit._io_text`)."""
+    CSV file (decoding and checks in :mod:`evalkit.io.text`)."""
     decoded = decode(_read_bytes(source.path))
     data = decoded.data
     notes: list[str] = []

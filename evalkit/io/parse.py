@@ -42,7 +42,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from .tables import CODES, LABEL_CODES, normalise_label
+from ..tables import CODES, LABEL_CODES, normalise_label
 
 # --------------------------------------------------------------------------------------
 # raw cells → text
@@ -95,7 +95,7 @@ def _all_text(s: pd.Series) -> bool:
 def cell_text(s: pd.Series, text_only: bool) -> pd.Series:
     """Cells as stripped text, ``""`` for empty cells (``str`` dtype, same index).
 
-    ``text_only`` cells (a CSV file's, see :func:`evalkit._io_read.read_source`) are
+    ``text_only`` cells (a CSV file's, see :func:`evalkit.io.read.read_source`) are
     stripped already and returned as they are.
     """
     if text_only:

@@ -18,7 +18,7 @@ import re
 import string
 from functools import cache
 
-from .labels import LANGUAGES, catalogue
+from ..labels import LANGUAGES, catalogue
 
 __all__ = ["reason_code", "translate", "translate_message"]
 

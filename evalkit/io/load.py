@@ -19,12 +19,12 @@ What loading does, and what it promises:
   without BOM, cp1252/Latin-1, and a UTF-8 file with a few cp1252 lines (each line
   decoded on its own and noted, never garbled);
   ``,`` ``;`` tab or ``|`` separated; decimal commas and thousands separators where
-  unambiguous (rules in :mod:`evalkit._io_parse`); stray spaces; category labels in any
+  unambiguous (rules in :mod:`evalkit.io.parse`); stray spaces; category labels in any
   usual spelling (:data:`evalkit.tables.LABEL_CODES`); periods such as ``2025 Q3`` or
   ``Q3 2025``;
 * what cannot be used unambiguously is quarantined with a reason a clerk can act on
   (the order of checks and the rules for duplicates and references are in
-  :mod:`evalkit._io_validate`);
+  :mod:`evalkit.io.validate`);
 * a missing required file or column, or an ambiguous file, makes the input unusable:
   :class:`InputError` names every such file and column at once.
 
@@ -58,7 +58,7 @@ Duplicates
     tells which one is right, and the clerk keeps the correct one.
 Rows that do not fit the header
     Every record's cell count is checked against the header before any cell is read
-    (:mod:`evalkit._io_text`): a row with more cells (an unquoted separator), fewer
+    (:mod:`evalkit.io.text`): a row with more cells (an unquoted separator), fewer
     cells (a lost separator, a cut line) or a quote that opens and never closes on its
     line is quarantined with that cause and the line where it starts; the rows a stray
     quote would have swallowed are read as rows. Control characters (NUL …) are
@@ -76,7 +76,7 @@ Mangled identifiers
 Messages
     Reasons, notes and errors are English texts of the templates ``io.*`` in
     ``evalkit/labels/en.json``; the template key is the reason's stable code
-    (:func:`evalkit._io_messages.reason_code`) and ``id.json`` has its Indonesian
+    (:func:`evalkit.io.messages.reason_code`) and ``id.json`` has its Indonesian
     version (``evalkit validate --language``, default ``id``).
 References
     Parents are validated before children. A required reference must name a kept row;
@@ -103,22 +103,25 @@ import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._io_messages import reason_code, translate, translate_message, translate_notes
-from ._io_parse import period_quarters
-from ._io_read import InputError, find_sources, read_source
-from ._io_validate import (
+from ..labels import Labels
+from ..tables import TABLES, empty_frame
+from .messages import reason_code, translate, translate_message, translate_notes
+from .parse import period_quarters
+from .read import InputError, find_sources, read_source
+from .validate import (
     QUARANTINE_COLUMNS,
     Checked,
     empty_quarantine,
     map_columns,
     validate_table,
 )
-from .labels import Labels
-from .mapping import Mapping, apply_mapping, load_mapping, mapped_sources
-from .tables import TABLES, empty_frame
+
+if TYPE_CHECKING:
+    from ..mapping import Mapping
 
 __all__ = [
     "QUARANTINE_COLUMNS",
@@ -128,6 +131,7 @@ __all__ = [
     "format_summary",
     "load_study",
     "quarantine_for_people",
+    "reason_kind",
     "select_period",
     "validate_command",
 ]
@@ -208,6 +212,10 @@ complaints, teaching
 
 
 def _read_all(path: Path) -> tuple[dict, dict, list[Path], Mapping | None]:
+    # evalkit.mapping reads through evalkit.io.read and .parse: imported here, not at the
+    # top, so that importing evalkit.mapping first does not meet a half-made evalkit.io
+    from ..mapping import apply_mapping, load_mapping, mapped_sources
+
     mapping = load_mapping(path)
     given, problems = mapped_sources(mapping, path)
     sources, more = find_sources(path, given)
@@ -301,7 +309,7 @@ def load_study(path: str | Path, period: str | None = None) -> Study:
 
 def _identifiers_read(raws: dict, layouts: dict) -> pd.DataFrame:
     """The people of every row read, kept or rejected, for the privacy scan."""
-    from .privacy import empty_identifiers, identifiers_of_rows
+    from ..privacy import empty_identifiers, identifiers_of_rows
 
     parts = [
         identifiers_of_rows(name, raw.frame, layouts[name][0], [r["value"] for r in raw.rejected])
@@ -431,8 +439,12 @@ def select_period(study: Study, period: str | None) -> Study:
 # --------------------------------------------------------------------------------------
 
 
-def _reason_kind(reason: str) -> str:
-    """A reason with its line numbers removed, to count reasons of one kind together."""
+def reason_kind(reason: str) -> str:
+    """A reason with its line numbers removed, to count reasons of one kind together.
+
+    >>> reason_kind("exact duplicate of line 7")
+    'exact duplicate of line …'
+    """
     return re.sub(r"(lines?|baris) [\d, …]+", r"\1 …", reason)
 
 
@@ -448,7 +460,7 @@ def format_summary(study: Study, top: int = 3, language: str = "id") -> str:
         How many kinds of reason to show per file.
     language
         ``"id"`` (Bahasa Indonesia, the default) or ``"en"``: headings, reasons and notes
-        (:mod:`evalkit._io_messages`).
+        (:mod:`evalkit.io.messages`).
     """
     labels = Labels(language)
     s = study.summary
@@ -470,7 +482,7 @@ def format_summary(study: Study, top: int = 3, language: str = "id") -> str:
     q = study.quarantine
     if len(q):
         out += ["", labels["io.cli.common_reasons"]]
-        said = {r: _reason_kind(translate(r, language)) for r in q["reason"].unique()}
+        said = {r: reason_kind(translate(r, language)) for r in q["reason"].unique()}
         kinds = q.assign(kind=q["reason"].map(said))
         for file, group in kinds.groupby("file", sort=False):
             counts = (
@@ -547,7 +559,7 @@ def validate_command(
     print(f"evalkit validate: {data_dir}")
     print(format_summary(study, language=language))
     if quarantine is not None:
-        from .privacy import safe_frame_for_csv  # opened in Excel: no live formulas
+        from ..privacy import safe_frame_for_csv  # opened in Excel: no live formulas
 
         target = Path(quarantine)
         try:
