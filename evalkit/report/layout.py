@@ -9,7 +9,8 @@ document (no script, no font or stylesheet fetched from anywhere) with :data:`CS
   (nor than 46 em); from 900 px wide, the contents, the methods and the glossary in two
   columns (reference text, short lines);
 - phone (under 600 px): the same page without side margins; the page itself never
-  scrolls sideways;
+  scrolls sideways; a figure is shown at least at 80 % of its drawn size (its text stays
+  legible) and scrolls sideways in its own box when wider than the screen;
 - print and PDF (:mod:`evalkit.report.pdf`, WeasyPrint): A4 pages, a cover (elements
   of class ``ek-cover``, hidden on screen), the contents with page numbers
   (``target-counter``), a running header with the title and page numbers, the appendix
@@ -96,6 +97,10 @@ details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: poi
   table.ek-table { font-size: .8em; }
   table.ek-table th:first-child, table.ek-table td:first-child { min-width: 6.5rem;
                                                                   max-width: 9rem; }
+  /* a figure keeps its text legible (at least 80% of its drawn size) and scrolls
+     sideways inside its own box, never the page */
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure img { max-width: none; width: calc(var(--ek-w, 23rem) * .8); }
 }
 @page { size: A4; margin: 20mm 16mm 18mm;
         @top-left { content: string(ek-title); font-size: 8pt; color: #5a5a5a;
@@ -217,7 +222,8 @@ def figure_html(png: bytes, alt: str, *, scale: int = 2, caption: str = "") -> s
 
     The ``width`` and ``height`` attributes give the display size (the pixel size over
     ``scale``), so that the page does not jump while it loads; CSS keeps the figure
-    within the screen.
+    within the screen. The display width is also the custom property ``--ek-w``, from
+    which the phone stylesheet keeps the figure at 80 % of its drawn size.
 
     Examples
     --------
@@ -232,5 +238,6 @@ def figure_html(png: bytes, alt: str, *, scale: int = 2, caption: str = "") -> s
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'width="{width // scale}" height="{height // scale}">{cap}</figure>'
+        f'width="{width // scale}" height="{height // scale}" '
+        f'style="--ek-w: {width // scale}px">{cap}</figure>'
     )
