@@ -11,6 +11,7 @@ from ..competence import AgreementResult, behaviour_results_agreement, teacher_r
 from ..labels import Labels
 from ..plots.competence import plot_correlations
 from ..privacy import suppress_small_cells
+from ..tables import CODES
 from .base import (
     Finding,
     ReportContext,
@@ -121,6 +122,8 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
     # the chart: the regency and the sectors shown in the table (masked ones left out)
     shown = corr[corr["level"].isin(["regency", "sector"])].copy()
     shown.loc[by_group["estimate"].isna().to_numpy(), "estimate"] = np.nan
+    order = {c: i for i, c in enumerate(CODES["sector"])}  # as in the sector chart
+    shown = shown.sort_values("group", key=lambda g: g.map(order), kind="stable")
     if shown["estimate"].notna().any():
         fig = plot_correlations(
             shown,
