@@ -54,12 +54,22 @@ def section_methods(ctx: ReportContext) -> Section:
 def _later_sections(ctx: ReportContext) -> list[str]:
     """How the competence, complaints and sector sections compute what they show, with
     the parameters the analyses used (the ceiling, the standard, the review threshold)."""
-    from .competence import agreement_result
+    from ..competence import SUPERVISOR_RELIABILITY
     from .complaints import complaint_result
 
     labels = ctx.labels
     out = []
-    p = agreement_result(ctx).parameters
+    # the parameters of the competence analysis this report ran (its section is built
+    # before this one); the analysis' defaults when the methods are built on their own
+    agreement = ctx.cache.get("competence")
+    p = (
+        agreement.parameters
+        if agreement is not None
+        else {
+            "reliability_behaviour": SUPERVISOR_RELIABILITY,
+            "ceiling": SUPERVISOR_RELIABILITY**0.5,  # √(1 × r_behaviour), results taken as 1
+        }
+    )
     out.append(
         labels(
             "text.methods.competence",
