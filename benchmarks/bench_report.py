@@ -106,7 +106,7 @@ def main() -> None:
     study = load_study(data)
     print(f"load the shipped data: {time.perf_counter() - t:.1f} s")
     for language in ("id", "en"):
-        t = time.perf_counter()
+        t = start = time.perf_counter()
         report = build_report(study, PERIOD, language=language)
         built = time.perf_counter() - t
         t = time.perf_counter()
@@ -115,11 +115,13 @@ def main() -> None:
         t = time.perf_counter()
         doc = render(html)
         laid_out = time.perf_counter() - t
+        total = time.perf_counter() - start
         body = body_pages(doc)
         print(f"\n{PERIOD} {language}: HTML {len(html) / 1e6:.2f} MB")
         print(f"  build the report (all analyses) {built:7.1f} s")
         print(f"  write the HTML                  {written:7.1f} s")
         print(f"  lay out the PDF (WeasyPrint)    {laid_out:7.1f} s")
+        print(f"  rendering in all                {total:7.1f} s")
         print(
             f"  PDF pages: {len(doc.pages)} in all, {body} before the appendix "
             f"(target ≤ {MAX_BODY_PAGES}: {'met' if body <= MAX_BODY_PAGES else 'NOT met'})"
@@ -135,7 +137,10 @@ def main() -> None:
                 ok = height <= MAX_HEIGHT_1400
                 note = f" (target ≤ {MAX_HEIGHT_1400:,}: {'met' if ok else 'NOT met'})"
             sideways = "scrolls sideways" if scroll > view else "no sideways scrolling"
-            print(f"  HTML at {width} px, appendix closed: {height:,} px tall{note}; {sideways}")
+            print(
+                f"  HTML at {width} px, appendix closed: {height:,} px tall{note}; "
+                f"{sideways} (page {scroll} px wide in a {view} px view)"
+            )
 
 
 if __name__ == "__main__":

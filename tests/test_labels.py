@@ -129,7 +129,7 @@ def test_labels_is_a_read_only_mapping():
         labels["x"] = "y"  # type: ignore[index]
 
 
-@pytest.mark.parametrize("module", ["scoring", "compare"])
+@pytest.mark.parametrize("module", ["scoring", "compare", "competence", "complaints", "sectors"])
 def test_every_text_of_the_plot_modules_is_translated(module):
     import importlib
 

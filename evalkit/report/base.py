@@ -53,12 +53,22 @@ __all__ = [
 DEFAULT_RULES = "permenpanrb_6_2022"
 #: Figures are drawn at this multiple of their display size (sharp on phones and paper).
 FIGURE_SCALE = 2
-#: Rows of a "needs attention" table shown in the body; the rest are in the appendix.
-ATTENTION_ROWS = 10
+#: Rows of a "needs attention" table shown in the body; the rest are in the appendix
+#: and tables.xlsx (a note under the table says how many).
+ATTENTION_ROWS = 5
 
 
 #: Columns holding words rather than numbers (left-aligned, wrapped).
-_TEXT_COLUMNS = ("unit_name", "violations", "reason", "column", "file", "statistic")
+_TEXT_COLUMNS = (
+    "unit_name",
+    "violations",
+    "reason",
+    "column",
+    "file",
+    "statistic",
+    "higher_rater",
+    "vs_regency",
+)
 
 
 @dataclass

@@ -9,9 +9,20 @@ from scipy import stats
 
 from ..competence import AgreementResult, behaviour_results_agreement, teacher_results
 from ..labels import Labels
+from ..plots.competence import plot_correlations
 from ..privacy import suppress_small_cells
 from ..sufficiency import Insufficient
-from .base import Finding, ReportContext, Section, SectionTable, scored, unit_names
+from ..tables import CODES
+from .base import (
+    Finding,
+    ReportContext,
+    Section,
+    SectionFigure,
+    SectionTable,
+    figure_png,
+    scored,
+    unit_names,
+)
 from .periods import period_quarters
 
 __all__ = ["agreement_result", "compare_correlations", "section_competence"]
@@ -81,9 +92,6 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
         )
         section.paragraphs.append(text)
         section.findings.append(Finding(key="competence", text=text))
-        section.paragraphs.append(
-            labels("text.competence.attenuation", reliability=labels.number(0.52, 2))
-        )
     sectors = corr[(corr["level"] == "sector") & corr["n"].ge(ctx.min_cell)]
     cmp = compare_correlations(sectors)
     if cmp is not None:
@@ -120,6 +128,19 @@ def _employee_part(ctx: ReportContext, section: Section) -> dict:
     section.tables.append(
         SectionTable("competence_correlation", by_group.drop(columns="level"), digits=2)
     )
+    # the chart: the regency and the sectors shown in the table (masked ones left out)
+    shown = corr[corr["level"].isin(["regency", "sector"])].copy()
+    shown.loc[by_group["estimate"].isna().to_numpy(), "estimate"] = np.nan
+    order = {c: i for i, c in enumerate(CODES["sector"])}  # as in the sector chart
+    shown = shown.sort_values("group", key=lambda g: g.map(order), kind="stable")
+    if shown["estimate"].notna().any():
+        fig = plot_correlations(
+            shown,
+            ceiling=ceiling,
+            names={c: labels.code("sector", c) for c in shown["group"] if c != "all"},
+            labels=labels.prefixed("plot.competence"),
+        )
+        section.figures.append(SectionFigure("competence_correlation", figure_png(fig)))
     units = corr[corr["level"] == "unit"].rename(columns={"group": "unit_id"})
     units = units.merge(unit_names(ctx.study), on="unit_id", how="left")
     units = units[["unit_id", "unit_name", "n", "estimate", "ci_low", "ci_high"]]

@@ -8,8 +8,18 @@ import math
 import pandas as pd
 
 from ..complaints import ComplaintResult, complaint_handling
+from ..plots.complaints import plot_complaints
 from ..privacy import suppress_small_cells
-from .base import Finding, ReportContext, Section, SectionTable, present, unit_names
+from .base import (
+    Finding,
+    ReportContext,
+    Section,
+    SectionFigure,
+    SectionTable,
+    figure_png,
+    present,
+    unit_names,
+)
 from .periods import comparison_window
 
 __all__ = ["complaint_result", "section_complaints"]
@@ -77,7 +87,6 @@ def section_complaints(ctx: ReportContext) -> Section:
             first=p["window"][0],
             last=p["window"][-1],
             day=p["last_day"],
-            days=p["standard_days"],
         )
     )
     if r["n_complaints"] == 0:
@@ -102,7 +111,6 @@ def section_complaints(ctx: ReportContext) -> Section:
     )
     section.paragraphs.append(text)
     section.findings.append(Finding(key="complaints", text=text))
-    section.paragraphs.append(labels["text.complaints.censoring"])
 
     a = result.agreement
     if pd.notna(a["estimate"]):
@@ -131,7 +139,6 @@ def section_complaints(ctx: ReportContext) -> Section:
     )
     section.paragraphs.append(text)
     section.findings.append(Finding(key="complaints", text=text, attention=bool(flagged)))
-    section.paragraphs.append(labels["text.complaints.flag_note"])
 
     shown = units[
         [
@@ -177,6 +184,38 @@ def section_complaints(ctx: ReportContext) -> Section:
         na_position="last",
     ).reset_index(drop=True)
     section.tables.append(SectionTable("complaints_units", shown, digits=1))
+    # the chart: every unit with both a share settled on time and an item mean shown
+    plotted = shown.dropna(subset=["share_within", "item_mean"])
+    if len(plotted):
+        fig = plot_complaints(
+            plotted,
+            high_rating=p["high_rating"],
+            item=p["item"],
+            names=dict(zip(names["unit_id"], names["unit_name"], strict=False)),
+            labels=labels.prefixed("plot.complaints"),
+        )
+        section.figures.append(SectionFigure("complaints_units", figure_png(fig)))
+    # what needs attention: the units flagged for review, with the numbers behind the flag
+    review = shown[shown["flagged"].eq(True)]
+    if len(review):
+        section.attention.append(
+            SectionTable(
+                "complaints_flagged",
+                review[
+                    [
+                        "unit_id",
+                        "unit_name",
+                        "n_complaints",
+                        "n_due",
+                        "share_within",
+                        "share_ci_low",
+                        "share_ci_high",
+                        "item_mean",
+                    ]
+                ].reset_index(drop=True),
+                digits=1,
+            )
+        )
     js = result.to_json()
     js["units"] = shown.drop(columns="unit_name").to_dict(orient="records")
     section.results = {"available": True, **js}

@@ -5,13 +5,17 @@ use the same page: :func:`page_html` wraps a body in a complete, self-contained 
 document (no script, no font or stylesheet fetched from anywhere) with :data:`CSS`:
 
 - screen: a readable column (at most 60 em), tables that scroll sideways inside their
-  own box with the first column (the unit) fixed, figures never wider than the screen;
+  own box with the first column (the unit) fixed, figures never wider than the screen
+  (nor than 46 em); from 900 px wide, the contents, the methods and the glossary in two
+  columns (reference text, short lines);
 - phone (under 600 px): the same page without side margins; the page itself never
-  scrolls sideways;
+  scrolls sideways; a figure is shown at least at 80 % of its drawn size (its text stays
+  legible) and scrolls sideways in its own box when wider than the screen;
 - print and PDF (:mod:`evalkit.report.pdf`, WeasyPrint): A4 pages, a cover (elements
   of class ``ek-cover``, hidden on screen), the contents with page numbers
   (``target-counter``), a running header with the title and page numbers, the appendix
-  on a new page and opened (``<details>`` has no "closed" on paper).
+  on a new page and opened (``<details>`` has no "closed" on paper); figures at most
+  72 % of the text width and 66 mm tall, methods and glossary in two columns.
 
 :func:`table_html` and :func:`figure_html` write tables and figures the way the
 stylesheet expects them.
@@ -33,13 +37,13 @@ CSS = """
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { font-family: "DejaVu Sans", "Noto Sans", "Liberation Sans", Arial, sans-serif;
-       color: var(--ink); line-height: 1.45; font-size: 16px; margin: 0 auto;
+       color: var(--ink); line-height: 1.4; font-size: 16px; margin: 0 auto;
        padding: 1rem 1.25rem 3rem; max-width: 60em; overflow-wrap: break-word; }
 h1 { font-size: 1.6em; margin: .2rem 0 .3rem; line-height: 1.2; }
-h2 { font-size: 1.3em; margin: 2rem 0 .6rem; padding-top: .4rem;
+h2 { font-size: 1.3em; margin: 1.5rem 0 .6rem; padding-top: .4rem;
      border-top: 2px solid var(--accent); }
 h3 { font-size: 1.05em; margin: 1.2rem 0 .4rem; }
-p { margin: .45rem 0; }
+p { margin: .35rem 0; }
 a { color: var(--accent); }
 .ek-cover { display: none; }
 .ek-head .ek-kicker, .ek-head .ek-meta { color: var(--muted); margin: 0; font-size: .9em; }
@@ -58,7 +62,7 @@ svg.ek-spark { display: block; }
 nav.ek-toc ol { margin: .3rem 0; padding-left: 1.4rem; }
 nav.ek-toc li { margin: .1rem 0; }
 figure { margin: .8rem 0; max-width: 100%; }
-figure img { max-width: 100%; height: auto; display: block; }
+figure img { max-width: min(100%, 46rem); height: auto; display: block; }
 figcaption { color: var(--muted); font-size: .85em; }
 .ek-scroll { overflow-x: auto; max-width: 100%; margin: .3rem 0 .8rem;
              -webkit-overflow-scrolling: touch; }
@@ -77,6 +81,15 @@ dl.ek-glossary dd { margin: 0 0 .3rem 1rem; }
 details.ek-appendix { margin-top: 2rem; border-top: 2px solid var(--accent); }
 details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: pointer;
                                 padding: .6rem 0; }
+@media screen and (min-width: 900px) {
+  nav.ek-toc ol { columns: 2; column-gap: 2.5rem; }
+  #s-methods { columns: 2; column-gap: 2.5rem; font-size: .92em; }
+  #s-methods h2 { column-span: all; font-size: 1.41em; }
+  #s-methods p { margin-top: 0; }
+  dl.ek-glossary { columns: 2; column-gap: 2.5rem; font-size: .92em; }
+  dl.ek-glossary dt { break-after: avoid; }
+  dl.ek-glossary dd { break-inside: avoid; }
+}
 @media (max-width: 600px) {
   body { padding: .6rem .6rem 2rem; font-size: 15px; }
   h1 { font-size: 1.3em; }
@@ -84,6 +97,10 @@ details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: poi
   table.ek-table { font-size: .8em; }
   table.ek-table th:first-child, table.ek-table td:first-child { min-width: 6.5rem;
                                                                   max-width: 9rem; }
+  /* a figure keeps its text legible (at least 80% of its drawn size) and scrolls
+     sideways inside its own box, never the page */
+  figure { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+  figure img { max-width: none; width: calc(var(--ek-w, 23rem) * .8); }
 }
 @page { size: A4; margin: 20mm 16mm 18mm;
         @top-left { content: string(ek-title); font-size: 8pt; color: #5a5a5a;
@@ -95,13 +112,15 @@ details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: poi
 @page :first { @top-left { content: none } @top-right { content: none }
                @bottom-right { content: none } }
 @media print {
-  body { max-width: none; padding: 0; font-size: 9.5pt; line-height: 1.35; }
+  body { max-width: none; padding: 0; font-size: 9pt; line-height: 1.3; }
   p { margin: 1.2mm 0; }
   li.ek-finding { padding: 1.5mm 2.5mm; margin-bottom: 1.5mm; }
-  dl.ek-glossary { columns: 2; column-gap: 8mm; font-size: 8.5pt; }
+  dl.ek-glossary { columns: 2; column-gap: 8mm; font-size: 8pt; }
+  #s-methods { columns: 2; column-gap: 7mm; font-size: 8.5pt; }
+  #s-methods h2 { column-span: all; font-size: 12.5pt; }
   dl.ek-glossary dt { break-after: avoid; }
   dl.ek-glossary dd { break-inside: avoid; }
-  h2 { break-after: avoid; margin-top: 1.2rem; }
+  h2 { break-after: avoid; margin-top: .6rem; }
   h3 { break-after: avoid; }
   figure, tr { break-inside: avoid; }
   .ek-head { display: none; }
@@ -115,12 +134,12 @@ details.ek-appendix > summary { font-size: 1.3em; font-weight: bold; cursor: poi
   nav.ek-toc a::after { content: leader(".") target-counter(attr(href), page); }
   .ek-scroll { overflow: visible; }
   table.ek-table { font-size: 7.5pt; }
-  table.ek-table th, table.ek-table td { white-space: normal; padding: 1mm 1.5mm; }
+  table.ek-table th, table.ek-table td { white-space: normal; padding: .6mm 1.2mm; }
   table.ek-table th:first-child, table.ek-table td:first-child { position: static; }
   details.ek-appendix { break-before: page; }
   details.ek-appendix > summary { list-style: none; }
-  figure { text-align: center; }
-  figure img { max-height: 105mm; width: auto; max-width: 85%; margin: 0 auto; }
+  figure { text-align: center; margin: 2mm 0; }
+  figure img { max-height: 66mm; width: auto; max-width: 72%; margin: 0 auto; }
 }
 """
 
@@ -203,7 +222,8 @@ def figure_html(png: bytes, alt: str, *, scale: int = 2, caption: str = "") -> s
 
     The ``width`` and ``height`` attributes give the display size (the pixel size over
     ``scale``), so that the page does not jump while it loads; CSS keeps the figure
-    within the screen.
+    within the screen. The display width is also the custom property ``--ek-w``, from
+    which the phone stylesheet keeps the figure at 80 % of its drawn size.
 
     Examples
     --------
@@ -218,5 +238,6 @@ def figure_html(png: bytes, alt: str, *, scale: int = 2, caption: str = "") -> s
     cap = f"<figcaption>{html.escape(caption)}</figcaption>" if caption else ""
     return (
         f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'width="{width // scale}" height="{height // scale}">{cap}</figure>'
+        f'width="{width // scale}" height="{height // scale}" '
+        f'style="--ek-w: {width // scale}px">{cap}</figure>'
     )

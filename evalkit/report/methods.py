@@ -44,13 +44,54 @@ def section_methods(ctx: ReportContext) -> Section:
         if key == "training":
             calibration = _calibration(ctx, section)
         if key == "trend":
-            # how the sector, complaint figures are computed: here, not in their sections'
-            # plain reading (technical names live in the methods section)
-            section.paragraphs.append(labels["text.sectors.methods"])
-            if not ctx.study.complaints.empty:
-                section.paragraphs.append(labels["text.complaints.methods"])
+            # how the competence, complaint and sector figures are computed: here, once,
+            # not in their sections' plain reading (technical names live in methods)
+            section.paragraphs += _later_sections(ctx)
     section.results = {"min_cell": ctx.min_cell, "rules": ctx.rules, "calibration": calibration}
     return section
+
+
+def _later_sections(ctx: ReportContext) -> list[str]:
+    """How the competence, complaints and sector sections compute what they show, with
+    the parameters the analyses used (the ceiling, the standard, the review threshold)."""
+    from ..competence import SUPERVISOR_RELIABILITY
+    from .complaints import complaint_result
+
+    labels = ctx.labels
+    out = []
+    # the parameters of the competence analysis this report ran (its section is built
+    # before this one); the analysis' defaults when the methods are built on their own
+    agreement = ctx.cache.get("competence")
+    p = (
+        agreement.parameters
+        if agreement is not None
+        else {
+            "reliability_behaviour": SUPERVISOR_RELIABILITY,
+            "ceiling": SUPERVISOR_RELIABILITY**0.5,  # √(1 × r_behaviour), results taken as 1
+        }
+    )
+    out.append(
+        labels(
+            "text.methods.competence",
+            reliability=labels.number(p["reliability_behaviour"], 2),
+            ceiling=labels.number(p["ceiling"], 2),
+        )
+    )
+    if not ctx.study.complaints.empty:
+        c = complaint_result(ctx).parameters
+        out.append(labels["text.complaints.methods"])
+        out.append(labels["text.complaints.censoring"])
+        out.append(labels("text.complaints.standard", days=c["standard_days"]))
+        out.append(
+            labels(
+                "text.complaints.flag_note",
+                item=c["item"],
+                high=labels.number(c["high_rating"], 4),
+                min_n=c["min_n"],
+            )
+        )
+    out.append(labels["text.sectors.methods"])
+    return out
 
 
 #: Rows of the calibration table shown in the study, in order.

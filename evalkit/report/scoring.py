@@ -27,8 +27,8 @@ from .spark import spark_fraction, spark_interval, spark_shares
 __all__ = ["FIGURE_UNITS", "section_scoring", "violation_counts"]
 
 #: At most this many units in a per-unit figure of the body: the units outside the
-#: pattern (by name), the units with the lowest IKM.
-FIGURE_UNITS = 15
+#: pattern that break the most rules, the units with the lowest IKM.
+FIGURE_UNITS = 10
 
 
 def violation_counts(violations: pd.Series) -> pd.Series:
@@ -40,6 +40,13 @@ def violation_counts(violations: pd.Series) -> pd.Series:
     codes = codes[codes.ne("")]
     counts = codes.value_counts()
     return counts.iloc[np.lexsort((counts.index.to_numpy(), -counts.to_numpy()))]
+
+
+def _rules_broken(violations) -> int:
+    """How many rules of the distribution pattern a unit breaks (``"; "``-joined codes)."""
+    if not isinstance(violations, str):
+        return 0
+    return sum(1 for code in violations.split(";") if code.strip())
 
 
 def _violation_counts(units: pd.DataFrame, labels: Labels) -> str:
@@ -146,9 +153,16 @@ def section_scoring(ctx: ReportContext) -> Section:
             attention=bool(violating),
         )
     )
+    # the units that break the most rules first (then by name): the body shows the first
+    # few, the appendix and tables.xlsx every one
     outside = units[checked & units["ok"].eq(False)][
         ["unit_id", "unit_name", "org_predikat", "n_scored", "violations"]
-    ].sort_values("unit_name", kind="stable")
+    ]
+    outside = (
+        outside.assign(_rules=outside["violations"].map(_rules_broken))
+        .sort_values(["_rules", "unit_name"], ascending=[False, True], kind="stable")
+        .drop(columns="_rules")
+    )
     if len(outside):
         section.attention.append(
             SectionTable(
@@ -221,7 +235,9 @@ def section_scoring(ctx: ReportContext) -> Section:
                 )
             )
             below = shown[~shown["n_sufficient"].fillna(True).astype(bool)]
-            if len(below):
+            # when every unit's sample is below the minimum, the sentence says so and a
+            # list of the first few would single out nobody
+            if 0 < len(below) < len(shown):
                 section.attention.append(
                     SectionTable(
                         "scoring_skm_small",
@@ -246,7 +262,9 @@ def section_scoring(ctx: ReportContext) -> Section:
             & result.distribution["ok"].eq(False)
         ]
         outside_all = len(kept)
-        kept = kept.merge(names, on="unit_id").sort_values("unit_name").head(FIGURE_UNITS)
+        # the units the table of units outside the pattern starts with
+        first = outside["unit_id"].head(FIGURE_UNITS).tolist()
+        kept = kept[kept["unit_id"].isin(first)]
         if len(kept):
             fig = plot_predikat_distribution(kept, names=unit_labels, labels=plot_labels)
             caption = (

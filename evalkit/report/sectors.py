@@ -10,6 +10,7 @@ import pandas as pd
 from ..compare import compare_sources, comparison_sufficiency
 from ..impact import training_impact
 from ..labels import Labels
+from ..plots.sectors import plot_sectors
 from ..privacy import suppress_small_cells
 from ..sectors import (
     gap_by_sector,
@@ -19,10 +20,10 @@ from ..sectors import (
     skm_by_sector,
 )
 from ..tables import CODES
-from .base import Finding, ReportContext, Section, SectionTable, scored
+from .base import Finding, ReportContext, Section, SectionFigure, SectionTable, figure_png, scored
 from .periods import comparison_window, period_quarters
 
-__all__ = ["ikm_comparison", "section_sectors"]
+__all__ = ["ikm_comparison", "section_sectors", "sector_chart_data"]
 
 
 def ikm_comparison(skm: pd.DataFrame) -> dict[str, Any] | None:
@@ -205,5 +206,58 @@ def section_sectors(ctx: ReportContext) -> Section:
             )
         )
     results["training"] = train
+    figure = _figure(ctx, results)
+    if figure is not None:
+        section.figures.append(figure)
     section.results = results
     return section
+
+
+#: The measures of the sector chart, in order, and the column holding each estimate.
+_CHART = (("ikm", "ikm_converted"), ("gap", "mean_gap"), ("training", "estimate"))
+
+
+def sector_chart_data(results: dict[str, Any]) -> pd.DataFrame:
+    """The sector chart's rows: ``measure`` (``ikm``, ``gap``, ``training``), ``sector``,
+    ``estimate``, ``ci_low``, ``ci_high``, from the section's (masked) tables."""
+    tables = {
+        "ikm": results.get("skm", {}).get("sectors"),
+        "gap": results.get("gap", {}).get("sectors"),
+        "training": results.get("training"),
+    }
+    parts = []
+    for measure, column in _CHART:
+        t = tables[measure]
+        if t is None or not len(t):
+            continue
+        parts.append(
+            pd.DataFrame(
+                {
+                    "measure": measure,
+                    "sector": t["sector"].to_numpy(),
+                    "estimate": t[column].to_numpy(dtype=float),
+                    "ci_low": t["ci_low"].to_numpy(dtype=float),
+                    "ci_high": t["ci_high"].to_numpy(dtype=float),
+                }
+            )
+        )
+    columns = ["measure", "sector", "estimate", "ci_low", "ci_high"]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=columns)
+
+
+def _figure(ctx: ReportContext, results: dict[str, Any]) -> SectionFigure | None:
+    data = sector_chart_data(results)
+    if not data["estimate"].notna().any():
+        return None
+    order = [s for s in CODES["sector"] if s in set(data["sector"])]
+    data = data.assign(sector=pd.Categorical(data["sector"], order)).sort_values(
+        ["sector"], kind="stable"
+    )
+    data["sector"] = data["sector"].astype(str)
+    fig = plot_sectors(
+        data,
+        measures=[m for m, _ in _CHART if m in set(data["measure"])],
+        names={s: _sector(ctx.labels, s) for s in order},
+        labels=ctx.labels.prefixed("plot.sectors"),
+    )
+    return SectionFigure("sectors", figure_png(fig))

@@ -410,7 +410,7 @@ def plot_trend(trend: pd.DataFrame, labels: Labels) -> Figure:
     from ..plots import DPI
 
     has_ikm = "ikm" in trend.columns and trend["ikm"].notna().any()
-    fig = Figure(figsize=(7.0, 5.5 if has_ikm else 3.5), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(7.0, 4.6 if has_ikm else 3.2), dpi=DPI, layout="constrained")
     axes = fig.subplots(2 if has_ikm else 1, 1, sharex=True, squeeze=False)[:, 0]
     x = np.arange(len(trend))
     series = [("supervisor_score", "C0", "o")] + ([("ikm", "C1", "s")] if has_ikm else [])
