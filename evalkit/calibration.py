@@ -23,6 +23,17 @@ each interval contained the planted truth, with a Wilson interval of that share,
 under the complete null how often any unit was flagged (which Benjamini–Hochberg keeps
 at or below q when the p-values are valid).
 
+Each interval is checked against the truth of the estimand the study reports
+(:data:`INTERVALS`). For the unit gaps, the common offset and the unit IKM that is the
+unit as it is: its own staff and supervisors held fixed (every employee is rated, so
+the staff are observed in full, not sampled), expected over what is left to chance —
+a quarter's rating noise, which citizens answer and which officer serves them — the
+simulator's ``unit_gap_target_pomp`` and ``expected_citizen``. Against the planted gap
+of a unit whose staff are drawn again, the gap intervals would be judged on a question
+the study does not ask; against the gap given the very officers who served the
+respondents, on a narrower one (finite-population versus superpopulation estimands:
+Abadie, Athey, Imbens & Wooldridge 2020).
+
 The result is written to ``calibration.json`` in the data folder, keyed by the data's
 SHA-256, and the study's methods section prints it from there (the study stays fast).
 
@@ -34,6 +45,8 @@ Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
 inference. *Journal of the American Statistical Association* 22(158), 209–212.
 Benjamini, Y. & Hochberg, Y. (1995). Controlling the false discovery rate. *JRSS B*
 57(1), 289–300.
+Abadie, A., Athey, S., Imbens, G. W. & Wooldridge, J. M. (2020). Sampling-based versus
+design-based uncertainty in regression analysis. *Econometrica* 88(1), 265–296.
 """
 
 from __future__ import annotations

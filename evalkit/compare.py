@@ -5,7 +5,7 @@ The data flow is one way::
     behaviour + citizen ──align_sources──▶ aligned observations (POMP 0–100)
         ──adjust_casemix (optional)──▶ aligned, citizen scores case-mix adjusted
         ├─ source_agreement ─▶ mean gap, Bland–Altman, CCC, correlations, tests, TOST
-        ├─ source_offset ────▶ mixed-model source offset with CI
+        ├─ source_offset ────▶ source offset with CI (mean of the unit gaps; officers: mixed model)
         └─ flag_units ───────▶ per-unit gap, SE, z, q-value, "review" flag
 
 :func:`compare_sources` runs all of it for a :class:`evalkit.io.Study` and a period and
