@@ -606,6 +606,7 @@ def _gap_table(
 
     ax, df_x = side("x")
     ay, df_y = side("y")
+    se_flag = np.sqrt(ax + ay)  # the flag's test: the staff's spread is ordinary variation
     x_variance = "employees"
     occ = _occasion_variance(aligned, x)
     if occ is not None:
@@ -633,6 +634,7 @@ def _gap_table(
     out["se"] = se
     out["var_x_mean"] = ax
     out["var_y_mean"] = ay
+    out["se_flag"] = se_flag
     out["df"] = df_gap
     out["ci_low"] = gap - zc * se
     out["ci_high"] = gap + zc * se
@@ -1250,7 +1252,9 @@ def flag_units(
           ``ci_low``, ``ci_high``: gap ± t(ν)·se, ν the Welch–Satterthwaite degrees of
           freedom
         - ``eligible``: enough observations to be tested
-        - ``z``: (gap − centre)/√(se² + τ²); ``p_value`` (per ``alternative``)
+        - ``se_flag``: the SE of the flag's test, √(s²_x/n_x + s²_y/n_y) with s²_x the
+          spread of the rated employees' means (see Notes)
+        - ``z``: (gap − centre)/√(se_flag² + τ²); ``p_value`` (per ``alternative``)
         - ``q_value``: Benjamini–Hochberg adjusted p over eligible units
         - ``flagged``: q_value ≤ q — **review**, not a verdict
         - ``higher_rater``: who rated this unit higher, from its own gap alone:
@@ -1268,7 +1272,8 @@ def flag_units(
           one-sided ``alternative``, on the side not tested). The centre's own
           uncertainty is not taken into account.
         - ``funnel_low95``, ``funnel_high95``, ``funnel_low998``, ``funnel_high998``:
-          centre ± 1.96 / 3.09 · √(se² + τ²), the funnel-plot limits at this unit's SE
+          centre ± 1.96 / 3.09 · √(se_flag² + τ²), the funnel-plot limits at this
+          unit's SE
 
         ``.attrs`` holds ``centre``, ``tau2``, ``q``, ``min_citizen``, ``alternative``,
         ``robust``, ``n_eligible``, ``n_flagged`` and ``x_variance``: ``"occasions"``
@@ -1305,7 +1310,16 @@ def flag_units(
 
     The interval of the gap is g_u ± t_{ν_u}·SE_u with the Welch–Satterthwaite degrees
     of freedom ν_u = SE_u⁴ / [v_x²/d_x + (s²_y/n_y)²/d_y], d the degrees of freedom of
-    each variance (Welch 1947, *Biometrika* 34, 28–35). Then
+    each variance (Welch 1947, *Biometrika* 34, 28–35).
+
+    *Flag.* The flag asks another question: is this unit's gap out of the ordinary for
+    a unit of its size? Which employees a unit happens to have, and its one or two
+    supervisors' leniency, make the true gaps of ordinary units differ, more so in small
+    units; that is ordinary variation, not divergence. So the test uses se_flag, from
+    the spread of the rated employees' means as if the staff were drawn again (the
+    funnel plot's in-control process; Spiegelhalter 2005), not the unit's own SE: with
+    the latter, simulated regencies with no divergent unit flagged one in about a third
+    of the studies. Then
     z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
     common gap (the source offset, which is therefore never flagged) and τ̂² the
     variance of true gaps between units that is still ordinary (overdispersion).
@@ -1359,15 +1373,17 @@ def flag_units(
             "ci_low": t["ci_low"],
             "ci_high": t["ci_high"],
             "eligible": t["eligible"],
+            "se_flag": t["se_flag"],
         }
     )
     el = out["eligible"].to_numpy()
-    g_e, v_e = gap.to_numpy()[el], (se.to_numpy()[el]) ** 2
+    se_f = t["se_flag"]
+    g_e, v_e = gap.to_numpy()[el], (se_f.to_numpy()[el]) ** 2
     if el.sum() >= 3:
         centre, tau2 = _robust_tau2(g_e, v_e) if robust else _dl_tau2(g_e, v_e)
     else:
         centre, tau2 = float("nan"), float("nan")
-    sd_tot = np.sqrt(se**2 + tau2)
+    sd_tot = np.sqrt(se_f**2 + tau2)
     z = ((gap - centre) / sd_tot).where(out["eligible"])
     if alternative == "two-sided":
         p = 2 * stats.norm.sf(np.abs(z))

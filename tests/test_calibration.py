@@ -10,6 +10,7 @@ result whose counts are known.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -228,6 +229,33 @@ def test_cli_calibrate_writes_the_file_and_prints_the_table(tiny, tmp_path, caps
     printed = capsys.readouterr().out
     assert "training_att" in printed and "flag_any" in printed and "wrote" in printed
     assert np.isfinite(pd.DataFrame(obj["table"])["share"]).all()
+
+
+SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"
+#: Simulated studies per scenario behind the shipped calibration file.
+SHIPPED_REPS = 200
+
+
+def test_the_shipped_calibration_is_current_and_the_study_prints_and_records_it():
+    """data/tanjungselor/calibration.json was made for exactly the shipped data (its key
+    covers the core tables and the mapping), over every interval, and the methods
+    section and the manifest read it."""
+    from evalkit.study import _calibration_record
+
+    cal, status = read_calibration(SHIPPED)
+    assert status == "current"
+    assert cal.settings["reps"] == SHIPPED_REPS and cal.settings["seed"] == 0
+    assert set(cal.table["interval"]) == set(INTERVALS)
+    assert (cal.table["studies"] == SHIPPED_REPS).all()
+    assert cal.shape["units"] == 89 and cal.shape["employees"] == 2000
+    en = _methods(SHIPPED, "en")
+    assert en.results["calibration"]["status"] == "current"
+    shown = next(t for t in en.tables if t.name == "methods_calibration").frame
+    att = shown[shown["interval"] == "training_att"].set_index("scenario")
+    assert att.loc["null", "n"] == SHIPPED_REPS
+    assert att.loc["null", "share"] == pytest.approx(cal.row("training_att", "null")["share"])
+    assert f"In {SHIPPED_REPS} simulated studies" in " ".join(en.paragraphs)
+    assert _calibration_record(SHIPPED)["status"] == "current"
 
 
 #: Issue 19's targets: 95 % intervals that cover the truth between 93 % and 97 % of the

@@ -462,9 +462,12 @@ def test_flag_units_supervisor_se_is_rating_noise_not_the_spread_of_employees():
         n, T = x[u].shape
         v_y = np.var(cit[u], ddof=1) / 6
         assert res.loc[u, "se"] == pytest.approx(math.sqrt(s2 / T / n + v_y))
-        # far narrower than the spread of the employees' means would make it
+        # far narrower than the spread of the employees' means would make it; that
+        # spread is what the flag's test uses (ordinary variation between units)
         emp = np.array(levels[u]) + x[u].mean(axis=1)
-        assert res.loc[u, "se"] < 0.5 * math.sqrt(np.var(emp, ddof=1) / n + v_y)
+        se_flag = math.sqrt(np.var(emp, ddof=1) / n + v_y)
+        assert res.loc[u, "se_flag"] == pytest.approx(se_flag)
+        assert res.loc[u, "se"] < 0.5 * se_flag
     # one period: the noise cannot be told from the levels; the employees' spread is used
     one = _panel({"A": [20, 60, 95], "B": [30, 50, 70, 90]}, zero, periods=("2025Q1",), cit=cit)
     res = flag_units(one, min_citizen=3, variance="unit").set_index("unit_id")
