@@ -232,8 +232,9 @@ def test_cli_calibrate_writes_the_file_and_prints_the_table(tiny, tmp_path, caps
 
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"
-#: Simulated studies per scenario behind the shipped calibration file.
-SHIPPED_REPS = 200
+#: Simulated studies per scenario behind the shipped calibration file (200 were planned;
+#: the machine's load allowed 102 by the deadline of issue 19's last session).
+SHIPPED_REPS = 102
 
 
 def test_the_shipped_calibration_is_current_and_the_study_prints_and_records_it():
@@ -246,7 +247,9 @@ def test_the_shipped_calibration_is_current_and_the_study_prints_and_records_it(
     assert status == "current"
     assert cal.settings["reps"] == SHIPPED_REPS and cal.settings["seed"] == 0
     assert set(cal.table["interval"]) == set(INTERVALS)
-    assert (cal.table["studies"] == SHIPPED_REPS).all()
+    coverage = cal.table[cal.table["interval"] != "flag_any"]
+    assert (coverage["studies"] == SHIPPED_REPS).all()
+    assert 1 <= cal.row("flag_any", "null")["n"] <= SHIPPED_REPS
     assert cal.shape["units"] == 89 and cal.shape["employees"] == 2000
     en = _methods(SHIPPED, "en")
     assert en.results["calibration"]["status"] == "current"
