@@ -1392,7 +1392,13 @@ def readme(study, imperfections) -> str:
         "- `divergent_gap_pomp`: their extra supervisor-minus-citizen gap (POMP points).",
         "- `source_offset_pomp`: the common supervisor-minus-citizen gap (POMP points).",
         "- `unit_gap_pomp`: per unit with citizen responses, the expected gap (expected "
-        "supervisor POMP of the aligned values minus expected citizen POMP of u6, u7).",
+        "supervisor POMP of the aligned values minus expected citizen POMP of u6, u7, "
+        "given the officers who served); the planted offset and divergence hold exactly "
+        "for these.",
+        "- `unit_gap_target_pomp`: per unit, the gap the study estimates and its "
+        "intervals are calibrated against: the unit's own staff and supervisors held "
+        "fixed (persistent rater-ratee impressions included), expected over a quarter's "
+        "rating noise, over citizens and over the officer who serves them.",
         "- `aligned`: the supervisor values and citizen items that are compared.",
         "- `training_effect`: average effect on the treated, points of the mean supervisor "
         "behaviour score; `time_trend_per_quarter`; `treated`: counts, treatment rule and "

@@ -5,7 +5,7 @@ The data flow is one way::
     behaviour + citizen ──align_sources──▶ aligned observations (POMP 0–100)
         ──adjust_casemix (optional)──▶ aligned, citizen scores case-mix adjusted
         ├─ source_agreement ─▶ mean gap, Bland–Altman, CCC, correlations, tests, TOST
-        ├─ source_offset ────▶ mixed-model source offset with CI
+        ├─ source_offset ────▶ source offset with CI (mean of the unit gaps; officers: mixed model)
         └─ flag_units ───────▶ per-unit gap, SE, z, q-value, "review" flag
 
 :func:`compare_sources` runs all of it for a :class:`evalkit.io.Study` and a period and
@@ -511,6 +511,140 @@ def _ratee_table(aligned: pd.DataFrame, x: str, y: str) -> pd.DataFrame:
     return s
 
 
+def _occasion_variance(aligned: pd.DataFrame, source: str) -> pd.DataFrame | None:
+    """Per ratee (unit) the variance of one rating occasion of ``source`` around what its
+    rater persistently gives the employee: ``ss``, ``df``, ``s2`` = ss/df (POMP²) and
+    ``inv_cells``, the mean over the unit's rated employees of 1/(occasions of the
+    employee). None where it cannot be estimated (officer level, citizens, no period or
+    rater recorded).
+
+    An occasion is one rater's rating of one employee in one period (one row of
+    :func:`align_sources`). Its residual is the occasion minus the mean of its
+    rater–employee pair and of its period in the unit, plus the unit's mean (two-way
+    within the unit: the pair's persistent level and the unit's period effects, such as
+    a common trend, are not noise); ``df`` = occasions − pairs − (periods − 1). The
+    variance of an employee's mean rating around its expectation (the pair's persistent
+    level) is then s²/(occasions of the employee), and of the unit mean of n employees
+    s² · mean(1/occasions)/n.
+    """
+    d = aligned.loc[aligned["source"] == source]
+    level = str(d["level"].iloc[0]) if "level" in d.columns and len(d) else "unit"
+    need = ["employee_id", "observer", "period"]
+    if level != "unit" or source == "citizen" or d.empty or not set(need) <= set(d.columns):
+        return None
+    if d[need].isna().any().any():
+        return None
+    d = (
+        d.groupby(["ratee", *need], sort=True, observed=True)["score"]
+        .mean()
+        .reset_index()
+        .astype({"employee_id": str, "observer": str, "period": str})
+    )
+    pair = d["employee_id"] + "\0" + d["observer"]
+    r = (
+        d["score"]
+        - d.groupby(pair.to_numpy())["score"].transform("mean")
+        - d.groupby(["ratee", "period"], observed=True)["score"].transform("mean")
+        + d.groupby("ratee", observed=True)["score"].transform("mean")
+    )
+    g = pd.DataFrame({"ratee": d["ratee"].to_numpy(), "r2": (r**2).to_numpy(), "pair": pair})
+    g["period"] = d["period"].to_numpy()
+    a = g.groupby("ratee", sort=True, observed=True).agg(
+        ss=("r2", "sum"),
+        cells=("r2", "size"),
+        pairs=("pair", "nunique"),
+        periods=("period", "nunique"),
+    )
+    a["df"] = (a["cells"] - a["pairs"] - (a["periods"] - 1)).astype(float)
+    a["ss"] = a["ss"].where(a["df"] > 0)
+    a["df"] = a["df"].where(a["df"] > 0)
+    a["s2"] = a["ss"] / a["df"]
+    per_emp = d.groupby(["ratee", "employee_id"], sort=True, observed=True).size()
+    a["inv_cells"] = (1.0 / per_emp).groupby(level=0).mean().reindex(a.index)
+    return a[["ss", "df", "s2", "inv_cells"]]
+
+
+#: Fewest residual degrees of freedom for a unit's own rating-occasion variance; below,
+#: the variance pooled over the units is used.
+MIN_OCCASION_DF = 10
+
+
+def _gap_table(
+    aligned: pd.DataFrame,
+    x: str,
+    y: str,
+    min_citizen: int,
+    min_supervisor: int,
+    variance: str,
+    confidence: float,
+    func: str,
+) -> pd.DataFrame:
+    """Per ratee observed by both sources: n, means, gap x − y, its SE, Welch degrees
+    of freedom, interval and eligibility, as :func:`flag_units` documents them;
+    ``.attrs["x_variance"]`` says which variance the x side used (``"occasions"`` or
+    ``"employees"``)."""
+    t = _ratee_table(aligned, x, y)
+    if t.empty:
+        raise ValueError(f"{func}: no unit has both {x} and {y} observations")
+    eligible = (t["n_y"] >= min_citizen) & (t["n_x"] >= min_supervisor)
+
+    pooled, pooled_df = {}, {}
+    for s in "xy":
+        n_, v_ = t[f"n_{s}"], t[f"var_{s}"]
+        use = (n_ >= 2) & v_.notna() & (eligible if eligible.any() else True)
+        df_ = (n_[use] - 1).sum()
+        pooled[s] = float(((n_[use] - 1) * v_[use]).sum() / df_) if df_ > 0 else float("nan")
+        pooled_df[s] = float(df_) if df_ > 0 else float("nan")
+
+    def side(s: str) -> tuple[pd.Series, pd.Series]:
+        """Variance of the mean of side s (its square SE) and its degrees of freedom."""
+        n_ = t[f"n_{s}"]
+        if variance == "pooled":
+            v, d = pd.Series(pooled[s], index=t.index), pd.Series(pooled_df[s], index=t.index)
+        else:
+            v = t[f"var_{s}"].where(n_ >= 2, pooled[s])
+            d = (n_ - 1).where(n_ >= 2, pooled_df[s]).astype(float)
+        return v / n_, d
+
+    ax, df_x = side("x")
+    ay, df_y = side("y")
+    se_flag = np.sqrt(ax + ay)  # the flag's test: the staff's spread is ordinary variation
+    x_variance = "employees"
+    occ = _occasion_variance(aligned, x)
+    if occ is not None:
+        occ = occ.reindex(t.index)
+        ok = occ["df"].notna()
+        if ok.any():
+            use = ok & (eligible if eligible[ok].any() else True)
+            pooled_s2 = float(occ.loc[use, "ss"].sum() / occ.loc[use, "df"].sum())
+            own = occ["df"] >= MIN_OCCASION_DF
+            s2 = occ["s2"].where(own, pooled_s2)
+            d_occ = occ["df"].where(own, float(occ.loc[use, "df"].sum()))
+            ax = s2 * occ["inv_cells"] / t["n_x"]
+            df_x = d_occ
+            x_variance = "occasions"
+    gap = t["mean_x"] - t["mean_y"]
+    se = np.sqrt(ax + ay)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        df_gap = (ax + ay) ** 2 / (ax**2 / df_x + ay**2 / df_y)
+    zc = pd.Series(
+        stats.t.ppf((1 + confidence) / 2, df_gap.clip(lower=1).fillna(1).to_numpy()),
+        index=t.index,
+    )
+    out = t[["unit_id", "n_x", "n_y", "mean_x", "mean_y"]].copy()
+    out["gap"] = gap
+    out["se"] = se
+    out["var_x_mean"] = ax
+    out["var_y_mean"] = ay
+    out["se_flag"] = se_flag
+    out["df"] = df_gap
+    out["ci_low"] = gap - zc * se
+    out["ci_high"] = gap + zc * se
+    out["eligible"] = eligible & se.gt(0)
+    out.attrs["x_variance"] = x_variance
+    return out
+
+
 def _mean_reliability(aligned: pd.DataFrame, source: str, ratees: pd.Index) -> dict[str, float]:
     """Bliese (2000) ICC(2) = (MSB − MSW)/MSB of the ratee means of ``source``, the
     reliability of a ratee's mean over its observations, with its F-based CI, from the
@@ -789,8 +923,14 @@ def source_offset(
     y: str = "citizen",
     confidence: float = 0.95,
     unit_effect: bool = False,
+    method: str | None = None,
 ) -> pd.DataFrame:
-    """Mean offset of source x over source y, net of ratee differences (mixed model).
+    """Mean offset of source x over source y, net of ratee differences.
+
+    At unit level (the default there, ``method="units"``) the offset is the mean over
+    the units of each unit's gap as :func:`flag_units` estimates it, with the same
+    estimand: the regency's own units, staff and supervisors (see Notes). At officer
+    level (``method="mixed"``) it is the source effect of a mixed model.
 
     Parameters
     ----------
@@ -799,12 +939,18 @@ def source_offset(
     x, y : str
         The sources; the offset is ``x − y`` (the same sign as every gap here).
     confidence : float, default 0.95
-        Level of the confidence interval: estimate ± t(G − 1)·SE, G the number of
-        ratees (units) — the groups of the model — or of units with ``unit_effect``.
+        Level of the confidence interval: estimate ± t·SE, with the Welch–Satterthwaite
+        degrees of freedom (``"units"``) or G − 1, G the number of ratees — the groups
+        of the mixed model — or of units with ``unit_effect`` (``"mixed"``).
     unit_effect : bool, default False
         At ``level="officer"``: add a unit random intercept with the officer nested in
         it (``groups=unit_id``, ``vc_formula={"ratee": "0 + C(ratee)"}``). Ignored at
         unit level, where the ratee is the unit.
+    method : {"units", "mixed"}, optional
+        ``"units"``: the mean of the unit gaps of :func:`flag_units` (all units observed
+        by both sources), SE = √(Σ SE_u²)/G, t with Welch–Satterthwaite degrees of
+        freedom; only at unit level, its default. ``"mixed"``: the REML mixed model
+        below; the default at officer level.
 
     Returns
     -------
@@ -820,8 +966,24 @@ def source_offset(
         - ``converged``: whether the REML fit converged
         - ``method``: a description of the model
 
+        With ``method="units"``, ``var_ratee``, ``var_unit`` and ``var_residual`` are
+        NaN, ``converged`` is True and ``n_ratees`` = ``n_units`` = G.
+
     Notes
     -----
+    *Units* (``method="units"``). The offset is (1/G) Σ_u g_u over the G units observed
+    by both sources, g_u the unit gap of :func:`flag_units`. Its estimand is the mean of
+    the units' gaps for the regency's own units, staff and supervisors, which are all
+    observed (a census, not a sample): what is uncertain is a quarter's rating noise and
+    which citizens answered the survey, not which civil servants the regency employs. A
+    model that treats the spread of the employees' levels as sampling noise answers
+    another question (a regency whose staff were drawn again) and, for this one, gives
+    intervals that are too wide (Abadie, Athey, Imbens & Wooldridge 2020,
+    *Econometrica* 88(1), 265–296). The units' gaps are independent, so
+    SE² = Σ SE_u² / G², referred to t with the Welch–Satterthwaite degrees of freedom
+    (Σ SE_u²)² / Σ (SE_u⁴/ν_u). Every unit counts once, whatever its size.
+
+    *Mixed model* (``method="mixed"``).
     ``score_ij = β0 + β1·[source = x] + b_j + e_ij``, b_j ~ N(0, σ²_b) per ratee,
     e_ij ~ N(0, σ²), fitted by REML with ``statsmodels.formula.api.mixedlm``
     (``score ~ C(source, Treatment(y))``, ``groups = ratee``). β1 is the mean leniency
@@ -834,8 +996,8 @@ def source_offset(
     included; the typical unit's gap, robust to them, is the ``centre`` of
     :func:`flag_units` (its ``.attrs``).
 
-    The interval refers the Wald ratio to Student's t with G − 1 degrees of freedom,
-    G the number of groups (ratees, or units with ``unit_effect``), not to the normal:
+    The mixed model's interval refers the Wald ratio to Student's t with G − 1 degrees
+    of freedom, G the number of groups (ratees, or units with ``unit_effect``), not to the normal:
     the fixed effect is identified by G groups, and with few of them the normal
     interval is too narrow (Imbens & Kolesár 2016, *Review of Economics and
     Statistics* 98(4), 701–712, section 3; Cameron, Gelbach & Miller 2008, *Review of
@@ -856,6 +1018,15 @@ def source_offset(
     import statsmodels.formula.api as smf
 
     _check_aligned(aligned, "source_offset", x, y)
+    level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
+    if method is None:
+        method = "units" if level == "unit" else "mixed"
+    if method not in ("units", "mixed"):
+        raise ValueError(f"method must be 'units' or 'mixed', got {method!r}")
+    if method == "units":
+        if level != "unit":
+            raise ValueError("source_offset(method='units') needs unit-level data")
+        return _offset_of_units(aligned, x, y, confidence)
     d = pd.concat(
         [_units_of_observation(aligned, src).assign(source=src) for src in (x, y)],
         ignore_index=True,
@@ -872,7 +1043,6 @@ def source_offset(
         )
     formula = f"score ~ C(source, Treatment({y!r}))"
     term = f"C(source, Treatment({y!r}))[T.{x}]"
-    level = str(aligned["level"].iloc[0]) if "level" in aligned.columns else "unit"
     nested = unit_effect and level == "officer"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -911,6 +1081,44 @@ def source_offset(
         "var_residual": float(fit.scale),
         "converged": bool(fit.converged),
         "method": desc,
+    }
+    return pd.DataFrame([row])
+
+
+def _offset_of_units(aligned: pd.DataFrame, x: str, y: str, confidence: float) -> pd.DataFrame:
+    """:func:`source_offset` with ``method="units"``: the mean of the unit gaps."""
+    t = _gap_table(aligned, x, y, 1, 1, "pooled", confidence, "source_offset")
+    t = t[t["se"].notna() & np.isfinite(t["gap"])]
+    G = len(t)
+    if G < 2:
+        raise ValueError(
+            f"source_offset: {G} unit(s) observed by both {x} and {y}; the mean of the "
+            "unit gaps needs at least 2"
+        )
+    v = t["se"] ** 2
+    est = float(t["gap"].mean())
+    se = float(np.sqrt(v.sum()) / G)
+    dfu = t["df"].clip(lower=1)
+    nu = float(v.sum() ** 2 / (v**2 / dfu).sum()) if (v > 0).any() else float("nan")
+    tq = float(stats.t.ppf((1 + confidence) / 2, nu)) if np.isfinite(nu) else float("nan")
+    row = {
+        "term": "offset",
+        "estimate": est,
+        "se": se,
+        "ci_low": est - tq * se,
+        "ci_high": est + tq * se,
+        "p_val": float(2 * stats.t.sf(abs(est / se), nu)) if se > 0 else float("nan"),
+        "n_obs": int(t["n_x"].sum() + t["n_y"].sum()),
+        "n_ratees": G,
+        "n_units": G,
+        "var_ratee": float("nan"),
+        "var_unit": float("nan"),
+        "var_residual": float("nan"),
+        "converged": True,
+        "method": (
+            "mean of the unit gaps (the regency's own units and staff; "
+            f"{t.attrs['x_variance']} give the {x} side's SE)"
+        ),
     }
     return pd.DataFrame([row])
 
@@ -1020,9 +1228,12 @@ def flag_units(
         their citizens"; the two-sided default also finds the reverse and reports the
         side (``vs_regency``).
     variance : {"pooled", "unit"}
-        Within-unit variance for the SE: pooled over eligible units per source
-        (stable with few observations; default) or each unit's own (pooled where a
-        unit has fewer than 2 observations).
+        Within-unit variance of the citizen responses (and of the rated employees,
+        where a unit's rating noise cannot be measured, see Notes) for the SE: pooled
+        over eligible units (stable with few observations; default) or each unit's own
+        (pooled where a unit has fewer than 2 observations). The supervisors' rating
+        noise is the unit's own wherever it has at least :data:`MIN_OCCASION_DF`
+        degrees of freedom, else pooled.
     robust : bool, default True
         Centre at the median gap and estimate τ² by the median equation (see Notes),
         so that the divergent units themselves neither shift the centre nor inflate τ²;
@@ -1039,10 +1250,13 @@ def flag_units(
         - ``n_citizen``, ``n_supervisor``: observations of y and x (named after them):
           citizen responses; at unit level rated employees, at officer level ratings
         - ``mean_supervisor``, ``mean_citizen``: POMP means
-        - ``gap``: x − y; ``se``: √(s²_x/n_x + s²_y/n_y); ``ci_low``, ``ci_high``:
-          gap ± t(ν)·se, ν the Welch–Satterthwaite degrees of freedom (see Notes)
+        - ``gap``: x − y; ``se``: its standard error, √(v_x + s²_y/n_y) (see Notes);
+          ``ci_low``, ``ci_high``: gap ± t(ν)·se, ν the Welch–Satterthwaite degrees of
+          freedom
         - ``eligible``: enough observations to be tested
-        - ``z``: (gap − centre)/√(se² + τ²); ``p_value`` (per ``alternative``)
+        - ``se_flag``: the SE of the flag's test, √(s²_x/n_x + s²_y/n_y) with s²_x the
+          spread of the rated employees' means (see Notes)
+        - ``z``: (gap − centre)/√(se_flag² + τ²); ``p_value`` (per ``alternative``)
         - ``q_value``: Benjamini–Hochberg adjusted p over eligible units
         - ``flagged``: q_value ≤ q — **review**, not a verdict
         - ``higher_rater``: who rated this unit higher, from its own gap alone:
@@ -1060,22 +1274,54 @@ def flag_units(
           one-sided ``alternative``, on the side not tested). The centre's own
           uncertainty is not taken into account.
         - ``funnel_low95``, ``funnel_high95``, ``funnel_low998``, ``funnel_high998``:
-          centre ± 1.96 / 3.09 · √(se² + τ²), the funnel-plot limits at this unit's SE
+          centre ± 1.96 / 3.09 · √(se_flag² + τ²), the funnel-plot limits at this
+          unit's SE
 
         ``.attrs`` holds ``centre``, ``tau2``, ``q``, ``min_citizen``, ``alternative``,
-        ``robust``, ``n_eligible``, ``n_flagged``.
+        ``robust``, ``n_eligible``, ``n_flagged`` and ``x_variance``: ``"occasions"``
+        (the supervisors' rating noise gave v_x) or ``"employees"`` (the spread of the
+        rated employees did: one period, or no rater recorded).
 
     Notes
     -----
-    Following Spiegelhalter (2005) and methods.md §4: g_u = x̄_u − ȳ_u,
-    SE_u² = s²_x/n_x + s²_y/n_y, where at unit level an x observation is a rated employee
-    (the mean of the employee's ratings over raters and periods: they share the
-    employee's level and the rater's persistent impression, so counting them separately
-    would understate the SE). The interval of the gap is g_u ± t_{ν_u}·SE_u with the
-    Welch–Satterthwaite degrees of freedom ν_u = SE_u⁴ / [(s²_x/n_x)²/d_x +
-    (s²_y/n_y)²/d_y], d the degrees of freedom of each variance (pooled: Σ(n − 1) over
-    the eligible units; own: n − 1) (Welch 1947, *Biometrika* 34, 28–35); with few
-    rated employees in a unit ν is small and the interval widens accordingly. Then
+    Following Spiegelhalter (2005) and methods.md §4: g_u = x̄_u − ȳ_u, where at unit
+    level x̄_u is the mean over the unit's rated employees of each employee's mean
+    rating (over raters and periods) and ȳ_u the mean of the citizen responses.
+
+    *Estimand.* The gap of **this** unit: what its supervisors, with their persistent
+    view of each of its employees, rate them (a quarter's rating noise averaged out),
+    minus what the citizens it serves report on average (over citizens and the officer
+    who serves them). The unit's staff and supervisors are not a sample: every
+    employee is rated, and "this unit's citizens and supervisors disagree" is a
+    statement about them, not about a unit whose staff were drawn again. So the spread
+    of the employees' levels is not sampling noise (design-based reasoning for a
+    population observed in full: Abadie, Athey, Imbens & Wooldridge 2020, *Econometrica*
+    88(1), 265–296); the citizens who answered are a sample of the many the unit
+    serves, and a quarter's ratings one of many occasions, and those two are.
+
+    *Standard error.* SE_u² = v_x + s²_y/n_y, s²_y the variance of the citizen
+    responses. v_x is the variance of x̄_u from rating noise: s²_occ · mean_i(1/k_i)/n_x,
+    k_i the rating occasions (rater × period) of employee i and s²_occ the residual
+    variance of one occasion around its rater–employee pair's and its period's means in
+    the unit (degrees of freedom: occasions − pairs − (periods − 1)). Where no unit
+    has two periods of the same pair (one quarter's data), the noise cannot be told
+    from the employees' levels and v_x = s²_x/n_x, s²_x the variance of the employees'
+    means: the interval then also covers a redraw of the staff, and is wider than the
+    estimand needs (``attrs["x_variance"] == "employees"``). At officer level the
+    officer is the ratee and v_x = s²_x/n_x over the officer's ratings.
+
+    The interval of the gap is g_u ± t_{ν_u}·SE_u with the Welch–Satterthwaite degrees
+    of freedom ν_u = SE_u⁴ / [v_x²/d_x + (s²_y/n_y)²/d_y], d the degrees of freedom of
+    each variance (Welch 1947, *Biometrika* 34, 28–35).
+
+    *Flag.* The flag asks another question: is this unit's gap out of the ordinary for
+    a unit of its size? Which employees a unit happens to have, and its one or two
+    supervisors' leniency, make the true gaps of ordinary units differ, more so in small
+    units; that is ordinary variation, not divergence. So the test uses se_flag, from
+    the spread of the rated employees' means as if the staff were drawn again (the
+    funnel plot's in-control process; Spiegelhalter 2005), not the unit's own SE: with
+    the latter, simulated regencies with no divergent unit flagged one in about a third
+    of the studies. Then
     z_u = (g_u − ḡ)/√(SE_u² + τ̂²), where ḡ is the
     common gap (the source offset, which is therefore never flagged) and τ̂² the
     variance of true gaps between units that is still ordinary (overdispersion).
@@ -1115,47 +1361,8 @@ def flag_units(
         raise ValueError(f"variance must be 'pooled' or 'unit', got {variance!r}")
     if not 0 < q < 1:
         raise ValueError(f"q (the false discovery rate) must lie in (0, 1), got {q!r}")
-    t = _ratee_table(aligned, x, y)
-    if t.empty:
-        raise ValueError(f"flag_units: no unit has both {x} and {y} observations")
-    eligible = (t["n_y"] >= min_citizen) & (t["n_x"] >= min_supervisor)
-
-    pooled, pooled_df = {}, {}
-    for s in "xy":
-        n_, v_ = t[f"n_{s}"], t[f"var_{s}"]
-        use = (n_ >= 2) & v_.notna() & (eligible if eligible.any() else True)
-        df_ = (n_[use] - 1).sum()
-        pooled[s] = float(((n_[use] - 1) * v_[use]).sum() / df_) if df_ > 0 else float("nan")
-        pooled_df[s] = float(df_) if df_ > 0 else float("nan")
-    var_x, var_y = (
-        (pd.Series(pooled["x"], index=t.index), pd.Series(pooled["y"], index=t.index))
-        if variance == "pooled"
-        else (
-            t["var_x"].where(t["n_x"] >= 2, pooled["x"]),
-            t["var_y"].where(t["n_y"] >= 2, pooled["y"]),
-        )
-    )
-    gap = t["mean_x"] - t["mean_y"]
-    se = np.sqrt(var_x / t["n_x"] + var_y / t["n_y"])
-    # Welch–Satterthwaite degrees of freedom of the two variance estimates (pooled: the
-    # pooled degrees of freedom of each source; own: the unit's n − 1)
-    df_x = (
-        pd.Series(pooled_df["x"], index=t.index)
-        if variance == "pooled"
-        else (t["n_x"] - 1).where(t["n_x"] >= 2, pooled_df["x"])
-    )
-    df_y = (
-        pd.Series(pooled_df["y"], index=t.index)
-        if variance == "pooled"
-        else (t["n_y"] - 1).where(t["n_y"] >= 2, pooled_df["y"])
-    )
-    ax, ay = var_x / t["n_x"], var_y / t["n_y"]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df_gap = (ax + ay) ** 2 / (ax**2 / df_x + ay**2 / df_y)
-    zc = pd.Series(
-        stats.t.ppf((1 + confidence) / 2, df_gap.clip(lower=1).fillna(1).to_numpy()),
-        index=t.index,
-    )
+    t = _gap_table(aligned, x, y, min_citizen, min_supervisor, variance, confidence, "flag_units")
+    gap, se = t["gap"], t["se"]
     out = pd.DataFrame(
         {
             "unit_id": t["unit_id"],
@@ -1165,18 +1372,20 @@ def flag_units(
             f"mean_{y}": t["mean_y"],
             "gap": gap,
             "se": se,
-            "ci_low": gap - zc * se,
-            "ci_high": gap + zc * se,
-            "eligible": eligible & se.gt(0),
+            "ci_low": t["ci_low"],
+            "ci_high": t["ci_high"],
+            "eligible": t["eligible"],
+            "se_flag": t["se_flag"],
         }
     )
     el = out["eligible"].to_numpy()
-    g_e, v_e = gap.to_numpy()[el], (se.to_numpy()[el]) ** 2
+    se_f = t["se_flag"]
+    g_e, v_e = gap.to_numpy()[el], (se_f.to_numpy()[el]) ** 2
     if el.sum() >= 3:
         centre, tau2 = _robust_tau2(g_e, v_e) if robust else _dl_tau2(g_e, v_e)
     else:
         centre, tau2 = float("nan"), float("nan")
-    sd_tot = np.sqrt(se**2 + tau2)
+    sd_tot = np.sqrt(se_f**2 + tau2)
     z = ((gap - centre) / sd_tot).where(out["eligible"])
     if alternative == "two-sided":
         p = 2 * stats.norm.sf(np.abs(z))
@@ -1216,6 +1425,7 @@ def flag_units(
         variance=variance,
         n_eligible=int(el.sum()),
         n_flagged=int(out["flagged"].sum()),
+        x_variance=t.attrs["x_variance"],
     )
     return out
 

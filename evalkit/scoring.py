@@ -810,7 +810,12 @@ def skm_index(
         in which an unsur has no answer has no IKM (its NRR is missing and equal weights
         cannot be kept).
 
-    The interval treats a group's responses as a sample from its service users. IKM is
+    The interval treats a group's responses as a sample from its service users: its
+    estimand is the index the unit's service users would give on average (over which
+    citizen comes and which officer serves), for the unit as it is — its own staff, not
+    a redraw of them (a unit's staff are observed in full; the respondents are a sample
+    of many: Abadie, Athey, Imbens & Wooldridge 2020, *Econometrica* 88(1), 265–296).
+    :func:`evalkit.calibration.calibrate` checks it against that truth. IKM is
     a smooth function of the item means, so its standard error is that of the mean of
     the linearised values (Taylor linearisation; Wolter 2007, *Introduction to
     Variance Estimation*, 2nd ed., Springer, ch. 6)

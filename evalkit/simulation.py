@@ -180,9 +180,12 @@ class SimulatedStudy(Study):
 
     truth: dict = field(default_factory=dict)
     #: Per citizen response (``response_id``, ``period``, ``unit_id``, ``u1`` … ``u9``)
-    #: the expected answer given the response's unit, period and officer served,
-    #: ``clip(latent, 1, 4)`` (NaN where the answer is missing): the truth behind a unit's
-    #: IKM, used by :func:`evalkit.calibration.calibrate`. Not written to disk.
+    #: the expected answer given the response's unit and period and whether it names
+    #: its officer, ``clip(latent, 1, 4)`` averaged for u6 and u7 over the officer who
+    #: serves (any front-line officer of the unit for a named response, anyone of its
+    #: staff otherwise; NaN where the answer is missing): the truth behind a unit's IKM,
+    #: an expectation over the unit's service users with its own staff held fixed, used
+    #: by :func:`evalkit.calibration.calibrate`. Not written to disk.
     expected_citizen: pd.DataFrame | None = None
 
 
@@ -1094,7 +1097,12 @@ def simulate(
 
         ``divergent_units`` (unit_ids), ``divergent_gap_pomp``, ``source_offset_pomp``,
         ``unit_gap_pomp`` (expected supervisor-minus-citizen gap per unit with citizen
-        responses), ``training_effect`` (ATT on the mean supervisor score),
+        responses, given the officers who served: the gap the planted offset and
+        divergence hold exactly for), ``unit_gap_target_pomp`` (the gap
+        :func:`evalkit.compare.flag_units` estimates: the unit's own staff and
+        supervisors, persistent rater–ratee impressions included, expected over a
+        quarter's rating noise, over citizens and over the officer who serves them),
+        ``training_effect`` (ATT on the mean supervisor score),
         ``training_twfe_estimand`` (what a two-way fixed-effects DiD estimates here),
         ``time_trend_per_quarter``, ``treated`` (counts), ``leniency`` (per role, per
         rater employee_id: the rater's additive shift in points), ``reliability`` (per
@@ -1176,7 +1184,7 @@ def simulate(
     )
 
     # behaviour (the supervisor side needs no calibration: nothing is clipped)
-    behaviour, truth_b, sup_pomp = _build_behaviour(
+    behaviour, truth_b, sup_pomp, sup_target = _build_behaviour(
         emp,
         units,
         plist,
@@ -1202,6 +1210,7 @@ def simulate(
         float(source_offset_pomp),
         float(divergent_gap_pomp),
         rngs[6],
+        sup_target,
     )
 
     org = _build_org_rating(units, a_unit, plist, rngs[8])
@@ -1315,7 +1324,19 @@ def _finish(df: pd.DataFrame, table: str) -> pd.DataFrame:
 
 
 def _build_citizen(
-    units, emp, periods, a_unit, eta, item_unit, trend, is_div, sup_pomp, offset, div_gap, rng
+    units,
+    emp,
+    periods,
+    a_unit,
+    eta,
+    item_unit,
+    trend,
+    is_div,
+    sup_pomp,
+    offset,
+    div_gap,
+    rng,
+    sup_target=None,
 ):
     """SKM responses and their truths (unit gaps, calibration).
 
@@ -1406,7 +1427,30 @@ def _build_citizen(
     gaps = sup_pomp - cit_pomp(shift)
     answers = _bounded_score(lat, noise, unif, 1, 4)
     answers = np.where(observed, answers, np.nan)
-    expected = np.where(observed, np.clip(lat, 1, 4), np.nan)  # E[answer], _bounded_score
+    # E[answer] (_bounded_score) over the citizen and, for u6 and u7, over the officer
+    # who serves: uniform over the unit's front-line officers for a named response, over
+    # its staff otherwise (the design's serving pattern, not the officer drawn)
+    served = np.clip(lat, 1, 4)
+    own = lat[:, cols] - CITIZEN_SCALE * eta[coff][:, None]
+    for u in range(U):
+        for flag in (True, False):
+            rows = np.flatnonzero((cu == u) & (cnamed == flag))
+            if not len(rows):
+                continue
+            pool_u = (officers[u] if len(officers[u]) else staff[u]) if flag else staff[u]
+            add = CITIZEN_SCALE * eta[pool_u]
+            served[np.ix_(rows, cols)] = np.clip(
+                own[rows][:, :, None] + add[None, None, :], 1, 4
+            ).mean(axis=2)
+    expected = np.where(observed, served, np.nan)
+    target = np.full(U, np.nan)
+    if sup_target is not None:
+        k_obs = obs.sum(axis=1)
+        has = k_obs > 0
+        cit = np.where(obs, _pomp(expected[:, cols], 1, 4), 0.0).sum(axis=1) / np.maximum(k_obs, 1)
+        tot_c = np.bincount(cu[has], weights=cit[has], minlength=U)
+        n_c = np.bincount(cu[has], minlength=U)
+        target = np.where(n_c > 0, sup_target - tot_c / np.maximum(n_c, 1), np.nan)
 
     # respondents
     school = units["kind"].to_numpy()[cu] == "sekolah"
@@ -1463,6 +1507,9 @@ def _build_citizen(
         "unit_gap_pomp": {
             str(uid[u]): round(float(gaps[u]), 4) for u in range(U) if np.isfinite(gaps[u])
         },
+        "unit_gap_target_pomp": {
+            str(uid[u]): round(float(target[u]), 4) for u in range(U) if np.isfinite(target[u])
+        },
         "calibration": {
             "citizen_aligned_shift": round(s, 6) + 0.0,
             "citizen_divergent_shift": round(c_div, 6) + 0.0,
@@ -1491,8 +1538,9 @@ def _build_behaviour(
     tau,
     rng,
 ):
-    """Behaviour ratings, their truths, and per unit the expected supervisor POMP of the
-    aligned values (NaN for a unit without such ratings), for the citizen calibration."""
+    """Behaviour ratings, their truths, per unit the expected supervisor POMP of the
+    aligned values (NaN for a unit without such ratings), for the citizen calibration,
+    and per unit the supervisor side of the study's unit gap (:func:`_supervisor_target`)."""
     n, T, U = len(emp), len(periods), len(units)
     V = len(BERAKHLAK)
     uidx = emp["uidx"].to_numpy(int)
@@ -1554,6 +1602,7 @@ def _build_behaviour(
     cnt = np.bincount(sa_unit, minlength=U)
     tot = np.bincount(sa_unit, weights=_pomp(L[sa], 1, 5), minlength=U)
     sup_pomp = np.where(cnt > 0, tot / np.maximum(cnt, 1), np.nan)
+    sup_target = _supervisor_target(L, h, var, m, rp, ee, sa, uidx, n, U)
 
     twfe_estimand = _twfe_expected(np.clip(L[sup], 1, 5), ee[sup], rt[sup], first_treated, n, T)
     beh = pd.DataFrame(
@@ -1621,7 +1670,46 @@ def _build_behaviour(
         "training_twfe_estimand": twfe_estimand,
         "calibration": {"supervisor_base": round(base, 6)},
     }
-    return beh, truth, sup_pomp
+    return beh, truth, sup_pomp, sup_target
+
+
+def _clipped_normal_mean(mu: np.ndarray, sd: np.ndarray, lo: np.ndarray, hi: np.ndarray):
+    """E[clip(X, lo, hi)] for X ~ N(mu, sd²), vectorised (clip(mu) where sd = 0)."""
+    mu, sd, lo, hi = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (mu, sd, lo, hi)))
+    out = np.clip(mu, lo, hi)
+    k = sd > 0
+    s_, m_, a_, b_ = sd[k], mu[k], lo[k], hi[k]
+    al, be = (a_ - m_) / s_, (b_ - m_) / s_
+    pa, pb = stats.norm.cdf(al), stats.norm.cdf(be)
+    out[k] = (
+        a_ * pa + b_ * (1 - pb) + m_ * (pb - pa) + s_ * (stats.norm.pdf(al) - stats.norm.pdf(be))
+    )
+    return out
+
+
+def _supervisor_target(L, h, var, m, rp, ee, sa, uidx, n, U) -> np.ndarray:
+    """Supervisor side of the unit gap the study estimates, per unit (POMP; NaN without
+    supervisor ratings of the aligned values).
+
+    The unit's own staff and supervisors are held fixed, persistent rater–ratee
+    impressions ``h`` included: what varies is a quarter's rating (the halo ``g``, the
+    value noise ``e`` and the rounding). Per rating, E[score | M, h] = M + E[clip(h + g +
+    e, −d, d)] (:func:`_bounded_score`), averaged as :func:`evalkit.compare.flag_units`
+    averages: over an employee's ratings, then over the unit's rated employees."""
+    idx = np.flatnonzero(sa)
+    Lm = L[idx]
+    d = np.minimum(Lm - 1.0, 5.0 - Lm)
+    sd = np.sqrt((var["g"][0] + var["e"][0]) * m[rp[idx]])
+    e_score = Lm + _clipped_normal_mean(h[rp[idx]], sd, -d, d)
+    emp_i = ee[idx]
+    tot = np.bincount(emp_i, weights=_pomp(e_score, 1, 5), minlength=n)
+    cnt = np.bincount(emp_i, minlength=n)
+    rated = cnt > 0
+    emp_mean = tot[rated] / cnt[rated]
+    u_of = uidx[np.flatnonzero(rated)]
+    ut = np.bincount(u_of, weights=emp_mean, minlength=U)
+    un = np.bincount(u_of, minlength=U)
+    return np.where(un > 0, ut / np.maximum(un, 1), np.nan)
 
 
 def _twfe_expected(

@@ -10,6 +10,7 @@ result whose counts are known.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -49,7 +50,7 @@ def test_calibrate_counts_every_interval_and_its_wilson_interval(tiny, tiny_cali
     null = set(t.loc[t["scenario"] == "null", "interval"])
     effect = set(t.loc[t["scenario"] == "effect", "interval"])
     assert null == set(INTERVALS)
-    assert effect == set(INTERVALS) - {"offset", "flag_any"}  # offset, flags: null only
+    assert effect == set(INTERVALS) - {"flag_any"}  # flags: under the complete null only
     assert (t["studies"] == 2).all()
     for r in t.itertuples():
         assert 0 <= r.covered <= r.n
@@ -230,21 +231,65 @@ def test_cli_calibrate_writes_the_file_and_prints_the_table(tiny, tmp_path, caps
     assert np.isfinite(pd.DataFrame(obj["table"])["share"]).all()
 
 
+SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"
+#: Simulated studies per scenario behind the shipped calibration file (200 were planned;
+#: the machine's load allowed 102 by the deadline of issue 19's last session).
+SHIPPED_REPS = 102
+
+
+def test_the_shipped_calibration_is_current_and_the_study_prints_and_records_it():
+    """data/tanjungselor/calibration.json was made for exactly the shipped data (its key
+    covers the core tables and the mapping), over every interval, and the methods
+    section and the manifest read it."""
+    from evalkit.study import _calibration_record
+
+    cal, status = read_calibration(SHIPPED)
+    assert status == "current"
+    assert cal.settings["reps"] == SHIPPED_REPS and cal.settings["seed"] == 0
+    assert set(cal.table["interval"]) == set(INTERVALS)
+    coverage = cal.table[cal.table["interval"] != "flag_any"]
+    assert (coverage["studies"] == SHIPPED_REPS).all()
+    assert 1 <= cal.row("flag_any", "null")["n"] <= SHIPPED_REPS
+    assert cal.shape["units"] == 89 and cal.shape["employees"] == 2000
+    en = _methods(SHIPPED, "en")
+    assert en.results["calibration"]["status"] == "current"
+    shown = next(t for t in en.tables if t.name == "methods_calibration").frame
+    att = shown[shown["interval"] == "training_att"].set_index("scenario")
+    assert att.loc["null", "n"] == SHIPPED_REPS
+    assert att.loc["null", "share"] == pytest.approx(cal.row("training_att", "null")["share"])
+    assert f"In {SHIPPED_REPS} simulated studies" in " ".join(en.paragraphs)
+    assert _calibration_record(SHIPPED)["status"] == "current"
+
+
+#: Issue 19's targets: 95 % intervals that cover the truth between 93 % and 97 % of the
+#: time; under the complete null at most q of the studies flag any unit.
+TARGET = (0.93, 0.97)
+
+
+def _meets(row) -> bool:
+    """Coverage compatible with the target: its Wilson 95 % interval overlaps 93–97 %.
+
+    With 100 studies a share has a binomial SE of about 2.2 points at 95 %, as wide as
+    the target's half-width, so the point estimate alone would fail a method of exactly
+    95 % coverage now and then (and pass a poor one by luck): the test fails only when
+    the measurement excludes the target band. For the pooled per-unit intervals (gaps,
+    IKM; thousands of intervals) the band is narrow and the test strict."""
+    return row["share_high"] >= TARGET[0] and row["share_low"] <= TARGET[1]
+
+
 @pytest.mark.slow
 def test_coverage_targets_at_30_units(tmp_path):
-    """Issue 19's targets at 30 units (400 employees, 8 quarters), 100 studies per
-    scenario (deterministic: the run measured in development, training ATT 96 % and
-    94 %, IKM 95.4 % and 95.9 %, null flags 0 %; ``make bench`` runs 200): the training
-    ATT's and the unit IKM's 95 % intervals cover the truth
-    between 93 % and 97 % of the time at effects 0 and 0.2, and under the complete null
-    at most q = 10 % of the studies flag any unit. (The unit gap intervals are
-    conservative against the simulator's finite-population gaps, ~100 %: reported by
-    benchmarks/bench_calibration.py, not asserted here.)"""
+    """Issue 19's targets at 30 units (400 employees, 8 quarters; the small regency of
+    benchmarks/bench_calibration.py), 100 studies per scenario: the training ATT's, the
+    unit gaps' and the unit IKM's 95 % intervals cover the truth within 93–97 % (see
+    :func:`_meets`) at effects 0 and 0.2; the common offset too; under the complete
+    null at most q = 10 % of the studies flag any unit (Wilson interval's lower end)."""
     folder = tmp_path / "small"
     ek.simulate(out=folder, seed=20260, employees=400)
     cal = calibrate(folder, reps=100, jobs=2, seed=0)
+    assert cal.shape["units"] == 30
     for scenario in ("null", "effect"):
-        for interval in ("training_att", "ikm"):
-            share = cal.row(interval, scenario)["share"]
-            assert 0.93 <= share <= 0.97, (interval, scenario, share)
-    assert cal.row("flag_any", "null")["share"] <= 0.10
+        for interval in ("training_att", "unit_gap", "ikm", "offset"):
+            row = cal.row(interval, scenario)
+            assert _meets(row), (interval, scenario, row["share"], row["share_low"])
+    assert cal.row("flag_any", "null")["share_low"] <= 0.10

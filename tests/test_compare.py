@@ -300,7 +300,7 @@ def test_source_offset_matches_lme4():
     al = pd.DataFrame(rows, columns=["source", "ratee", "score"]).assign(
         unit_id=lambda d: d["ratee"]
     )
-    res = source_offset(al).iloc[0]
+    res = source_offset(al, method="mixed").iloc[0]
     assert res["estimate"] == pytest.approx(10.84282871, abs=1e-5)
     assert res["se"] == pytest.approx(2.156309115, rel=2e-3)  # lme4 and statsmodels SEs
     assert res["var_ratee"] == pytest.approx(34.00168955, rel=1e-4)
@@ -410,6 +410,86 @@ def test_flag_units_worked_example_by_hand():
     assert np.isnan(res.loc["F", "q_value"])
     assert res.loc["F", "n_citizen"] == 1 and res.loc["A", "n_supervisor"] == 3
     assert res.attrs["n_eligible"] == 5
+
+
+def _panel(levels, noise, periods=("2025Q1", "2025Q2", "2025Q3"), cit=None):
+    """Supervisor ratings of employees (one rater each) in several periods: employee i
+    of unit u scores levels[u][i] + noise[u][i][t] in period t; citizens as given."""
+    rows = []
+    for u, lv in levels.items():
+        for i, level in enumerate(lv):
+            for t, p in enumerate(periods):
+                rows.append(("supervisor", u, f"{u}e{i}", f"{u}r", p, level + noise[u][i][t]))
+        for k, c in enumerate(cit[u]):
+            rows.append(("citizen", u, None, f"{u}c{k}", periods[k % len(periods)], c))
+    al = pd.DataFrame(
+        rows, columns=["source", "ratee", "employee_id", "observer", "period", "score"]
+    )
+    return al.assign(unit_id=al["ratee"], level="unit")
+
+
+def test_flag_units_supervisor_se_is_rating_noise_not_the_spread_of_employees():
+    """The unit's staff are observed in full: employees far apart but rated the same in
+    every period give a supervisor side without error; the SE is the citizens' alone."""
+    cit = {"A": [50, 60, 55, 65, 52, 58], "B": [40, 44, 48, 42, 46, 50]}
+    zero = {"A": [[0, 0, 0]] * 3, "B": [[0, 0, 0]] * 4}
+    al = _panel({"A": [20, 60, 95], "B": [30, 50, 70, 90]}, zero, cit=cit)
+    res = flag_units(al, min_citizen=3, variance="unit").set_index("unit_id")
+    assert res.attrs["x_variance"] == "occasions"
+    for u in "AB":
+        assert res.loc[u, "gap"] == pytest.approx(
+            np.mean(al.loc[(al.ratee == u) & (al.source == "supervisor"), "score"])
+            - np.mean(cit[u])
+        )
+        assert res.loc[u, "se"] == pytest.approx(np.std(cit[u], ddof=1) / math.sqrt(6))
+    # with rating noise: s² of the two-way residuals (employee, period) by hand; each
+    # unit has fewer than MIN_OCCASION_DF (10) degrees of freedom (A: 9 − 3 − 2 = 4,
+    # B: 12 − 4 − 2 = 6), so s² is pooled over both: ss / (4 + 6)
+    noise = {
+        "A": [[1, -2, 1], [3, 0, -3], [-1, 2, -1]],
+        "B": [[2, -1, -1], [0, 1, -1], [-2, 0, 2], [1, 1, -2]],
+    }
+    levels = {"A": [20, 60, 95], "B": [30, 50, 70, 90]}
+    al = _panel(levels, noise, cit=cit)
+    res = flag_units(al, min_citizen=3, variance="unit").set_index("unit_id")
+    x = {u: np.array(noise[u], dtype=float) for u in "AB"}
+    ss = sum(
+        ((y - y.mean(1, keepdims=True) - y.mean(0, keepdims=True) + y.mean()) ** 2).sum()
+        for y in x.values()
+    )
+    s2 = ss / (4 + 6)
+    for u in "AB":
+        n, T = x[u].shape
+        v_y = np.var(cit[u], ddof=1) / 6
+        assert res.loc[u, "se"] == pytest.approx(math.sqrt(s2 / T / n + v_y))
+        # far narrower than the spread of the employees' means would make it; that
+        # spread is what the flag's test uses (ordinary variation between units)
+        emp = np.array(levels[u]) + x[u].mean(axis=1)
+        se_flag = math.sqrt(np.var(emp, ddof=1) / n + v_y)
+        assert res.loc[u, "se_flag"] == pytest.approx(se_flag)
+        assert res.loc[u, "se"] < 0.5 * se_flag
+    # one period: the noise cannot be told from the levels; the employees' spread is used
+    one = _panel({"A": [20, 60, 95], "B": [30, 50, 70, 90]}, zero, periods=("2025Q1",), cit=cit)
+    res = flag_units(one, min_citizen=3, variance="unit").set_index("unit_id")
+    assert res.attrs["x_variance"] == "employees"
+    assert res.loc["A", "se"] == pytest.approx(
+        math.sqrt(np.var([20, 60, 95], ddof=1) / 3 + np.var(cit["A"], ddof=1) / 6)
+    )
+
+
+def test_source_offset_at_unit_level_is_the_mean_of_the_unit_gaps():
+    al = _make_units(4, n_units=12)
+    flags = flag_units(al, min_citizen=1)
+    off = source_offset(al).iloc[0]
+    assert off["estimate"] == pytest.approx(flags["gap"].mean())
+    assert off["se"] == pytest.approx(math.sqrt((flags["se"] ** 2).sum()) / len(flags))
+    assert off["n_ratees"] == 12 and off["n_units"] == 12
+    assert off["ci_low"] < off["estimate"] < off["ci_high"]
+    assert "mean of the unit gaps" in off["method"]
+    mixed = source_offset(al, method="mixed").iloc[0]
+    assert "mixed model" in mixed["method"] and np.isfinite(mixed["var_ratee"])
+    with pytest.raises(ValueError, match="method"):
+        source_offset(al, method="other")
 
 
 def _make_units(

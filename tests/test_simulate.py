@@ -331,6 +331,7 @@ def test_truth_has_the_promised_keys(full):
         "divergent_gap_pomp",
         "source_offset_pomp",
         "unit_gap_pomp",
+        "unit_gap_target_pomp",
         "training_effect",
         "time_trend_per_quarter",
         "treated",
@@ -354,6 +355,50 @@ def test_planted_gaps_hold_exactly_in_expectation(full):
     assert gaps[div].mean() - gaps.drop(div).mean() == pytest.approx(
         t["divergent_gap_pomp"], abs=2.5
     )
+
+
+def test_clipped_normal_mean_against_numerical_integration():
+    from scipy import integrate, stats
+
+    from evalkit.simulation import _clipped_normal_mean
+
+    for mu, sd, lo, hi in [(0.1, 0.2, -0.3, 0.3), (0.5, 0.15, -0.4, 0.4), (-0.2, 1.0, -0.1, 0.1)]:
+        want = integrate.quad(
+            lambda x, m=mu, s_=sd, a=lo, b=hi: np.clip(x, a, b) * stats.norm.pdf(x, m, s_),
+            mu - 12 * sd,
+            mu + 12 * sd,
+            points=[lo, hi],
+        )[0]
+        got = _clipped_normal_mean(np.array([mu]), np.array([sd]), np.array([lo]), np.array([hi]))
+        assert got[0] == pytest.approx(want, abs=1e-9)
+    # no noise: the clipped mean itself
+    assert _clipped_normal_mean(np.array([0.5]), np.array([0.0]), -0.2, 0.2)[0] == 0.2
+
+
+def test_unit_gap_target_is_the_units_own_staff_and_its_service_users(full):
+    """The study's estimand per unit: its citizen side is the mean of the expected u6/u7
+    POMP of its responses (expected over the officer who serves); it differs from the
+    planted gap given the officers drawn (and without the persistent impressions) by
+    little, and not at all on average beyond a fraction of a point."""
+    t = full.truth
+    target = pd.Series(t["unit_gap_target_pomp"])
+    planted = pd.Series(t["unit_gap_pomp"])
+    assert set(target.index) == set(planted.index)
+    diff = (target - planted.loc[target.index]).abs()
+    assert 0 < diff.max() < 5 and abs((target - planted).mean()) < 0.5
+    e = full.expected_citizen.set_index("response_id")
+    cit = full.citizen.set_index("response_id")
+    # expected answers are missing exactly where the answers are
+    assert (e["u6"].isna() == cit.loc[e.index, "u6"].isna()).all()
+    # the officer's level is averaged out: within a unit, quarter and naming, u6's
+    # expected answer is one number
+    e = e.assign(named=cit.loc[e.index, "employee_id"].notna())
+    spread = (
+        e.dropna(subset=["u6"])
+        .groupby(["unit_id", "period", "named"])["u6"]
+        .agg(lambda v: v.max() - v.min())
+    )
+    assert spread.max() < 1e-9
 
 
 def test_raw_gaps_recover_offset_and_divergent_units(full):

@@ -100,8 +100,11 @@ _SHOWN = (
     ("training_att", "effect"),
     ("training_twfe", "effect"),
     ("event_study", "effect"),
+    ("unit_gap", "null"),
     ("unit_gap", "effect"),
     ("offset", "null"),
+    ("offset", "effect"),
+    ("ikm", "null"),
     ("ikm", "effect"),
     ("flag_any", "null"),
 )
