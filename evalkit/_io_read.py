@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._io_text import decode, split_records
+from ._io_text import categorical_text, decode, split_records
 from .tables import TABLES, normalise_header, resolve_header, table_for_name
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
@@ -582,9 +582,15 @@ def _read_bytes_check(path: Path) -> None:
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells with surrounding white space (no-break spaces included) removed."""
+    """Text cells with surrounding white space (no-break spaces included) removed
+    (categorical columns, of a large file read in blocks, stay categorical)."""
     return pd.DataFrame(
-        {col: frame[col].astype("str").str.strip() for col in frame.columns},
+        {
+            col: categorical_text(frame[col])
+            if isinstance(frame[col].dtype, pd.CategoricalDtype)
+            else frame[col].astype("str").str.strip()
+            for col in frame.columns
+        },
         index=frame.index,
     )
 
