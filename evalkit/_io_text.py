@@ -277,8 +277,12 @@ def _split_in_blocks(data: bytes, sep: str) -> Records:
     rejected: list[dict] = []
     pos, first_line = cut + 1, 2  # the block's first line as a spreadsheet numbers it
     while pos < len(data):
-        end = data.rfind(b"\n", pos, pos + BLOCK_BYTES)
-        end = len(data) if end < 0 or pos + BLOCK_BYTES >= len(data) else end + 1
+        if pos + BLOCK_BYTES >= len(data):
+            end = len(data)
+        else:  # the last line break in the block, or the first after it (a long line)
+            end = data.rfind(b"\n", pos, pos + BLOCK_BYTES)
+            end = data.find(b"\n", pos + BLOCK_BYTES) if end < 0 else end
+            end = len(data) if end < 0 else end + 1
         block = data[pos:end]
         rec = _split_whole(head + block, sep)
         header = rec.header
@@ -309,8 +313,8 @@ def categorical_text(s: pd.Series) -> pd.Series:
     if not isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype("category")
     categories = s.cat.categories
-    stripped = pd.Index(categories.astype("str").str.strip())
-    if stripped.equals(categories) and stripped.is_unique:
+    stripped = pd.Index(categories.astype("str").str.strip(), dtype="str")
+    if categories.dtype == stripped.dtype and stripped.equals(categories):
         return s
     codes, uniques = pd.factorize(stripped)
     old = s.cat.codes.to_numpy()

@@ -255,6 +255,24 @@ def _parse_cells(
     return pd.DataFrame(values, index=index), reasons
 
 
+def _share_categories(table: Table, typed: pd.DataFrame) -> None:
+    """Categorical columns of one table that name the same thing (``employee_id`` and
+    ``rater_id``: both employees) get the same categories, in place, so that they
+    compare cell by cell as text does."""
+    groups: dict[str, list[str]] = {}
+    for c in table.columns:
+        if c.name in typed.columns and isinstance(typed[c.name].dtype, pd.CategoricalDtype):
+            groups.setdefault(c.references or f"{table.name}.{c.name}", []).append(c.name)
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        union = pd.Index(
+            sorted(set().union(*(typed[n].cat.categories.tolist() for n in names))), dtype="str"
+        )
+        for n in names:
+            typed[n] = typed[n].cat.set_categories(union)
+
+
 def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
     """Values outside their codes or range (the table's pandera schema)."""
     import pandera.errors as pa_errors
@@ -592,6 +610,7 @@ def validate_table(
     label = raw.source.label
     lines = raw.lines
     typed_all, cell_reasons = _parse_cells(table, raw, positions)
+    _share_categories(table, typed_all)
     _stop_on_mangled_identifiers(table, raw, positions, typed_all, cell_reasons)
     bad = np.zeros(len(typed_all), dtype=bool)
     records: list[pd.DataFrame] = []

@@ -169,6 +169,14 @@ def _build_parser() -> argparse.ArgumentParser:
         default=None,
         help="true effect of training on later supervisor behaviour scores (1-5 scale)",
     )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        dest="file_format",
+        help="file format of the tables (default csv; parquet is smaller and quicker to read "
+        "for large data sets)",
+    )
     _add_template_parser(sub)
     _add_calibrate(sub)
     return parser
@@ -219,6 +227,7 @@ def _simulate(args: argparse.Namespace) -> int:
         }.items()
         if v is not None
     }
+    options["file_format"] = args.file_format
     try:
         simulate(out=args.out, **options)
     except ValueError as exc:  # the library's own checks (e.g. a period range)
