@@ -284,7 +284,7 @@ def _split_in_blocks(data: bytes, sep: str) -> Records:
             end = data.find(b"\n", pos + BLOCK_BYTES) if end < 0 else end
             end = len(data) if end < 0 else end + 1
         block = data[pos:end]
-        rec = _split_whole(head + block, sep)
+        rec = _split_whole(head + block, sep, categorical=True)
         header = rec.header
         shift = first_line - 2
         bodies.append(pd.DataFrame({c: categorical_text(rec.body[c]) for c in rec.body.columns}))
@@ -322,8 +322,9 @@ def categorical_text(s: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical.from_codes(new, categories=uniques), index=s.index)
 
 
-def _split_whole(data: bytes, sep: str) -> Records:
-    """Split CSV bytes in one go (the reading of :func:`split_records`)."""
+def _split_whole(data: bytes, sep: str, categorical: bool = False) -> Records:
+    """Split CSV bytes in one go (the reading of :func:`split_records`); ``categorical``:
+    the cells as categories (pandas' parser builds them without a string per cell)."""
     sep_byte = ord(sep)
     rejected: list[dict] = []
     keep_starts: list[np.ndarray] = []
@@ -427,7 +428,7 @@ def _split_whole(data: bytes, sep: str) -> Records:
         )
     keep = ~drop
     good_numbers = numbers[keep]
-    body = _parse_kept(data, starts, ends, keep, sep, extra_width)
+    body = _parse_kept(data, starts, ends, keep, sep, extra_width, categorical)
     if len(body) != int(keep.sum()):  # pandas split differently: read exactly
         body = _parse_exact(data, starts[keep], ends[keep], sep, extra_width)
     body = body.iloc[:, :width]
@@ -457,7 +458,13 @@ def _spanning(whole: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nda
 
 
 def _parse_kept(
-    data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray, sep: str, width: int
+    data: bytes,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    keep: np.ndarray,
+    sep: str,
+    width: int,
+    categorical: bool = False,
 ) -> pd.DataFrame:
     """The kept records (header excluded) read by pandas' C parser."""
     idx = np.flatnonzero(keep)
@@ -478,7 +485,7 @@ def _parse_kept(
             sep=sep,
             header=None,
             names=range(width),
-            dtype=str,
+            dtype="category" if categorical else str,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,

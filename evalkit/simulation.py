@@ -1785,6 +1785,8 @@ def _write_study(
         written = _imperfect(df, name, rng)
         if file_format == "parquet":
             written.to_parquet(path, index=False)
+        elif _arrow_writes_it(written):
+            _write_csv_arrow(written, path)
         else:
             written.to_csv(
                 path, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8"
@@ -1801,6 +1803,57 @@ def _write_study(
     path.write_text(_readme(study), encoding="utf-8")
     files.append(path)
     return files
+
+
+def _arrow_writes_it(df: pd.DataFrame) -> bool:
+    """A large table of categorical text without anything to quote, and whole numbers:
+    pyarrow's CSV writer gives the bytes pandas would (no float or date formats to agree
+    on, no quotes) many times faster."""
+    if len(df) <= LARGE_TABLE_ROWS:
+        return False
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            text = s.cat.categories.astype("str")
+            if text.str.contains(r'[",\r\n]', regex=True).any():
+                return False
+        elif not (pd.api.types.is_integer_dtype(s.dtype) and s.notna().all()):
+            return False
+    return True
+
+
+def _write_csv_arrow(df: pd.DataFrame, path: Path, rows: int = 1 << 21) -> None:
+    """Write ``df`` (see :func:`_arrow_writes_it`) as pandas' ``to_csv`` would, a slice
+    of rows at a time, categories decoded by pyarrow (no Python string per cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    columns = list(df.columns)
+    text = {
+        c: pa.array(df[c].cat.categories.astype("str").tolist(), type=pa.string())
+        for c in columns
+        if isinstance(df[c].dtype, pd.CategoricalDtype)
+    }
+    schema = pa.schema([(c, pa.string() if c in text else pa.int64()) for c in columns])
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+    with path.open("wb") as f:
+        f.write((",".join(columns) + "\n").encode("utf-8"))
+        with pacsv.CSVWriter(f, schema, write_options=options) as writer:
+            for start in range(0, len(df), rows):
+                part = df.iloc[start : start + rows]
+                arrays = [
+                    pc.cast(
+                        pa.DictionaryArray.from_arrays(
+                            pa.array(part[c].cat.codes.to_numpy()), text[c]
+                        ),
+                        pa.string(),
+                    )
+                    if c in text
+                    else pa.array(part[c].to_numpy(dtype=np.int64))
+                    for c in columns
+                ]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
 def _readme(study: SimulatedStudy) -> str:
