@@ -11,7 +11,7 @@ DATA ?= data/tanjungselor
 OUT ?= reports
 LANGUAGE ?= id
 
-.PHONY: setup study test test-slow lint lab bench clean-reports
+.PHONY: setup study test test-slow lint lab bench bench-slow clean-reports
 
 setup: $(STAMP)
 
@@ -39,9 +39,14 @@ lint: setup
 lab: setup
 	$(VENV)/bin/jupyter lab notebooks/
 
-# speed against peers, and the report's length (PDF pages, HTML height at 1,400 and 400 px)
+# speed against peers, and the report's length (PDF pages, HTML height at 1,400 and 400 px);
+# the scale curve (benchmarks/bench_scale.py) at 2,000 and 20,000 employees
 bench: setup
 	$(PY) benchmarks/run.py
+
+# the scale curve also at 100,000 and 250,000 employees (EVALKIT_BENCH_SLOW=1; ~30 min, 6 GB)
+bench-slow: setup
+	EVALKIT_BENCH_SLOW=1 $(PY) benchmarks/run.py scale
 
 clean-reports:
 	rm -rf $(OUT)

@@ -187,6 +187,14 @@ def _build_parser() -> argparse.ArgumentParser:
         "study folder OUT/instansi=<id>/ each, written one instansi at a time); "
         "--employees is then the nation's total (default 2000 per instansi)",
     )
+    p.add_argument(
+        "--format",
+        choices=("csv", "parquet"),
+        default="csv",
+        dest="file_format",
+        help="file format of the tables (default csv; parquet is smaller and quicker to read "
+        "for large data sets)",
+    )
     _add_template_parser(sub)
     _add_calibrate(sub)
     return parser
@@ -239,6 +247,7 @@ def _simulate(args: argparse.Namespace) -> int:
         }.items()
         if v is not None
     }
+    options["file_format"] = args.file_format
     try:
         simulate(out=args.out, **options)
     except ValueError as exc:  # the library's own checks (e.g. a period range)

@@ -209,7 +209,12 @@ def training_panel(
             found.append(citizen["period"])
         if predikat is not None:
             found.append(predikat["period"])
-        found_s = pd.concat(found, ignore_index=True).dropna().astype(str).unique()
+        # distinct values first: a period column of a large table has millions of cells
+        found_s = (
+            pd.concat([pd.Series(pd.unique(f.dropna()), dtype=object) for f in found])
+            .astype(str)
+            .unique()
+        )
         if len(found_s) == 0:
             raise ValueError(
                 "training_panel: the behaviour table has no rows, so there is no period "
@@ -227,7 +232,11 @@ def training_panel(
     # employees: everyone in employees or rated
     emp = employees[["employee_id", "unit_id"]].drop_duplicates("employee_id")
     ids = pd.Index(emp["employee_id"].astype(str)).union(
-        pd.Index(behaviour["employee_id"].dropna().astype(str).unique())
+        pd.Index(
+            pd.Series(pd.unique(behaviour["employee_id"].dropna()), dtype=object)
+            .astype(str)
+            .unique()
+        )
     )
     panel = pd.DataFrame(
         {
@@ -240,14 +249,16 @@ def training_panel(
 
     # supervisor behaviour
     b = behaviour.loc[behaviour["rater_role"] == "atasan", ["employee_id", "period", "score"]]
+    # grouped on the columns as they are (categorical for a large file), the keys made
+    # text afterwards: one string per employee and period, not per rating
     sup = (
-        b.assign(
-            employee_id=b["employee_id"].astype(str),
-            period=b["period"].astype(str),
-            score=pd.to_numeric(b["score"]).astype(float),
-        )
-        .groupby(["employee_id", "period"], sort=False)["score"]
+        b.assign(score=pd.to_numeric(b["score"]).astype(float))
+        .groupby(["employee_id", "period"], sort=False, observed=True)["score"]
         .agg(y_supervisor="mean", n_supervisor="count")
+    )
+    sup.index = pd.MultiIndex.from_arrays(
+        [sup.index.get_level_values(k).astype(str) for k in (0, 1)],
+        names=["employee_id", "period"],
     )
     panel = panel.join(sup, on=["employee_id", "period"])
 

@@ -165,6 +165,8 @@ COURSE_HOURS = {
     "manajemen_waktu": (12.0, 16.0),
 }
 MIN_EMPLOYEES = 200
+#: The file formats :func:`simulate` writes.
+FILE_FORMATS = ("csv", "parquet")
 
 
 @dataclass
@@ -1047,6 +1049,7 @@ def simulate(
     source_offset_pomp: float = 8.0,
     divergent_gap_pomp: float = 20.0,
     time_trend: float = 0.05,
+    file_format: str = "csv",
 ) -> SimulatedStudy:
     """Simulate a Tanjung Selor study with planted truth, and optionally write it.
 
@@ -1086,6 +1089,10 @@ def simulate(
         trend over the window, ``|time_trend| × (quarters − 1)``, must leave room on the
         scale: at most about 0.73 points (15 quarters at the default 0.05), else
         ``ValueError``.
+    file_format
+        ``"csv"`` (default) or ``"parquet"``: the tables are written as ``<table>.csv``
+        or ``<table>.parquet`` (same cells, imperfections included; the loader reads
+        both to the same study, and Parquet is smaller and quicker to read at scale).
 
     Returns
     -------
@@ -1125,6 +1132,10 @@ def simulate(
     """
     seed = int(seed)
     employees = int(employees)
+    if file_format not in FILE_FORMATS:
+        raise ValueError(
+            f"file_format must be one of {', '.join(FILE_FORMATS)}; got {file_format!r}"
+        )
     if employees < MIN_EMPLOYEES:
         raise ValueError(f"employees must be at least {MIN_EMPLOYEES}, got {employees}")
     if not -1.0 <= float(training_effect) <= 1.0:
@@ -1307,13 +1318,26 @@ def simulate(
         **clean, source="simulate", truth=truth, expected_citizen=expected_citizen
     )
     if out is not None:
-        study.files = _write_study(study, Path(out), rngs[9])
+        study.files = _write_study(study, Path(out), rngs[9], file_format)
     return study
+
+
+#: Tables of more rows than this keep their categorical text columns (as the loader
+#: does for a large file); smaller ones are typed exactly per ``PANDAS_DTYPES``.
+LARGE_TABLE_ROWS = 1_000_000
 
 
 def _finish(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Model columns only, typed, sorted by the key, with a fresh index."""
     t = TABLES[table]
+    if len(df) <= LARGE_TABLE_ROWS:
+        df = df.assign(
+            **{
+                c: df[c].astype("str")
+                for c in df.columns
+                if isinstance(df[c].dtype, pd.CategoricalDtype)
+            }
+        )
     out = coerce_dtypes(df, table)[t.column_names]
     out = out.sort_values(list(t.key), kind="stable").reset_index(drop=True)
     return out
@@ -1571,30 +1595,37 @@ def _build_behaviour(
     idx_sem = np.flatnonzero(~for_all)
     pp_pair.append(np.repeat(idx_sem, len(semester)))
     pp_t.append(np.tile(np.array(semester), len(idx_sem)))
-    pp_pair = np.concatenate(pp_pair)
-    pp_t = np.concatenate(pp_t)
+    # one row per (pair, period, value): 170 rows per employee over eight quarters, so
+    # the row-long arrays use the narrowest integer types, and each goes as soon as it
+    # is used (the values drawn and computed are the same)
+    pp_pair = np.concatenate(pp_pair).astype(np.int32)
+    pp_t = np.concatenate(pp_t).astype(np.int8)
     Q = len(pp_pair)
     g = rng.normal(0.0, 1.0, Q) * np.sqrt(var["g"][role[pp_pair]] * m[pp_pair])
     rp = np.repeat(pp_pair, V)
     rt = np.repeat(pp_t, V)
-    rv = np.tile(np.arange(V), Q)
-    rrole = role[rp]
+    del pp_pair, pp_t
+    rv = np.tile(np.arange(V, dtype=np.int8), Q)
+    rrole = role[rp].astype(np.int8)
     e = rng.normal(0.0, 1.0, Q * V) * np.sqrt(var["e"][rrole] * m[rp])
     delta = np.array([VALUE_EFFECT[v] for v in BERAKHLAK])
     base = SUPERVISOR_LEVEL - trend * (T - 1) / 2  # the level in the first quarter
     noise = h[rp] + np.repeat(g, V) + e
+    del e, g
     unif = rng.random(Q * V)
 
     sup = rrole == 0
-    ee = ratee[rp]
+    ee = ratee[rp].astype(np.int32)
     treat_cell = sup & (rt >= first_treated[ee])
     aligned = np.isin(rv, [BERAKHLAK.index(v) for v in ALIGNED_VALUES])
     # the noise-free score; every role shares the base, the supervisor also sees training
     L = base + theta[ee] + trend * rt + delta[rv] + lam[rp] + tau * treat_cell
+    del treat_cell
     lo, hi = float(L[sup].min(initial=3.0)), float(L[sup].max(initial=3.0))
     if lo < 1.0 - 1e-9 or hi > 5.0 + 1e-9:  # prevented by the bounds on θ, λ and training
         raise AssertionError(f"noise-free supervisor scores leave the 1–5 scale: {lo}, {hi}")
-    score = _bounded_score(L, noise, unif, 1, 5).astype(int)
+    score = _bounded_score(L, noise, unif, 1, 5).astype(np.int8)
+    del noise, unif
 
     # expected supervisor POMP of the aligned values per unit (exact: nothing is clipped)
     sa = sup & aligned
@@ -1605,18 +1636,28 @@ def _build_behaviour(
     sup_target = _supervisor_target(L, h, var, m, rp, ee, sa, uidx, n, U)
 
     twfe_estimand = _twfe_expected(np.clip(L[sup], 1, 5), ee[sup], rt[sup], first_treated, n, T)
+    del L, sa, sa_unit, sup, aligned
+    # the rows in the order of their text (period, employee_id, rater_id, value index):
+    # ids by their rank as text, so that no column of strings is built to sort by
+    ids = emp["employee_id"].to_numpy(object)
+    by_text = np.argsort(ids, kind="stable")
+    id_rank = np.empty(n, dtype=np.int32)
+    id_rank[by_text] = np.arange(n, dtype=np.int32)
+    ee_rank = id_rank[ee]
+    rater_rank = id_rank[rater[rp]]
+    del rp, ee
+    order = np.lexsort((rv, rater_rank, ee_rank, rt))
     beh = pd.DataFrame(
         {
-            "period": np.array(periods, dtype=object)[rt],
-            "employee_id": emp["employee_id"].to_numpy(object)[ee],
-            "rater_id": emp["employee_id"].to_numpy(object)[rater[rp]],
-            "rater_role": np.array(ROLES, dtype=object)[rrole],
-            "value": np.array(BERAKHLAK, dtype=object)[rv],
-            "score": score,
+            "period": _text_column(rt[order], periods),
+            "employee_id": _text_column(ee_rank[order], ids[by_text]),
+            "rater_id": _text_column(rater_rank[order], ids[by_text]),
+            "rater_role": _text_column(rrole[order], ROLES),
+            "value": _text_column(rv[order], BERAKHLAK),
+            "score": score[order].astype(np.int64),
         }
     )
-    order = np.lexsort((rv, beh["rater_id"].to_numpy(), beh["employee_id"].to_numpy(), rt))
-    beh = beh.iloc[order].reset_index(drop=True)
+    del ee_rank, rater_rank, rt, rrole, rv, score, order
 
     # truths about raters and reliability
     ids = emp["employee_id"].to_numpy(object)
@@ -1712,6 +1753,18 @@ def _supervisor_target(L, h, var, m, rp, ee, sa, uidx, n, U) -> np.ndarray:
     return np.where(un > 0, ut / np.maximum(un, 1), np.nan)
 
 
+def _text_column(codes: np.ndarray, values) -> pd.Categorical:
+    """A text column given as positions into ``values``: categorical, its categories the
+    values in sorted order (what the loader gives for a large file's text)."""
+    values = np.asarray(values, dtype=object)
+    by_text = np.argsort(values, kind="stable")
+    rank = np.empty(len(values), dtype=np.int64)
+    rank[by_text] = np.arange(len(values))
+    return pd.Categorical.from_codes(
+        rank[codes], categories=pd.Index(values[by_text].tolist(), dtype="str")
+    )
+
+
 def _twfe_expected(
     expected: np.ndarray,
     ratee: np.ndarray,
@@ -1786,7 +1839,10 @@ IMPERFECTIONS: tuple[tuple[str, str, float, str], ...] = (
 
 
 def _imperfect(df: pd.DataFrame, table: str, rng: np.random.Generator) -> pd.DataFrame:
-    """A copy of ``df`` with the file-level imperfections of :data:`IMPERFECTIONS`."""
+    """A copy of ``df`` with the file-level imperfections of :data:`IMPERFECTIONS`
+    (``df`` itself when the table has none)."""
+    if not any(t == table for t, *_ in IMPERFECTIONS):
+        return df
     out = df.copy()
     for t, col, share, kind in IMPERFECTIONS:
         if t != table:
@@ -1803,15 +1859,27 @@ def _imperfect(df: pd.DataFrame, table: str, rng: np.random.Generator) -> pd.Dat
     return out
 
 
-def _write_study(study: SimulatedStudy, out: Path, rng: np.random.Generator) -> list[Path]:
-    """Write the tables as CSV, ``truth.json`` and ``README.md`` into ``out``."""
+def _write_study(
+    study: SimulatedStudy, out: Path, rng: np.random.Generator, file_format: str = "csv"
+) -> list[Path]:
+    """Write the tables as CSV (or Parquet), ``truth.json`` and ``README.md`` into ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     files = []
     for name, df in study.tables().items():
-        path = out / f"{name}.csv"
-        _imperfect(df, name, rng).to_csv(
-            path, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8"
-        )
+        path = out / f"{name}.{file_format}"
+        for other in FILE_FORMATS:  # one file per table: a rerun in the other format
+            if other != file_format:
+                (out / f"{name}.{other}").unlink(missing_ok=True)
+        written = _imperfect(df, name, rng)
+        if file_format == "parquet":
+            written.to_parquet(path, index=False)
+        elif _arrow_writes_it(written):
+            _write_csv_arrow(written, path)
+        else:
+            written.to_csv(
+                path, index=False, lineterminator="\n", date_format="%Y-%m-%d", encoding="utf-8"
+            )
+        del written
         files.append(path)
     path = out / "truth.json"
     path.write_text(
@@ -1823,6 +1891,57 @@ def _write_study(study: SimulatedStudy, out: Path, rng: np.random.Generator) -> 
     path.write_text(_readme(study), encoding="utf-8")
     files.append(path)
     return files
+
+
+def _arrow_writes_it(df: pd.DataFrame) -> bool:
+    """A large table of categorical text without anything to quote, and whole numbers:
+    pyarrow's CSV writer gives the bytes pandas would (no float or date formats to agree
+    on, no quotes) many times faster."""
+    if len(df) <= LARGE_TABLE_ROWS:
+        return False
+    for c in df.columns:
+        s = df[c]
+        if isinstance(s.dtype, pd.CategoricalDtype):
+            text = s.cat.categories.astype("str")
+            if text.str.contains(r'[",\r\n]', regex=True).any():
+                return False
+        elif not (pd.api.types.is_integer_dtype(s.dtype) and s.notna().all()):
+            return False
+    return True
+
+
+def _write_csv_arrow(df: pd.DataFrame, path: Path, rows: int = 1 << 21) -> None:
+    """Write ``df`` (see :func:`_arrow_writes_it`) as pandas' ``to_csv`` would, a slice
+    of rows at a time, categories decoded by pyarrow (no Python string per cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.csv as pacsv
+
+    columns = list(df.columns)
+    text = {
+        c: pa.array(df[c].cat.categories.astype("str").tolist(), type=pa.string())
+        for c in columns
+        if isinstance(df[c].dtype, pd.CategoricalDtype)
+    }
+    schema = pa.schema([(c, pa.string() if c in text else pa.int64()) for c in columns])
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none")
+    with path.open("wb") as f:
+        f.write((",".join(columns) + "\n").encode("utf-8"))
+        with pacsv.CSVWriter(f, schema, write_options=options) as writer:
+            for start in range(0, len(df), rows):
+                part = df.iloc[start : start + rows]
+                arrays = [
+                    pc.cast(
+                        pa.DictionaryArray.from_arrays(
+                            pa.array(part[c].cat.codes.to_numpy()), text[c]
+                        ),
+                        pa.string(),
+                    )
+                    if c in text
+                    else pa.array(part[c].to_numpy(dtype=np.int64))
+                    for c in columns
+                ]
+                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
 def _readme(study: SimulatedStudy) -> str:

@@ -36,6 +36,7 @@ import re
 import secrets
 import shutil
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -43,6 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from ._saved import SUFFIX, save_study
 from .labels import LANGUAGES, Labels
 from .report import DEFAULT_RULES, resolve_data_dir, resolve_periods
 
@@ -353,7 +355,7 @@ def _manifest(
     timing: dict[str, Any],
 ) -> dict[str, Any]:
     """Inputs with SHA-256, parameters, versions, counts, outputs and timing."""
-    params = {k: v for k, v in parameters.items() if k != "output_dir"}
+    params = {k: v for k, v in parameters.items() if k not in ("output_dir", "study_file")}
     if data_dir.is_file():  # a workbook (the filled collection kit): names relative to its folder
         data_dir = data_dir.parent
     return {
@@ -450,6 +452,7 @@ def _run_period(
     rules: str,
     progress: bool,
     load_seconds: float,
+    study_file: Path | None = None,
 ) -> Path:
     import papermill as pm
 
@@ -469,6 +472,8 @@ def _run_period(
             "rules": rules,
             "output_dir": str(tmp),
         }
+        if study_file is not None:
+            parameters["study_file"] = str(study_file)
         t = time.perf_counter()
         nb = pm.execute_notebook(
             str(notebook_path()),
@@ -610,30 +615,79 @@ def run_study(
     out.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     failures: list[PeriodFailure] = []
-    bar = tqdm(periods, desc="periods", unit="period", disable=not progress or len(periods) < 2)
-    for p in bar:
-        bar.set_postfix_str(p)
-        try:
-            written.append(
-                _run_period(
-                    p,
-                    study=study,
-                    data_dir=data,
-                    out_dir=out,
-                    language=language,
-                    min_cell=min_cell,
-                    rules=rules,
-                    progress=progress,
-                    load_seconds=load_seconds,
+    # the kernel reads the study loaded here instead of loading the data again; this
+    # process keeps only what the privacy scan and the manifest need
+    handoff = Path(tempfile.mkdtemp(prefix=".evalkit-load-", dir=out))
+    try:
+        study_file = save_study(study, handoff / f"study{SUFFIX}")
+        study = _for_the_scan(study)
+        _release_memory()
+        bar = tqdm(periods, desc="periods", unit="period", disable=not progress or len(periods) < 2)
+        for p in bar:
+            bar.set_postfix_str(p)
+            try:
+                written.append(
+                    _run_period(
+                        p,
+                        study=study,
+                        data_dir=data,
+                        out_dir=out,
+                        language=language,
+                        min_cell=min_cell,
+                        rules=rules,
+                        progress=progress,
+                        load_seconds=load_seconds,
+                        study_file=study_file,
+                    )
                 )
-            )
-            if units:
-                _write_units(written[-1], units, language, study, unit_engine)
-        except Exception as exc:  # recorded and re-raised below as StudyError
-            failures.append(PeriodFailure(p, exc))
+                if units:
+                    _write_units(written[-1], units, language, study, unit_engine)
+            except Exception as exc:  # recorded and re-raised below as StudyError
+                failures.append(PeriodFailure(p, exc))
+    finally:
+        shutil.rmtree(handoff, ignore_errors=True)
     if failures:
         raise StudyError(failures, written)
     return written
+
+
+def _release_memory() -> None:
+    """Give the memory of the tables just dropped back to the system (glibc keeps freed
+    memory for reuse otherwise, and the command would go on holding it while the
+    kernel works); nothing on other C libraries."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _for_the_scan(study: Any) -> Any:
+    """The study as the command needs it once the kernel has its own copy: every table
+    whole except the large periodic ones (results, behaviour, citizen, teaching), of
+    which only the distinct values of their identifier columns and of the citizens'
+    ``service`` stay (what :func:`evalkit.privacy.scan_for_identifiers` reads), so that the command does not
+    hold a second copy of the data while the kernel analyses them."""
+    import dataclasses
+
+    import pandas as pd
+
+    from .privacy import IDENTIFIER_COLUMNS
+
+    slim = {}
+    for name in ("results", "behaviour", "citizen", "teaching"):
+        frame = getattr(study, name)
+        # identifiers, and the service names (public words that are no person's name)
+        columns = [c for c in frame.columns if c in IDENTIFIER_COLUMNS or c == "service"]
+        distinct = {c: pd.unique(frame[c].dropna()) for c in columns}
+        n = max((len(v) for v in distinct.values()), default=0)
+        slim[name] = pd.DataFrame(
+            {c: pd.Series(v, dtype=frame[c].dtype).reindex(range(n)) for c, v in distinct.items()}
+        )
+    return dataclasses.replace(study, **slim)
 
 
 def _check_not_empty(study: Any) -> None:

@@ -398,6 +398,10 @@ CORE_TABLES: tuple[str, ...] = (
     "org_rating",
 )
 
+#: The pandas dtype of each model dtype. Text columns of a file large enough to be read in
+#: blocks (:data:`evalkit.io.text.BLOCK_BYTES`) are categorical instead, their categories
+#: the same text in sorted order: equal values, sorting and grouping, a fraction of the
+#: memory (:func:`coerce_dtypes` keeps them).
 PANDAS_DTYPES: dict[str, str] = {
     "str": "str",
     "category": "str",
@@ -431,6 +435,8 @@ def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
             out[c.name] = pd.to_datetime(out[c.name]).astype("datetime64[ns]")
         elif c.dtype in ("str", "category", "period", "nip"):
             s = out[c.name]
+            if isinstance(s.dtype, pd.CategoricalDtype):
+                continue  # a large file's text, read as categories (evalkit.io.text)
             out[c.name] = s.astype("str").where(s.notna(), None)
         else:
             out[c.name] = out[c.name].astype(PANDAS_DTYPES[c.dtype])

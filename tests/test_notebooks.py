@@ -41,7 +41,15 @@ def test_one_parameters_cell_of_annotated_commented_constants(path):
 
 def test_papermill_documents_the_study_parameters():
     params = pm.inspect_notebook(str(NOTEBOOKS[1]))
-    assert list(params) == ["period", "data_dir", "language", "min_cell", "rules", "output_dir"]
+    assert list(params) == [
+        "period",
+        "data_dir",
+        "language",
+        "min_cell",
+        "rules",
+        "output_dir",
+        "study_file",
+    ]
     assert params["period"]["default"] == '"latest"'
     assert params["period"]["inferred_type_name"] == "str"
     assert params["min_cell"]["inferred_type_name"] == "int"

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..tables import TABLES, normalise_header, resolve_header, table_for_name
-from .text import decode, split_records
+from .text import categorical_text, decode, split_records
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
 #: Extensions of files that hold a table evalkit cannot read as it is saved.
@@ -582,9 +582,15 @@ def _read_bytes_check(path: Path) -> None:
 
 
 def _strip_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells with surrounding white space (no-break spaces included) removed."""
+    """Text cells with surrounding white space (no-break spaces included) removed
+    (categorical columns, of a large file read in blocks, stay categorical)."""
     return pd.DataFrame(
-        {col: frame[col].astype("str").str.strip() for col in frame.columns},
+        {
+            col: categorical_text(frame[col])
+            if isinstance(frame[col].dtype, pd.CategoricalDtype)
+            else frame[col].astype("str").str.strip()
+            for col in frame.columns
+        },
         index=frame.index,
     )
 

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import union_categoricals
 
 _QUOTE = 34
 _LF = 10
@@ -244,9 +245,86 @@ def _line_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
+#: Files larger than this many bytes and without a double quote are split in blocks of
+#: about this size (cut at line breaks), each read on its own with the header, and their
+#: cells kept as categories: memory then grows with the distinct values of a column, not
+#: with its cells (a 42-million-row behaviour file of eight quarters).
+BLOCK_BYTES = 1 << 25
+
+
 def split_records(data: bytes, sep: str) -> Records:
     """Split UTF-8 CSV bytes (header first) into checked records; see the module
-    docstring for what is rejected and why."""
+    docstring for what is rejected and why.
+
+    A file larger than :data:`BLOCK_BYTES` without any double quote (where every line
+    break ends a record, so a block cut at a line break is read exactly as the whole
+    file would be) is read block by block; its cells come back stripped, as
+    categorical columns (:func:`_split_in_blocks`).
+    """
+    if len(data) > BLOCK_BYTES and b'"' not in data:
+        return _split_in_blocks(data, sep)
+    return _split_whole(data, sep)
+
+
+def _split_in_blocks(data: bytes, sep: str) -> Records:
+    """:func:`_split_whole` on each block of lines (with the header in front), lines and
+    rejected rows renumbered to the file's lines, cells stripped and categorical."""
+    cut = data.find(b"\n")
+    head = data[: cut + 1]
+    header: list[str] = []
+    bodies: list[pd.DataFrame] = []
+    lines: list[np.ndarray] = []
+    rejected: list[dict] = []
+    pos, first_line = cut + 1, 2  # the block's first line as a spreadsheet numbers it
+    while pos < len(data):
+        if pos + BLOCK_BYTES >= len(data):
+            end = len(data)
+        else:  # the last line break in the block, or the first after it (a long line)
+            end = data.rfind(b"\n", pos, pos + BLOCK_BYTES)
+            end = data.find(b"\n", pos + BLOCK_BYTES) if end < 0 else end
+            end = len(data) if end < 0 else end + 1
+        block = data[pos:end]
+        rec = _split_whole(head + block, sep, categorical=True)
+        header = rec.header
+        shift = first_line - 2
+        bodies.append(pd.DataFrame({c: categorical_text(rec.body[c]) for c in rec.body.columns}))
+        lines.append(rec.lines + shift)
+        rejected.extend({**r, "line": r["line"] + shift} for r in rec.rejected)
+        first_line += block.count(b"\n")
+        pos = end
+    if not header:
+        return _split_whole(data, sep)
+    body = pd.DataFrame(
+        {
+            c: pd.Series(
+                union_categoricals([b[c].array for b in bodies], ignore_order=True),
+                copy=False,
+            )
+            for c in bodies[0].columns
+        }
+    )
+    return Records(header, body, np.concatenate(lines), rejected)
+
+
+def categorical_text(s: pd.Series) -> pd.Series:
+    """Text cells stripped of surrounding white space, as a categorical column (the
+    distinct cells stripped once; cells that differ only in their spaces share a
+    category)."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype("category")
+    categories = s.cat.categories
+    stripped = pd.Index(categories.astype("str").str.strip(), dtype="str")
+    if categories.dtype == stripped.dtype and stripped.equals(categories):
+        return s
+    codes, uniques = pd.factorize(stripped)
+    old = s.cat.codes.to_numpy()
+    new = np.where(old < 0, -1, codes[np.maximum(old, 0)])
+    return pd.Series(pd.Categorical.from_codes(new, categories=uniques), index=s.index)
+
+
+def _split_whole(data: bytes, sep: str, categorical: bool = False) -> Records:
+    """Split CSV bytes in one go (the reading of :func:`split_records`); ``categorical``:
+    the cells as categories (pandas' parser builds them without a string per cell)."""
     sep_byte = ord(sep)
     rejected: list[dict] = []
     keep_starts: list[np.ndarray] = []
@@ -350,7 +428,7 @@ def split_records(data: bytes, sep: str) -> Records:
         )
     keep = ~drop
     good_numbers = numbers[keep]
-    body = _parse_kept(data, starts, ends, keep, sep, extra_width)
+    body = _parse_kept(data, starts, ends, keep, sep, extra_width, categorical)
     if len(body) != int(keep.sum()):  # pandas split differently: read exactly
         body = _parse_exact(data, starts[keep], ends[keep], sep, extra_width)
     body = body.iloc[:, :width]
@@ -380,7 +458,13 @@ def _spanning(whole: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.nda
 
 
 def _parse_kept(
-    data: bytes, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray, sep: str, width: int
+    data: bytes,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    keep: np.ndarray,
+    sep: str,
+    width: int,
+    categorical: bool = False,
 ) -> pd.DataFrame:
     """The kept records (header excluded) read by pandas' C parser."""
     idx = np.flatnonzero(keep)
@@ -401,7 +485,7 @@ def _parse_kept(
             sep=sep,
             header=None,
             names=range(width),
-            dtype=str,
+            dtype="category" if categorical else str,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,

@@ -149,6 +149,8 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
         return s, None
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     if len(uniques) * 2 > n:
+        if isinstance(s.dtype, pd.CategoricalDtype):  # a large file read in blocks
+            s = s.astype("str" if text_only else object)
         return s, None
     empty = "" if text_only else None
     values = [*np.asarray(uniques, dtype=object).tolist(), empty]
@@ -157,9 +159,21 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
     return pd.Series(values, dtype=dtype), codes
 
 
-def _expand(v: pd.Series, codes: np.ndarray | None, index: pd.Index) -> pd.Series:
+def _expand(
+    v: pd.Series, codes: np.ndarray | None, index: pd.Index, categorical: bool = False
+) -> pd.Series:
+    """The values of the distinct cells ``v`` spread back over every cell.
+
+    ``categorical`` (the cells of a large file read in blocks): a text or an
+    object-valued result comes back as a categorical column whose categories are its
+    distinct values in sorted order (so that sorting and grouping order it as they
+    order text), instead of one string per cell.
+    """
     if codes is None:
         return v.set_axis(index)
+    if categorical and not pd.api.types.is_numeric_dtype(v.dtype):
+        vcodes, uniques = pd.factorize(v, sort=True, use_na_sentinel=True)
+        return pd.Series(pd.Categorical.from_codes(vcodes[codes], categories=uniques), index=index)
     if v.dtype == object and pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
         v = pd.Series(v.to_numpy(), dtype="str")  # convert the few distinct values only
     return v.take(codes).set_axis(index)
@@ -229,15 +243,34 @@ def _parse_cells(
         if lost.any():
             r = r.copy()
             r[lost] = f"cannot be read as {c.dtype}"
-        v, r = _expand(v, codes, index), _expand(r, codes, index)
+        categorical = isinstance(frame[positions[c.name]].dtype, pd.CategoricalDtype)
+        v, r = _expand(v, codes, index, categorical), _expand(r, codes, index, categorical)
         if c.required:
             missing = v.isna().to_numpy() & r.isna().to_numpy()
             if missing.any():
-                r = r.copy()
+                r = r.astype(object)
                 r[missing] = f"missing value: {c.name} is required"
         values[c.name] = v
         reasons[c.name] = r
     return pd.DataFrame(values, index=index), reasons
+
+
+def _share_categories(table: Table, typed: pd.DataFrame) -> None:
+    """Categorical columns of one table that name the same thing (``employee_id`` and
+    ``rater_id``: both employees) get the same categories, in place, so that they
+    compare cell by cell as text does."""
+    groups: dict[str, list[str]] = {}
+    for c in table.columns:
+        if c.name in typed.columns and isinstance(typed[c.name].dtype, pd.CategoricalDtype):
+            groups.setdefault(c.references or f"{table.name}.{c.name}", []).append(c.name)
+    for names in groups.values():
+        if len(names) < 2:
+            continue
+        union = pd.Index(
+            sorted(set().union(*(typed[n].cat.categories.tolist() for n in names))), dtype="str"
+        )
+        for n in names:
+            typed[n] = typed[n].cat.set_categories(union)
 
 
 def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
@@ -577,6 +610,7 @@ def validate_table(
     label = raw.source.label
     lines = raw.lines
     typed_all, cell_reasons = _parse_cells(table, raw, positions)
+    _share_categories(table, typed_all)
     _stop_on_mangled_identifiers(table, raw, positions, typed_all, cell_reasons)
     bad = np.zeros(len(typed_all), dtype=bool)
     records: list[pd.DataFrame] = []
@@ -610,17 +644,19 @@ def validate_table(
         lambda t: _row_rules(table, t),
         lambda t: _duplicates(table, t, lines),
     )
+
+    def clean() -> pd.DataFrame:
+        """The rows no stage has quarantined (no copy while there are none)."""
+        return typed_full.iloc[np.flatnonzero(~bad)] if bad.any() else typed_full
+
     for stage in stages:
-        for problem in stage(typed_full.iloc[np.flatnonzero(~bad)]):
+        for problem in stage(clean()):
             drop(problem, typed_full) if problem.column in droppable else report(problem)
-    problems, reference_notes = _references(
-        table, typed_full.iloc[np.flatnonzero(~bad)], lines, parents, own_ids
-    )
+    problems, reference_notes = _references(table, clean(), lines, parents, own_ids)
     for problem in problems:
         report(problem)
 
-    kept_rows = np.flatnonzero(~bad)
-    kept = typed_full.iloc[kept_rows].reset_index(drop=True)
+    kept = clean().reset_index(drop=True)
     quarantine = pd.concat(records, ignore_index=True) if records else empty_quarantine()
     if raw.rejected:
         rejected = pd.DataFrame(raw.rejected).assign(file=label)

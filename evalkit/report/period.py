@@ -375,7 +375,9 @@ def build_report(
     Parameters
     ----------
     data : str, Path or Study
-        A data folder (found by :func:`resolve_data_dir`) or a loaded study.
+        A data folder (found by :func:`resolve_data_dir`), a loaded study, or the file
+        of a study that ``evalkit study`` loaded and saved for the notebook's kernel
+        (``*.evalkit-study``; the data are then not loaded a second time).
     period : str, default "latest"
         A quarter, a year or ``"latest"`` (:func:`resolve_periods`; ``"all"`` is for
         :func:`evalkit.study.run_study`, which makes one report per quarter).
@@ -401,9 +403,13 @@ def build_report(
     if not isinstance(min_cell, (int, np.integer)) or isinstance(min_cell, bool) or min_cell < 1:
         raise ValueError(f"min_cell must be a whole number of at least 1; got {min_cell!r}")
     if isinstance(data, (str, Path)):
+        from .._saved import is_saved_study, read_saved_study
         from ..io import load_study
 
-        study = load_study(resolve_data_dir(data))
+        if is_saved_study(data):  # loaded once by `evalkit study`, handed to the kernel
+            study = read_saved_study(data)
+        else:
+            study = load_study(resolve_data_dir(data))
     else:
         study = data
     periods = resolve_periods(study, period)

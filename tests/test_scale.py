@@ -1,0 +1,150 @@
+"""The large-data path gives the same study as the small one (#18).
+
+A CSV file larger than ``evalkit.io.text.BLOCK_BYTES`` without quotes is read in blocks,
+its text cells held as categories; the simulator keeps categorical text in tables of more
+than ``LARGE_TABLE_ROWS`` rows and writes Parquet on request; ``evalkit study`` hands its
+loaded study to the notebook's kernel. Each is checked here against the ordinary path on
+small data by making the thresholds small: same values, the same quarantine row by row,
+the same results.json.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from test_io_faults import FAULTS, _run, base  # noqa: F401 - ``base`` is a fixture
+
+import evalkit.io.text as io_text
+import evalkit.simulation as simulation
+from evalkit._saved import read_saved_study, save_study
+from evalkit.io import InputError, load_study
+from evalkit.tables import TABLES
+
+FRAMES = (*TABLES, "quarantine", "repairs", "summary")
+
+
+def _as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Categorical text columns as the ``str`` columns of the ordinary path."""
+    out = frame.copy()
+    for c in out.columns:
+        if isinstance(out[c].dtype, pd.CategoricalDtype):
+            out[c] = out[c].astype("str").where(out[c].notna(), None)
+    return out
+
+
+def _assert_same_study(a, b) -> None:
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(_as_text(getattr(a, name)), getattr(b, name), obj=name)
+    ids_a = set(map(tuple, a.identifiers.to_numpy().tolist()))
+    ids_b = set(map(tuple, b.identifiers.to_numpy().tolist()))
+    assert ids_a == ids_b
+
+
+def _load_in_blocks(path, monkeypatch, block: int = 4096):
+    with monkeypatch.context() as m:
+        m.setattr(io_text, "BLOCK_BYTES", block)
+        return load_study(path)
+
+
+def test_a_large_file_read_in_blocks_gives_the_same_study(small_data, monkeypatch):
+    whole = load_study(small_data)
+    blocks = _load_in_blocks(small_data, monkeypatch)
+    # the files without quotes were read in blocks: their text is categorical, sorted
+    beh = blocks.behaviour
+    for column in ("period", "employee_id", "rater_id", "rater_role", "value"):
+        assert isinstance(beh[column].dtype, pd.CategoricalDtype), column
+        categories = beh[column].cat.categories.tolist()
+        assert categories == sorted(categories), column
+    assert not isinstance(blocks.employees["name"].dtype, pd.CategoricalDtype)  # quoted
+    _assert_same_study(blocks, whole)
+
+
+def test_sorting_and_grouping_categorical_text_follow_the_text(small_data, monkeypatch):
+    whole = load_study(small_data).behaviour
+    blocks = _load_in_blocks(small_data, monkeypatch).behaviour
+    keys = ["rater_id", "value", "employee_id"]
+    a = blocks.sort_values(keys, kind="stable").reset_index(drop=True)
+    b = whole.sort_values(keys, kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(_as_text(a), b)
+    ga = blocks.groupby(["rater_role", "value"])["score"].mean()
+    gb = whole.groupby(["rater_role", "value"])["score"].mean()
+    assert ga.index.tolist() == gb.index.tolist()
+    assert ga.tolist() == gb.tolist()
+
+
+#: Every sixth fault in the ordinary run, the whole corpus with ``make test-slow``.
+_CORPUS = [
+    pytest.param(f, id=f.name, marks=() if i % 6 == 0 else pytest.mark.slow)
+    for i, f in enumerate(FAULTS)
+]
+
+
+@pytest.mark.parametrize("fault", _CORPUS)
+def test_every_fault_is_judged_the_same_in_blocks(base, tmp_path, monkeypatch, fault):  # noqa: F811
+    """The fault corpus read whole and in blocks of 64 bytes (a line or two each):
+    the same rows kept, the same quarantine records (file, line, column, value, reason),
+    the same notes, or the same unusable-input message."""
+    c = _run(base, fault, tmp_path / "case")
+    if fault.error is not None:
+        with pytest.raises(InputError) as whole:
+            load_study(c.folder)
+        with pytest.raises(InputError) as blocks:
+            _load_in_blocks(c.folder, monkeypatch, 64)
+        assert str(blocks.value) == str(whole.value)
+        return
+    whole = load_study(c.folder)
+    blocks = _load_in_blocks(c.folder, monkeypatch, 64)
+    _assert_same_study(blocks, whole)
+
+
+def test_simulated_parquet_loads_to_the_same_study_as_csv(tmp_path):
+    args = {"seed": 3, "employees": 200, "periods": "2025Q3:2025Q4"}
+    simulation.simulate(out=tmp_path / "csv", **args)
+    simulation.simulate(out=tmp_path / "parquet", file_format="parquet", **args)
+    assert sorted(p.name for p in (tmp_path / "parquet").glob("*.parquet")) == sorted(
+        f"{name}.parquet" for name in TABLES
+    )
+    assert not list((tmp_path / "parquet").glob("*.csv"))
+    from_csv = load_study(tmp_path / "csv")
+    from_parquet = load_study(tmp_path / "parquet")
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(from_parquet, name), getattr(from_csv, name))
+    assert len(from_parquet.quarantine) == len(from_csv.quarantine) == 0
+
+
+def test_simulate_rejects_an_unknown_file_format():
+    with pytest.raises(ValueError, match="file_format"):
+        simulation.simulate(employees=200, periods="2025Q4:2025Q4", file_format="xlsx")
+
+
+def test_large_simulated_tables_keep_categorical_text_with_the_same_values(monkeypatch):
+    args = {"seed": 5, "employees": 200, "periods": "2025Q3:2025Q4"}
+    small = simulation.simulate(**args)
+    monkeypatch.setattr(simulation, "LARGE_TABLE_ROWS", 1000)
+    large = simulation.simulate(**args)
+    assert isinstance(large.behaviour["employee_id"].dtype, pd.CategoricalDtype)
+    for name in TABLES:
+        pd.testing.assert_frame_equal(_as_text(getattr(large, name)), getattr(small, name))
+
+
+def test_results_are_the_same_from_blocks_and_from_a_saved_study(small_data, tmp_path, monkeypatch):
+    """results.json of a period, from the ordinary load, from the large-file path, and
+    from the study that ``evalkit study`` saves for the kernel."""
+    from evalkit.report import build_report
+
+    period = "2025Q4"
+    whole = build_report(load_study(small_data), period).results
+    blocks = build_report(_load_in_blocks(small_data, monkeypatch), period).results
+    assert blocks == whole
+    saved = save_study(load_study(small_data), tmp_path / "study.evalkit-study")
+    assert build_report(saved, period).results == whole
+
+
+def test_a_saved_study_reads_back_equal(small_data, tmp_path):
+    study = load_study(small_data)
+    again = read_saved_study(save_study(study, tmp_path / "study.evalkit-study"))
+    for name in FRAMES:
+        pd.testing.assert_frame_equal(getattr(again, name), getattr(study, name))
+    assert again.files == study.files and again.source == study.source
+    with pytest.raises(ValueError, match="evalkit-study"):
+        save_study(study, tmp_path / "study.pkl")
