@@ -265,7 +265,15 @@ def test_generated_workbook_cells_of_any_type_are_all_accounted_for(
     header_read, raw = read_source(source)
     positions, notes, problems = map_columns(TABLES[table], header_read, source.label)
     assert not problems
-    checked = validate_table(raw, positions, notes, parents)
+    try:
+        checked = validate_table(raw, positions, notes, parents)
+    except ekio.InputError as err:
+        # Most of an id column stored as numbers or dates by a spreadsheet: the file is refused
+        # whole, with one message that says how to re-export, instead of a cascade of
+        # quarantined rows. Nothing is kept, so nothing is lost silently either.
+        assert str(err).startswith(f"book.xlsx:{table}: ")
+        assert "were stored as numbers by a spreadsheet" in str(err)
+        return
     assert checked.rows_read == sum(1 for r in body if not all(_is_blank(v) for v in r))
     assert checked.rows_read == len(checked.frame) + checked.rows_quarantined
     assert (checked.quarantine["file"] == f"book.xlsx:{table}").all()
