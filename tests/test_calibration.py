@@ -232,9 +232,9 @@ def test_cli_calibrate_writes_the_file_and_prints_the_table(tiny, tmp_path, caps
 
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "tanjungselor"
-#: Simulated studies per scenario behind the shipped calibration file (200 were planned;
-#: the machine's load allowed 102 by the deadline of issue 19's last session).
-SHIPPED_REPS = 102
+#: Simulated studies per scenario behind the shipped calibration file
+#: (`evalkit calibrate --data data/tanjungselor --reps 200 --jobs 2`).
+SHIPPED_REPS = 200
 
 
 def test_the_shipped_calibration_is_current_and_the_study_prints_and_records_it():
