@@ -123,20 +123,6 @@ from .validate import (
 if TYPE_CHECKING:
     from ..mapping import Mapping
 
-__all__ = [
-    "QUARANTINE_COLUMNS",
-    "SUMMARY_COLUMNS",
-    "InputError",
-    "Study",
-    "format_summary",
-    "load_study",
-    "quarantine_for_people",
-    "reason_kind",
-    "select_period",
-    "validate_command",
-]
-
-InputError.__module__ = __name__
 
 #: Columns of :attr:`Study.summary`.
 SUMMARY_COLUMNS = ("file", "table", "rows_read", "rows_kept", "rows_quarantined", "notes")
