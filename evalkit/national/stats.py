@@ -332,19 +332,10 @@ class AnovaSums:
         return cls(int(len(x)), j, grand, ssw, ssb)
 
     def __add__(self, other: AnovaSums) -> AnovaSums:
-        if other.n == 0:
-            return self
-        if self.n == 0:
-            return other
-        n = self.n + other.n
-        delta = other.mean - self.mean
-        return AnovaSums(
-            n,
-            self.j + other.j,
-            self.mean + delta * other.n / n,
-            self.ssw + other.ssw,
-            self.ssb + other.ssb + delta * delta * self.n * other.n / n,
-        )
+        # the between-groups sum about the grand mean combines as a sum of squared
+        # deviations does (Chan et al.); the within-groups sum and the groups simply add
+        total = Moments(self.n, self.mean, self.ssb) + Moments(other.n, other.mean, other.ssb)
+        return AnovaSums(total.n, self.j + other.j, total.mean, self.ssw + other.ssw, total.m2)
 
     def figures(self, confidence: float = 0.95) -> dict[str, Any]:
         """``ICC1`` (one rater) and ``ICC1k`` (the mean of k = N/J raters), each with
