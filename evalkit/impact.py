@@ -92,20 +92,43 @@ def _period_codes(periods: pd.Series | list[str], what: str = "period") -> tuple
     """Integer time index of period strings and their frequency (``"Q"`` or ``"Y"``).
 
     ``2024Q1`` → 2024·4 + 0; ``2024`` → 2024. Mixing quarters and years is an error.
+    The strings are parsed once per distinct value (a period column of a large table
+    has millions of cells and a handful of values), then spread back to the cells.
     """
-    s = pd.Series(periods, dtype="object").astype(str).str.strip()
-    q = s.str.extract(_QUARTER)
+    s = periods if isinstance(periods, pd.Series) else pd.Series(list(periods), dtype="object")
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cells = s.cat.codes.to_numpy()
+        values = s.cat.categories
+    else:
+        cells, values = pd.factorize(s, use_na_sentinel=True)
+    missing = cells < 0
+    if missing.any():  # read as the text "nan", which is neither a quarter nor a year
+        cells = np.where(missing, len(values), cells)
+        values = pd.Index([*values, "nan"], dtype="object")
+    used = np.bincount(cells, minlength=len(values)) > 0 if len(cells) else np.zeros(0, bool)
+    text = pd.Series(np.asarray(values, dtype=object)[used], dtype="object").astype(str).str.strip()
+    at = np.cumsum(used) - 1  # position among the used values, per category
+    q = text.str.extract(_QUARTER)
     if q[0].notna().all():
-        return (q[0].astype(int) * 4 + q[1].astype(int) - 1).to_numpy(), "Q"
-    y = s.str.extract(_YEAR)
-    if y[0].notna().all():
-        return y[0].astype(int).to_numpy(), "Y"
-    bad = s[q[0].isna() & y[0].isna()]
-    example = bad.iloc[0] if len(bad) else s.iloc[0]
-    raise ValueError(
-        f"{what}: expected quarter strings like '2025Q3' (or all years like '2025'), "
-        f"found {example!r}; quarters and years cannot be mixed in one panel"
-    )
+        distinct, freq = (q[0].astype(int) * 4 + q[1].astype(int) - 1).to_numpy(), "Q"
+    else:
+        y = text.str.extract(_YEAR)
+        if not y[0].notna().all():
+            bad = text[q[0].isna() & y[0].isna()]  # empty when quarters and years mix
+            example = bad.iloc[0] if len(bad) else text.iloc[at[cells[0]]]
+            raise ValueError(
+                f"{what}: expected quarter strings like '2025Q3' (or all years like '2025'), "
+                f"found {example!r}; quarters and years cannot be mixed in one panel"
+            )
+        distinct, freq = y[0].astype(int).to_numpy(), "Y"
+    return distinct.astype(np.int64)[at[cells]] if len(cells) else distinct.astype(np.int64), freq
+
+
+def _through(table: pd.DataFrame, cut: int) -> pd.DataFrame:
+    """The rows of ``table`` up to period code ``cut`` (the table itself, not a copy,
+    when that is every row: the latest period of a large study)."""
+    keep = _period_codes(table["period"])[0] <= cut
+    return table if keep.all() else table.loc[keep]
 
 
 def _period_label(code: int, freq: str) -> str:
@@ -1244,11 +1267,11 @@ def training_impact(
     behaviour, citizen = study.behaviour, getattr(study, "citizen", None)
     if period is not None:
         cut = _cutoff(period, behaviour["period"])
-        behaviour = behaviour.loc[_period_codes(behaviour["period"])[0] <= cut]
+        behaviour = _through(behaviour, cut)
         if citizen is not None and len(citizen):
-            citizen = citizen.loc[_period_codes(citizen["period"])[0] <= cut]
+            citizen = _through(citizen, cut)
         if predikat is not None and len(predikat):
-            predikat = predikat.loc[_period_codes(predikat["period"])[0] <= cut]
+            predikat = _through(predikat, cut)
     if outcome == "citizen_officer" and (citizen is None or len(citizen) == 0):
         raise ValueError("outcome='citizen_officer' needs citizen responses; the study has none")
     panel = training_panel(

@@ -756,3 +756,28 @@ def test_twfe_interval_uses_t_with_g_minus_one():
     G = int(tw["n_clusters"])
     assert G == 15
     assert tw["ci_high"] - tw["estimate"] == pytest.approx(t_critical(G) * tw["se"], rel=1e-9)
+
+
+# ------------------------------------------------------------- period codes at scale
+
+
+def test_period_codes_parse_distinct_values_and_spread_them_back():
+    """The time index of a period column is read once per distinct value (#18: the
+    whole-column string conversion took 65 s and 0.7 GB at 20,000 employees); it must
+    equal the cell-by-cell reading, ignore categories no row uses, and still refuse a
+    missing period and a mix of quarters and years."""
+    from evalkit.impact import _period_codes
+
+    rng = np.random.default_rng(3)
+    cells = rng.choice(["2024Q1", "2024Q4", " 2025Q2", "2023Q3"], size=5_000)
+    by_cell = np.array([int(p.strip()[:4]) * 4 + int(p.strip()[-1]) - 1 for p in cells])
+    codes, freq = _period_codes(pd.Series(cells))
+    assert freq == "Q" and np.array_equal(codes, by_cell)
+    as_category = pd.Series(pd.Categorical(cells, categories=[*sorted(set(cells)), "junk"]))
+    codes, freq = _period_codes(as_category)  # "junk" is a category no row uses
+    assert freq == "Q" and np.array_equal(codes, by_cell)
+    assert _period_codes(["2023", "2025"])[0].tolist() == [2023, 2025]
+    with pytest.raises(ValueError, match="found 'nan'"):
+        _period_codes(pd.Series(["2024Q1", None]))
+    with pytest.raises(ValueError, match="found '2024Q1'; quarters and years cannot be mixed"):
+        _period_codes(["2024Q1", "2025"])
