@@ -10,6 +10,7 @@ the same results.json.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
 from test_io_faults import FAULTS, _run, base  # noqa: F401 - ``base`` is a fixture
@@ -148,3 +149,25 @@ def test_a_saved_study_reads_back_equal(small_data, tmp_path):
     assert again.files == study.files and again.source == study.source
     with pytest.raises(ValueError, match="evalkit-study"):
         save_study(study, tmp_path / "study.pkl")
+
+
+def test_repeated_keys_of_categorical_columns_match_pandas():
+    """The sort on combined category codes (#18: pandas' ``duplicated`` held 8-byte
+    labels per row and column plus a hash table, 82 bytes per behaviour row) flags
+    exactly the rows pandas flags, missing values included."""
+    from evalkit.io.validate import _repeated
+
+    rng = np.random.default_rng(7)
+    n = 20_000
+    frame = pd.DataFrame(
+        {
+            "period": pd.Categorical(rng.choice(["2025Q1", "2025Q2", None], n)),
+            "employee_id": pd.Categorical(rng.integers(0, 3_000, n).astype(str)),
+            "rater_id": pd.Categorical(rng.choice(["a", "b", "c", "d"], n)),
+        }
+    )
+    expected = frame.duplicated(keep=False).to_numpy()
+    assert 0 < expected.sum() < n  # both kinds of row are present
+    assert np.array_equal(_repeated(frame, list(frame.columns)), expected)
+    unique = frame.drop_duplicates()
+    assert not _repeated(unique, list(frame.columns)).any()

@@ -30,6 +30,7 @@ stage, one record per problem):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -147,16 +148,29 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
     n = len(s)
     if n < 64 or (s.dtype != object and pd.api.types.is_numeric_dtype(s.dtype)):
         return s, None
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        # a large file read in blocks: its categories are the distinct cells already,
+        # and its codes are narrow (factorize would make an 8-byte code per cell)
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
     if len(uniques) * 2 > n:
         if isinstance(s.dtype, pd.CategoricalDtype):  # a large file read in blocks
             s = s.astype("str" if text_only else object)
         return s, None
     empty = "" if text_only else None
     values = [*np.asarray(uniques, dtype=object).tolist(), empty]
-    codes = np.where(codes < 0, len(values) - 1, codes)
+    codes = np.where(codes < 0, len(values) - 1, codes.astype(_code_dtype(len(values))))
     dtype = "str" if text_only else object
     return pd.Series(values, dtype=dtype), codes
+
+
+def _code_dtype(n: int) -> np.dtype:
+    """The narrowest signed integer type that holds the codes 0 … n (and −1)."""
+    for t in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(t).max:
+            return np.dtype(t)
+    return np.dtype(np.int64)
 
 
 def _expand(
@@ -173,6 +187,7 @@ def _expand(
         return v.set_axis(index)
     if categorical and not pd.api.types.is_numeric_dtype(v.dtype):
         vcodes, uniques = pd.factorize(v, sort=True, use_na_sentinel=True)
+        vcodes = vcodes.astype(_code_dtype(len(uniques)))  # one narrow code per cell
         return pd.Series(pd.Categorical.from_codes(vcodes[codes], categories=uniques), index=index)
     if v.dtype == object and pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
         v = pd.Series(v.to_numpy(), dtype="str")  # convert the few distinct values only
@@ -387,7 +402,7 @@ def _duplicates(table: Table, typed: pd.DataFrame, lines: np.ndarray) -> list[Pr
     cols = table.column_names
     # an exact duplicate shares the key: look for those among the key's repeats only
     key = list(table.key)
-    repeats = typed.duplicated(subset=key, keep=False).to_numpy()
+    repeats = _repeated(typed, key)
     exact_later = np.zeros(len(typed), dtype=bool)
     if repeats.any():
         exact_later[repeats] = typed[repeats].duplicated(subset=cols, keep="first").to_numpy()
@@ -405,7 +420,7 @@ def _duplicates(table: Table, typed: pd.DataFrame, lines: np.ndarray) -> list[Pr
     unique_sets = [key] if repeats.any() else []
     if table.name == "employees":
         unique_sets.append(["nip"])
-    rest = typed[~exact_later]
+    rest = typed[~exact_later] if exact_later.any() else typed
     for key in unique_sets:
         clash = rest.duplicated(subset=key, keep=False).to_numpy()
         clash = clash & rest[key].notna().all(axis=1).to_numpy()
@@ -427,6 +442,30 @@ def _duplicates(table: Table, typed: pd.DataFrame, lines: np.ndarray) -> list[Pr
         out.append(Problem(sub.index.to_numpy(), name, reasons, tuple(key)))
         rest = rest[~rest.index.isin(sub.index)]
     return out
+
+
+def _repeated(typed: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Rows whose ``key`` values occur more than once (``duplicated(keep=False)``).
+
+    When every key column is categorical (a large file read in blocks) the columns'
+    codes are combined into one integer per row and sorted, which holds one 8-byte
+    number per row at a time, instead of pandas' 8-byte labels per row and column
+    plus a hash table; the usual answer, no repeats at all, costs that sort alone."""
+    columns = [typed[k] for k in key]
+    sizes = [len(c.cat.categories) + 1 for c in columns if isinstance(c.dtype, pd.CategoricalDtype)]
+    if len(sizes) < len(key) or math.prod(sizes) >= 2**62:
+        return typed.duplicated(subset=key, keep=False).to_numpy()
+    combined = np.zeros(len(typed), dtype=np.int64)
+    for c, size in zip(columns, sizes, strict=True):
+        combined *= size
+        combined += c.cat.codes.to_numpy() + 1  # missing (−1) is a value of its own
+    ordered = np.sort(combined)
+    same = ordered[1:] == ordered[:-1]
+    if not same.any():
+        return np.zeros(len(typed), dtype=bool)
+    twice = np.unique(ordered[1:][same])
+    del ordered, same
+    return np.isin(combined, twice)
 
 
 def _references(
