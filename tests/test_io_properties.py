@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import shutil
 from functools import cache
 from pathlib import Path
@@ -60,8 +61,12 @@ def _csv_text(rows: list[list[str]], sep: str) -> str:
 
 
 def _nonblank_records(data: bytes, encoding: str, sep: str) -> int:
-    """Data records with some non-space content, as Python's csv module reads them."""
-    text = data.decode(encoding)
+    """Data records with some non-space content, as Python's csv module reads them.
+
+    Control characters (NUL and the other C0 codes but tab and line breaks) are not
+    content: the reader removes them and notes their lines, so a line of separators
+    and a stray backspace is a blank line, not a row (Hypothesis found that case)."""
+    text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", data.decode(encoding))
     if text.startswith("\ufeff"):
         text = text[1:]
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=sep))[1:]
