@@ -114,11 +114,8 @@ def decode(data: bytes) -> Decoded:
                 return _sanitised(data.decode(utf16).encode("utf-8"), utf16, [])
             except UnicodeDecodeError:
                 pass
-    try:
-        data.decode("utf-8")
+    if _is_utf8(data):
         return _sanitised(data, encoding, [])
-    except UnicodeDecodeError:
-        pass
     text = data.decode("utf-8", errors="surrogateescape")
     # lines with bytes that are not UTF-8 hold lone surrogates now
     bad_pos = [m.start() for m in re.finditer(r"[\udc80-\udcff]", text)]
@@ -134,11 +131,28 @@ def decode(data: bytes) -> Decoded:
     return _sanitised("\n".join(lines).encode("utf-8"), "utf-8", bad_lines)
 
 
+def _is_utf8(data: bytes, chunk: int = 1 << 24) -> bool:
+    """Whether ``data`` is valid UTF-8, checked 16 MB at a time (decoding a large file
+    whole would hold a second copy of it as text only to throw it away)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for start in range(0, len(data), chunk):
+            decoder.decode(view[start : start + chunk])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+_CONTROL_SEARCH = re.compile(b"[" + re.escape(_CONTROL_BYTES) + b"]")
+
+
 def _sanitised(data: bytes, encoding: str, cp1252_lines: list[int]) -> Decoded:
     """Remove control characters (with their lines noted)."""
-    cleaned = data.translate(None, _CONTROL_BYTES)
-    if len(cleaned) == len(data):
+    if _CONTROL_SEARCH.search(data) is None:  # the usual case, without a copy
         return Decoded(data, encoding, cp1252_lines)
+    cleaned = data.translate(None, _CONTROL_BYTES)
     b = np.frombuffer(data, dtype=np.uint8)
     control = np.flatnonzero(np.isin(b, np.frombuffer(_CONTROL_BYTES, dtype=np.uint8)))
     newlines = np.flatnonzero(b == _LF)
