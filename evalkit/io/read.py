@@ -302,11 +302,12 @@ def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[
         notes.append(
             f"read as {decoded.encoding.upper()} (a UTF-16 file without a byte-order mark)"
         )
-    if not data.strip():
+    if not data or data.isspace():  # strip() would copy the file to find out
         return [], pd.DataFrame(), np.zeros(0, dtype=np.int64), [], notes
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         data = re.sub(rb"\r(?!\n)", b"\n", data)  # old Mac line breaks
-    first = data.partition(b"\n")[0].decode("utf-8", errors="replace").rstrip("\r")
+    cut = data.find(b"\n")  # not partition(), which would copy the rest of the file
+    first = data[: len(data) if cut < 0 else cut].decode("utf-8", errors="replace").rstrip("\r")
     sep, skip = _separator_and_skip(first)
     if skip:
         data = data.partition(b"\n")[2]

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from pandas.api.types import union_categoricals
 
 _QUOTE = 34
 _LF = 10
@@ -263,7 +262,7 @@ def _line_text(raw: bytes) -> str:
 #: about this size (cut at line breaks), each read on its own with the header, and their
 #: cells kept as categories: memory then grows with the distinct values of a column, not
 #: with its cells (a 42-million-row behaviour file of eight quarters).
-BLOCK_BYTES = 1 << 25
+BLOCK_BYTES = 1 << 23
 
 
 def split_records(data: bytes, sep: str) -> Records:
@@ -282,13 +281,21 @@ def split_records(data: bytes, sep: str) -> Records:
 
 def _split_in_blocks(data: bytes, sep: str) -> Records:
     """:func:`_split_whole` on each block of lines (with the header in front), lines and
-    rejected rows renumbered to the file's lines, cells stripped and categorical."""
+    rejected rows renumbered to the file's lines, cells stripped and categorical.
+
+    Each block's categories are merged into the column's categories as the block is
+    read, and its codes written into arrays sized once for the whole file, so that the
+    blocks' own category lists and codes are never all held at once (each block of an
+    eight-quarter behaviour file names every employee)."""
     cut = data.find(b"\n")
     head = data[: cut + 1]
     header: list[str] = []
-    bodies: list[pd.DataFrame] = []
-    lines: list[np.ndarray] = []
+    capacity = data.count(b"\n") + 1  # at least the number of records
+    lines = np.empty(capacity, dtype=np.int64)
+    codes: list[np.ndarray] = []
+    categories: list[pd.Index] = []
     rejected: list[dict] = []
+    filled = 0
     pos, first_line = cut + 1, 2  # the block's first line as a spreadsheet numbers it
     while pos < len(data):
         if pos + BLOCK_BYTES >= len(data):
@@ -301,23 +308,31 @@ def _split_in_blocks(data: bytes, sep: str) -> Records:
         rec = _split_whole(head + block, sep, categorical=True)
         header = rec.header
         shift = first_line - 2
-        bodies.append(pd.DataFrame({c: categorical_text(rec.body[c]) for c in rec.body.columns}))
-        lines.append(rec.lines + shift)
+        rows = len(rec.body)
+        if not codes:
+            codes = [np.empty(capacity, dtype=np.int32) for _ in rec.body.columns]
+            categories = [pd.Index([], dtype="str") for _ in rec.body.columns]
+        for i, c in enumerate(rec.body.columns):
+            cells = categorical_text(rec.body[c])
+            where = categories[i].get_indexer(cells.cat.categories)
+            new = where < 0
+            if new.any():
+                where[new] = len(categories[i]) + np.arange(int(new.sum()))
+                categories[i] = categories[i].append(cells.cat.categories[new])
+            block_codes = cells.cat.codes.to_numpy()
+            codes[i][filled : filled + rows] = np.where(block_codes < 0, -1, where[block_codes])
+        lines[filled : filled + rows] = rec.lines + shift
+        filled += rows
         rejected.extend({**r, "line": r["line"] + shift} for r in rec.rejected)
         first_line += block.count(b"\n")
         pos = end
     if not header:
         return _split_whole(data, sep)
-    body = pd.DataFrame(
-        {
-            c: pd.Series(
-                union_categoricals([b[c].array for b in bodies], ignore_order=True),
-                copy=False,
-            )
-            for c in bodies[0].columns
-        }
-    )
-    return Records(header, body, np.concatenate(lines), rejected)
+    columns = {}
+    for i in range(len(codes)):  # narrowed one column at a time, each int32 array freed
+        columns[i] = pd.Categorical.from_codes(codes[i][:filled], categories=categories[i])
+        codes[i] = None
+    return Records(header, pd.DataFrame(columns, copy=False), lines[:filled], rejected)
 
 
 def categorical_text(s: pd.Series) -> pd.Series:
