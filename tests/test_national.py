@@ -101,6 +101,9 @@ def test_a_dask_cluster_gives_the_in_process_numbers(nation):
         remote = compute_partitions(nation, "2025Q4", client=client)
     assert [p.instansi for p in remote] == [p.instansi for p in local]
     assert assert_same_results(national_results(remote), national_results(local)) > 150
+    # the training effect's cells travelled too (c)
+    assert [b.instansi for b in combine(remote).training] == ["I1", "I2", "I3"]
+    assert math.isfinite(national_results(remote)["national"]["training"]["se"])
 
 
 def test_the_order_of_the_instansi_does_not_matter(studies):
@@ -300,3 +303,94 @@ def test_the_gap_sentence_says_which_source_rates_higher(gap, word):
     sentence = _findings(results, Labels("en"))[-1]
     assert f"4.2 POMP points {word} the citizens" in sentence
     assert "1 of 3 instansi lie outside" in sentence
+
+
+# ------------------------------------------------------------------------------ training
+def _regency_influence_variance(study) -> float:
+    """G/(G − 1) Σ_c ψ_c² of the regency's simple ATT, ψ_c from the regency's own code
+    (its derivatives with respect to each unit's weight, impact._cs_fit/_aggregates)."""
+    from evalkit.impact import _aggregates, _cs_fit, _design, _perturbed, training_panel
+
+    panel = training_panel(study.behaviour, study.training, study.employees, citizen=study.citizen)
+    d, _ = _design(panel, "y_supervisor")
+    C = d.n_clusters
+    cs = _cs_fit(d, "not_yet_treated", _perturbed(C))
+    at_w = _aggregates(cs, cs.att_w, cs.n_g_w)["simple"]
+    psi = (at_w[:C] - at_w[C:]) / 2e-4
+    return C / (C - 1) * float(np.sum(psi**2))
+
+
+@pytest.mark.parametrize("min_cell", [None, 45])
+def test_training_cells_reproduce_the_regency_estimator_of_each_instansi(studies, min_cell):
+    """(a) ATT(g, t) and the simple ATT from one instansi's cell sums = training_impact on
+    its own study; with min_cell 45 some event times (41–44 trained) are hidden as there."""
+    from evalkit.national.training import training_cells
+
+    hidden = 0
+    for iid, study in studies.items():
+        cells = training_cells(study, "2025Q4", iid)
+        regency = ek.training_impact(study, "2025Q4", min_cell=min_cell, n_boot=199)
+        att = np.where(cells.hidden(min_cell), np.nan, cells.att_gt())
+        assert len(att) == len(regency.att_gt) >= 3
+        assert list(cells.cell_period) == regency.att_gt["period"].tolist()
+        np.testing.assert_allclose(att, regency.att_gt["estimate"], rtol=0, atol=1e-12)
+        assert np.isfinite(att).sum() >= 2
+        got = cells.sums(min_cell).figures()
+        h = regency.headline
+        assert got["estimate"] == pytest.approx(float(h["estimate"]), abs=1e-9)
+        assert (got["n_treated"], got["n_control"]) == (int(h["n_treated"]), int(h["n_control"]))
+        assert got["n_treated_clusters"] == regency.summary["n_treated_clusters"]
+        assert got["n_clusters"] == regency.summary["n_clusters"]
+        shown = regency.event_study[regency.event_study["method"] == "callaway_santanna"]
+        assert got["n_hidden_cells"] == int(
+            regency.att_gt["rel_time"]
+            .isin(shown.loc[shown["suppressed"].notna(), "rel_time"])
+            .sum()
+        )
+        hidden += got["n_hidden_cells"]
+        # the analytic variance is the CR1 variance of the regency's own unit influences
+        # (which its wild bootstrap resamples): equal up to the O(ε²) of its differences
+        if min_cell is None:
+            assert got["se"] ** 2 == pytest.approx(_regency_influence_variance(study), rel=1e-6)
+            assert got["se"] == pytest.approx(float(h["se"]), rel=0.15)  # 199 draws
+    assert hidden == (3 if min_cell == 45 else 0)
+
+
+@pytest.mark.parametrize("min_cell", [5, 45, 90])
+def test_the_national_training_effect_from_cell_sums_equals_the_pooled_rows(studies, min_cell):
+    """(b) The nation's ATT, interval and counts from the instansi's summed statistics =
+    the reference on the pooled rows (explicit cell means, complex-step unit influences);
+    at 90 the first instansi (86 trained employees) is not shown and only the event time
+    0 of the two others (96 and 92 trained employees) is used."""
+    parts = [partition_statistics(s, "2025Q4", iid) for iid, s in studies.items()]
+    got = national_results(parts, min_cell=min_cell)
+    expected = reference_results(studies, "2025Q4", min_cell=min_cell)
+    nat, ref = got["national"]["training"], expected["national"]["training"]
+    assert assert_same_results(nat, ref) == 5  # estimate, se, interval, p
+    assert nat["n_treated"] == sum(r["training"]["n_treated"] for r in got["instansi"]) > 200
+    assert nat["n_clusters"] == sum(r["training"]["n_clusters"] for r in got["instansi"])
+    for a, b in zip(got["instansi"], expected["instansi"], strict=True):
+        assert_same_results(a["training"], b["training"])
+    shown = [r["training"]["estimate"] is not None for r in got["instansi"]]
+    assert shown == [min_cell < 86, True, True]  # 86, 96 and 92 trained employees
+    assert nat["estimate"] is not None and math.isfinite(nat["se"])
+    assert nat["n_hidden_cells"] == {5: 0, 45: 3, 90: 8}[min_cell]
+    assert nat["n_cells"] == {5: 9, 45: 7, 90: 4}[min_cell]
+
+
+def test_the_planted_training_effect_lies_in_the_national_interval(studies):
+    """(d) The simulator plants an ATT of training_effect (0.3 by default) on the
+    supervisor score; the nation's interval from the sums covers it, and is narrower
+    than any instansi's."""
+    import inspect
+
+    truth = inspect.signature(ek.simulate).parameters["training_effect"].default
+    parts = [partition_statistics(s, "2025Q4", iid) for iid, s in studies.items()]
+    res = national_results(parts)
+    nat = res["national"]["training"]
+    assert nat["ci_low"] < truth < nat["ci_high"]
+    assert nat["ci_high"] - nat["ci_low"] < 0.1
+    assert all(
+        nat["ci_high"] - nat["ci_low"] < r["training"]["ci_high"] - r["training"]["ci_low"]
+        for r in res["instansi"]
+    )

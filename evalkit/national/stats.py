@@ -25,6 +25,12 @@ Citizen–supervisor gap (:class:`GapSums`)
     POMP per rated employee and of the citizens' POMP per response (u6, u7), in units
     that both sources observe (:func:`evalkit.align_sources`); gap = difference of the
     means, variance = s²_s/n_s + s²_c/n_c.
+Training effect (:class:`~evalkit.national.training.TrainingCells`)
+    Per cell (cohort, period) of the regency's Callaway–Sant'Anna estimator, the sums
+    and counts of the trained employees' and the controls' changes since the period
+    before training, the cohort sizes, and a Gram matrix of per-unit influences; kept
+    per instansi (controls never cross an instansi) and reduced to sums that add up
+    (:class:`~evalkit.national.training.TrainingSums`), see :mod:`.training`.
 
 Nothing here is resampled: every interval is analytic, so a partitioned run and an
 in-process run give the same numbers whatever the order in which instansi finish.
@@ -43,6 +49,7 @@ from scipy import stats
 from ..rules import permenpanrb_6_2022 as _r6
 from ..rules import permenpanrb_14_2017 as _skm
 from ..tables import SKM_ITEMS
+from .training import TrainingCells, TrainingSums, training_cells
 
 __all__ = [
     "BELOW_BAIK",
@@ -442,6 +449,9 @@ class PartitionStats:
     predikat: PredikatCounts
     icc: dict[str, AnovaSums]
     gap: GapSums
+    #: the training effect's cells, one block per instansi (controls never cross an
+    #: instansi, so the blocks are kept apart and reduced to sums per ``min_cell``)
+    training: tuple[TrainingCells, ...] = ()
 
     def __add__(self, other: PartitionStats) -> PartitionStats:
         if self.period != other.period:
@@ -454,16 +464,27 @@ class PartitionStats:
             self.predikat + other.predikat,
             {r: self.icc[r] + other.icc[r] for r in ICC_ROLES},
             self.gap + other.gap,
+            self.training + other.training,
         )
 
-    def figures(self, confidence: float = 0.95) -> dict[str, Any]:
-        """The figures of these sums (one instansi's, or the nation's)."""
+    def training_sums(self, min_cell: int | None = None) -> TrainingSums:
+        """The training effect's sums over the instansi here (blocks in id order),
+        event times below ``min_cell`` trained employees of an instansi left out."""
+        total = TrainingSums()
+        for block in sorted(self.training, key=lambda b: b.instansi):
+            total = total + block.sums(min_cell)
+        return total
+
+    def figures(self, confidence: float = 0.95, min_cell: int | None = None) -> dict[str, Any]:
+        """The figures of these sums (one instansi's, or the nation's); ``min_cell``
+        hides an instansi's training event times resting on fewer trained employees."""
         return {
             "employees": self.employees,
             "skm": self.skm.figures(confidence),
             "predikat": self.predikat.figures(),
             "icc": {r: self.icc[r].figures(confidence) for r in ICC_ROLES},
             "gap": self.gap.figures(confidence),
+            "training": self.training_sums(min_cell).figures(confidence),
         }
 
 
@@ -477,7 +498,14 @@ def combine(parts: list[PartitionStats]) -> PartitionStats:
     for p in ordered[1:]:
         total = total + p
     return PartitionStats(
-        "national", total.period, total.employees, total.skm, total.predikat, total.icc, total.gap
+        "national",
+        total.period,
+        total.employees,
+        total.skm,
+        total.predikat,
+        total.icc,
+        total.gap,
+        total.training,
     )
 
 
@@ -531,4 +559,5 @@ def partition_statistics(study, period: str, instansi: str) -> PartitionStats:
         predikat=PredikatCounts.of(scoring.distribution),
         icc=icc,
         gap=GapSums.of(aligned),
+        training=(training_cells(study, period, str(instansi)),),
     )
