@@ -196,6 +196,21 @@ def test_the_national_study_writes_its_outputs_without_personal_data(nation, stu
     ikm = results["national"]["skm"]["ikm_converted"]
     assert f"IKM nasional {ek.labels.Labels('id').number(ikm, 2)}" in html_id
     assert f"National IKM {ek.labels.Labels('en').number(ikm, 2)}" in html_en
+    # the training effect: a sentence for the nation, a row per instansi and the nation
+    tr = results["national"]["training"]
+    en, idl = ek.labels.Labels("en"), ek.labels.Labels("id")
+    assert (
+        f"changed by +{en.number(tr['estimate'], 2)} points compared with not-yet-trained "
+        f"colleagues of the same instansi (95% interval {en.number(tr['ci_low'], 2)} to "
+        f"{en.number(tr['ci_high'], 2)}; {tr['n_treated']} trained employees in 3 instansi)"
+    ) in html_en
+    assert f"berubah +{idl.number(tr['estimate'], 2)} poin dibandingkan" in html_id
+    sheet = pd.read_excel(folder / "tables.xlsx", sheet_name="Training", dtype=str)
+    assert sheet.iloc[:, 0].tolist() == [r["name"] for r in results["instansi"]] + ["Nation"]
+    assert sheet["Training effect (points)"].iloc[-1] == "+" + en.number(tr["estimate"], 2)
+    assert sheet["Trained employees"].iloc[-1] == en.integer(tr["n_treated"])
+    assert "analytic: a variance clustered by unit (CR1)" in html_en
+    assert "wild cluster bootstrap" in html_en and "wild cluster bootstrap" in html_id
 
 
 def test_a_personal_identifier_in_an_output_stops_the_national_study(

@@ -19,7 +19,13 @@ from ..labels import Labels
 from ..report.layout import figure_html, page_html, table_html
 from .results import FUNNEL_LIMITS
 
-__all__ = ["funnel_figure", "instansi_table", "national_html", "national_workbook"]
+__all__ = [
+    "funnel_figure",
+    "instansi_table",
+    "national_html",
+    "national_workbook",
+    "training_table",
+]
 
 
 def _num(labels: Labels, value: Any, digits: int = 2) -> str:
@@ -57,6 +63,42 @@ def instansi_table(results: dict[str, Any], language: str) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
+    return frame.rename(columns={c: labels[f"national.column.{c}"] for c in frame.columns})
+
+
+def _signed(labels: Labels, value: Any, digits: int = 2) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return ("+" if value >= 0 else "") + labels.number(value, digits)
+
+
+def _range(labels: Labels, low: Any, high: Any, digits: int = 2) -> str:
+    """An interval that may cross 0, as "low to high" (a dash would read as a minus)."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return "–"
+    return labels(
+        "national.training.range", low=labels.number(low, digits), high=labels.number(high, digits)
+    )
+
+
+def training_table(results: dict[str, Any], language: str) -> pd.DataFrame:
+    """The training effect: one row per instansi and one for the nation — the effect
+    (points of the 1–5 supervisor behaviour score), its interval and the trained
+    employees behind it; "–" where it is not estimable or not shown."""
+    labels = Labels(language)
+    rows = [(r["name"], r["training"]) for r in results["instansi"]]
+    rows.append((labels["national.row.nation"], results["national"]["training"]))
+    frame = pd.DataFrame(
+        [
+            {
+                "instansi": name,
+                "training": _signed(labels, t["estimate"], 2),
+                "training_interval": _range(labels, t["ci_low"], t["ci_high"]),
+                "trained": labels.integer(t["n_treated"]),
+            }
+            for name, t in rows
+        ]
+    )
     return frame.rename(columns={c: labels[f"national.column.{c}"] for c in frame.columns})
 
 
@@ -106,6 +148,27 @@ def funnel_figure(results: dict[str, Any], language: str) -> bytes:
     fig.savefig(buf, format="png", dpi=200)
     plt.close(fig)
     return buf.getvalue()
+
+
+def _training_finding(results: dict[str, Any], labels: Labels) -> str:
+    t = results["national"]["training"]
+    if t["estimate"] is None or not math.isfinite(t["estimate"]):
+        return labels["national.finding.training_none"]
+    if t["ci_low"] is None or not math.isfinite(t["ci_low"]):
+        return labels(
+            "national.finding.training_no_interval",
+            estimate=_signed(labels, t["estimate"]),
+            treated=t["n_treated"],
+        )
+    return labels(
+        "national.finding.training",
+        estimate=_signed(labels, t["estimate"]),
+        low=_num(labels, t["ci_low"], 2),
+        high=_num(labels, t["ci_high"], 2),
+        level=labels.percent(results["confidence"], 0),
+        treated=t["n_treated"],
+        n=results["n_instansi"],
+    )
 
 
 def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
@@ -168,15 +231,21 @@ def national_html(results: dict[str, Any], language: str) -> str:
         f"<h2>{html.escape(labels['national.heading.funnel'])}</h2>",
         f"<p>{html.escape(labels['national.funnel.text'])}</p>",
         figure_html(funnel_figure(results, language), labels["national.heading.funnel"]),
+        f"<h2>{html.escape(labels['national.heading.training'])}</h2>",
+        f"<p>{html.escape(_training_finding(results, labels))}</p>",
+        f"<p>{html.escape(labels['national.training.text'])}</p>",
+        table_html(training_table(results, language)),
         f"<h2>{html.escape(labels['national.heading.methods'])}</h2>",
         f"<p>{html.escape(labels('national.methods', min_cell=results['min_cell']))}</p>",
+        f"<p>{html.escape(labels('national.methods.training', min_cell=results['min_cell']))}</p>",
     ]
     return page_html(title, "\n".join(parts), language)
 
 
 def national_workbook(results: dict[str, Any], language: str) -> bytes:
-    """``tables.xlsx``: the instansi table, the nation's key numbers and the predikat
-    counts by organisational predikat (labels in ``language``)."""
+    """``tables.xlsx``: the instansi table, the nation's key numbers, the predikat
+    counts by organisational predikat and the training effect per instansi and for the
+    nation (labels in ``language``)."""
     labels = Labels(language)
     nat = results["national"]
     key_numbers = pd.DataFrame(
@@ -195,6 +264,8 @@ def national_workbook(results: dict[str, Any], language: str) -> bytes:
             ),
             (labels["national.column.gap"], nat["gap"]["gap"]),
             ("se", nat["gap"]["se"]),
+            (labels["national.column.training"], nat["training"]["estimate"]),
+            ("se", nat["training"]["se"]),
         ],
         columns=[labels["national.column.statistic"], labels["national.column.value"]],
     )
@@ -219,4 +290,7 @@ def national_workbook(results: dict[str, Any], language: str) -> bytes:
         )
         key_numbers.to_excel(writer, sheet_name=labels["national.sheet.nation"], index=False)
         pred.to_excel(writer, sheet_name=labels["national.sheet.predikat"], index=False)
+        training_table(results, language).to_excel(
+            writer, sheet_name=labels["national.sheet.training"], index=False
+        )
     return buf.getvalue()
