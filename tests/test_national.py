@@ -92,6 +92,12 @@ def test_combined_sufficient_statistics_equal_the_pooled_computation(studies, pe
     assert compared > 150  # nation and three instansi: IKM, predikat, two ICC roles, gap
     assert got["n_instansi"] == 3
     assert got["national"]["skm"]["n"] == sum(r["skm"]["n"] for r in got["instansi"])
+    # Fleiss' kappa is not an average of the instansi's kappas, but their summed counts
+    kappa = got["national"]["kappa"]["rekan"]
+    per = [r["kappa"]["rekan"]["fleiss_kappa"]["estimate"] for r in got["instansi"]]
+    assert 0.1 < kappa["fleiss_kappa"]["estimate"] < kappa["fleiss_kappa_quadratic"]["estimate"]
+    assert abs(kappa["fleiss_kappa"]["estimate"] - np.mean(per)) > 1e-4
+    assert kappa["n_raters"] == sum(r["kappa"]["rekan"]["n_raters"] for r in got["instansi"])
 
 
 def test_a_dask_cluster_gives_the_in_process_numbers(nation):
@@ -135,6 +141,36 @@ def test_moments_and_anova_sums_combine_like_one_pass():
     assert (a.n, a.j) == (whole.n, whole.j)
     assert a.ssw == pytest.approx(whole.ssw, rel=1e-12)
     assert a.ssb == pytest.approx(whole.ssb, rel=1e-12)
+
+
+@pytest.mark.parametrize("weights", [None, "quadratic"])
+def test_fleiss_kappa_from_summed_moments_equals_fleiss_kappa_on_all_ratings(weights):
+    """Targets with one to six raters (some rated once), split into three parts that no
+    target or rater crosses (as instansi): the kappa, its SE, interval and p from the summed 9 × 9 matrices =
+    evalkit.fleiss_kappa on all rows."""
+    from evalkit.national.kappa import KappaSums
+
+    rng = np.random.default_rng(8)
+    rows = []
+    for i in range(400):
+        level = rng.integers(1, 6)
+        for r in rng.choice(40, size=rng.integers(1, 7), replace=False):
+            score = int(np.clip(level + rng.integers(-1, 2), 1, 5))
+            rows.append((f"E{i}", "kompeten", "2025Q4", f"R{i % 3}-{r}", score))
+    d = pd.DataFrame(rows, columns=["employee_id", "value", "period", "rater_id", "score"])
+    parts = [d[d["employee_id"].str[1:].astype(int) % 3 == k] for k in range(3)]
+    total = KappaSums()
+    for part in parts:
+        total = total + KappaSums.of(part)
+    name = "fleiss_kappa" if weights is None else "fleiss_kappa_quadratic"
+    got = total.figures()
+    ref = ek.fleiss_kappa(
+        d, "employee_id", "rater_id", "score", weights=weights, categories=[1, 2, 3, 4, 5]
+    ).iloc[0]
+    for k in ("estimate", "se", "ci_low", "ci_high", "p_val"):
+        assert got[name][k] == pytest.approx(float(ref[k]), rel=1e-9, abs=1e-12), k
+    assert (got["n_targets"], got["n_raters"]) == (400, int(ref["n_raters"]))
+    assert 0.2 < got[name]["estimate"] < 0.9
 
 
 def test_ikm_from_sums_equals_skm_index_with_missing_answers():
@@ -211,6 +247,14 @@ def test_the_national_study_writes_its_outputs_without_personal_data(nation, stu
     assert sheet["Trained employees"].iloc[-1] == en.integer(tr["n_treated"])
     assert "analytic: a variance clustered by unit (CR1)" in html_en
     assert "wild cluster bootstrap" in html_en and "wild cluster bootstrap" in html_id
+    # Fleiss' kappa of the peers: a sentence for the nation, a column per instansi
+    kappa = results["national"]["kappa"]["rekan"]["fleiss_kappa"]["estimate"]
+    assert f"Fleiss&#x27; kappa {en.number(kappa, 2)} (" in html_en
+    assert f"kappa Fleiss {idl.number(kappa, 2)} (" in html_id
+    table = pd.read_excel(folder / "tables.xlsx", sheet_name="Instansi", dtype=str)
+    assert table["Fleiss' kappa peers"].tolist() == [
+        en.number(r["kappa"]["rekan"]["fleiss_kappa"]["estimate"], 2) for r in results["instansi"]
+    ]
 
 
 def test_a_personal_identifier_in_an_output_stops_the_national_study(
@@ -308,6 +352,14 @@ def test_the_gap_sentence_says_which_source_rates_higher(gap, word):
                     "ICC1k": {"estimate": 0.7},
                     "n_ratees": 5,
                     "mean_raters": 2.5,
+                }
+            },
+            "kappa": {
+                "rekan": {
+                    "fleiss_kappa": {"estimate": 0.2, "ci_low": 0.1, "ci_high": 0.3},
+                    "fleiss_kappa_quadratic": {"estimate": 0.4},
+                    "n_targets": 50,
+                    "n_ratees": 5,
                 }
             },
             "gap": {"gap": gap, "ci_low": gap - 1, "ci_high": gap + 1},

@@ -5,7 +5,8 @@ concatenated into one :class:`evalkit.io.Study` (ids are unique across instansi,
 :mod:`evalkit.national.layout`) and each national figure is computed on all its rows
 with evalkit's own functions — :func:`evalkit.skm_index` (IKM),
 :func:`evalkit.scoring.score_study` and :func:`evalkit.check_distribution` (predikat),
-:func:`evalkit.icc_aggregation` (ICC), :func:`evalkit.align_sources` (gap),
+:func:`evalkit.icc_aggregation` (ICC), :func:`evalkit.fleiss_kappa` (kappa),
+:func:`evalkit.align_sources` (gap),
 :func:`evalkit.training_panel` with explicit cell means (training effect) — with no
 sufficient statistic in between. An instansi's figures are the same functions on its
 own rows. It holds every instansi in memory at once: for tests and small data only.
@@ -150,6 +151,48 @@ def _gap(study, confidence: float) -> dict[str, Any]:
     }
 
 
+def _kappa(behaviour: pd.DataFrame, confidence: float) -> dict[str, Any]:
+    """Fleiss' kappa of each role's value scores by :func:`evalkit.fleiss_kappa` on the
+    rows: a target is one (employee, value, quarter), the scale 1–5."""
+    from ..reliability import fleiss_kappa
+
+    out = {}
+    for role in ICC_ROLES:
+        sub = behaviour[behaviour["rater_role"] == role]
+        sub = sub[pd.to_numeric(sub["score"], errors="coerce").notna()]
+        target = (
+            sub["employee_id"].astype(str)
+            + "|"
+            + sub["value"].astype(str)
+            + "|"
+            + sub["period"].astype(str)
+        )
+        data = pd.DataFrame(
+            {"target": target, "rater": sub["rater_id"].astype(str), "score": sub["score"]}
+        )
+        f: dict[str, Any] = {}
+        for weights in (None, "quadratic"):
+            name = "fleiss_kappa" if weights is None else f"fleiss_kappa_{weights}"
+            try:
+                r = fleiss_kappa(
+                    data,
+                    "target",
+                    "rater",
+                    "score",
+                    weights=weights,
+                    categories=[1, 2, 3, 4, 5],
+                    confidence=confidence,
+                ).iloc[0]
+                f[name] = {k: float(r[k]) for k in ("estimate", "se", "ci_low", "ci_high", "p_val")}
+            except ValueError:  # fewer than two targets, raters, or none rated twice
+                f[name] = dict.fromkeys(("estimate", "se", "ci_low", "ci_high", "p_val"), math.nan)
+        f["n_targets"] = int(target.nunique())
+        f["n_ratees"] = int(sub["employee_id"].nunique())
+        f["n_raters"] = int(sub["rater_id"].nunique())
+        out[role] = f
+    return out
+
+
 def reference_figures(
     study,
     period: str,
@@ -181,6 +224,7 @@ def reference_figures(
         "icc": _icc(sel.behaviour, confidence),
         "gap": _gap(sel, confidence),
         "training": _training(designs, confidence, min_cell),
+        "kappa": _kappa(sel.behaviour, confidence),
     }
 
 

@@ -56,6 +56,7 @@ def instansi_table(results: dict[str, Any], language: str) -> pd.DataFrame:
                 "share_baik_or_better": labels.percent(pred["share_baik_or_better"]),
                 "inflation": labels.percent(pred["inflation"]),
                 "icc_rekan": _num(labels, icc, 2),
+                "kappa_rekan": _num(labels, r["kappa"]["rekan"]["fleiss_kappa"]["estimate"], 2),
                 "gap": _num(labels, gap["gap"], 1),
                 "gap_interval": _interval(labels, gap["ci_low"], gap["ci_high"]),
                 "z": _num(labels, z, 2),
@@ -175,6 +176,7 @@ def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
     nat = results["national"]
     skm, pred, gap = nat["skm"], nat["predikat"], nat["gap"]
     rekan = nat["icc"]["rekan"]
+    kappa = nat["kappa"]["rekan"]
     positions = results["funnel"]["positions"]
     outside = positions.get("above", 0) + positions.get("below", 0)
     return [
@@ -201,6 +203,15 @@ def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
             ratees=rekan["n_ratees"],
             k=_num(labels, rekan["mean_raters"], 1),
             mean_estimate=_num(labels, rekan["ICC1k"]["estimate"], 2),
+        ),
+        labels(
+            "national.finding.kappa",
+            estimate=_num(labels, kappa["fleiss_kappa"]["estimate"], 2),
+            low=_num(labels, kappa["fleiss_kappa"]["ci_low"], 2),
+            high=_num(labels, kappa["fleiss_kappa"]["ci_high"], 2),
+            quadratic=_num(labels, kappa["fleiss_kappa_quadratic"]["estimate"], 2),
+            targets=kappa["n_targets"],
+            ratees=kappa["n_ratees"],
         ),
         labels(
             "national.finding.gap_below"
@@ -237,6 +248,7 @@ def national_html(results: dict[str, Any], language: str) -> str:
         table_html(training_table(results, language)),
         f"<h2>{html.escape(labels['national.heading.methods'])}</h2>",
         f"<p>{html.escape(labels('national.methods', min_cell=results['min_cell']))}</p>",
+        f"<p>{html.escape(labels['national.methods.kappa'])}</p>",
         f"<p>{html.escape(labels('national.methods.training', min_cell=results['min_cell']))}</p>",
     ]
     return page_html(title, "\n".join(parts), language)
@@ -261,6 +273,11 @@ def national_workbook(results: dict[str, Any], language: str) -> bytes:
                 (f"{stat} {role}", nat["icc"][role][stat]["estimate"])
                 for role in results["icc_roles"]
                 for stat in ("ICC1", "ICC1k")
+            ),
+            *(
+                (f"{name} {role}", nat["kappa"][role][name]["estimate"])
+                for role in results["icc_roles"]
+                for name in ("fleiss_kappa", "fleiss_kappa_quadratic")
             ),
             (labels["national.column.gap"], nat["gap"]["gap"]),
             ("se", nat["gap"]["se"]),

@@ -80,6 +80,15 @@ def suppress(figures: dict[str, Any], min_cell: int) -> dict[str, Any]:
         pred["suppressed"] = True
     out["predikat"] = pred
     out["training"] = suppress_training(out["training"], min_cell)
+    kappa = {}
+    for role, f in out["kappa"].items():
+        f = {**f}
+        if f["n_ratees"] < min_cell:
+            for name in ("fleiss_kappa", "fleiss_kappa_quadratic"):
+                f[name] = dict.fromkeys(f[name])
+            f["suppressed"] = True
+        kappa[role] = f
+    out["kappa"] = kappa
     return out
 
 
@@ -124,7 +133,7 @@ def national_results(
     dict
         ``period``, ``n_instansi``, ``confidence``, ``min_cell``, ``national`` (the
         figures of the summed statistics: ``employees``, ``skm``, ``predikat``,
-        ``icc`` per role, ``gap``, ``training``), ``instansi`` (one entry per instansi, sorted by
+        ``icc`` per role, ``gap``, ``training``, ``kappa`` per role), ``instansi`` (one entry per instansi, sorted by
         id: ``instansi_id``, ``name`` and the same figures, plus ``funnel``: ``z`` and
         ``position`` of its gap) and ``funnel`` (``centre``, ``limits``, counts per
         position).

@@ -3,8 +3,8 @@ small combination and the national outputs.
 
 Each instansi is one task: load its folder (:func:`evalkit.load_study`, the same path
 as a regency's study) and reduce it to :class:`~evalkit.national.stats.PartitionStats`
-(a few hundred numbers). Only those travel to the client, which adds them in the order
-of the instansi ids (:func:`~evalkit.national.stats.combine`) — so an in-process run,
+(at most a few thousand numbers). Only those travel to the client, which adds them in
+the order of the instansi ids (:func:`~evalkit.national.stats.combine`) — so an in-process run,
 a 2-worker ``LocalCluster`` and a remote cluster give the same numbers. A worker holds
 one instansi at a time: its memory is bounded by the largest instansi, not by the nation.
 

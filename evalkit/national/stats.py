@@ -25,6 +25,10 @@ Citizen–supervisor gap (:class:`GapSums`)
     POMP per rated employee and of the citizens' POMP per response (u6, u7), in units
     that both sources observe (:func:`evalkit.align_sources`); gap = difference of the
     means, variance = s²_s/n_s + s²_c/n_c.
+Agreement on value scores (:class:`~evalkit.national.kappa.KappaSums`)
+    Fleiss' kappa (unweighted and quadratic) of peers' and subordinates' 1–5 scores of
+    the same (employee, value, quarter): the Gram matrix of nine per-target numbers,
+    which holds every ingredient of the kappa and of its variance — :mod:`.kappa`.
 Training effect (:class:`~evalkit.national.training.TrainingCells`)
     Per cell (cohort, period) of the regency's Callaway–Sant'Anna estimator, the sums
     and counts of the trained employees' and the controls' changes since the period
@@ -49,6 +53,7 @@ from scipy import stats
 from ..rules import permenpanrb_6_2022 as _r6
 from ..rules import permenpanrb_14_2017 as _skm
 from ..tables import SKM_ITEMS
+from .kappa import KappaSums
 from .training import TrainingCells, TrainingSums, training_cells
 
 __all__ = [
@@ -440,7 +445,8 @@ class GapSums:
 @dataclass(frozen=True)
 class PartitionStats:
     """Everything the national study needs from one instansi (or, summed, from many):
-    a few hundred numbers, whatever the instansi's size."""
+    at most a few thousand numbers (the training effect's matrix grows with the
+    periods, not with the employees), whatever the instansi's size."""
 
     instansi: str
     period: str
@@ -452,6 +458,8 @@ class PartitionStats:
     #: the training effect's cells, one block per instansi (controls never cross an
     #: instansi, so the blocks are kept apart and reduced to sums per ``min_cell``)
     training: tuple[TrainingCells, ...] = ()
+    #: Fleiss' kappa of each role's value scores (:mod:`.kappa`)
+    kappa: dict[str, KappaSums] = field(default_factory=lambda: {r: KappaSums() for r in ICC_ROLES})
 
     def __add__(self, other: PartitionStats) -> PartitionStats:
         if self.period != other.period:
@@ -465,6 +473,7 @@ class PartitionStats:
             {r: self.icc[r] + other.icc[r] for r in ICC_ROLES},
             self.gap + other.gap,
             self.training + other.training,
+            {r: self.kappa[r] + other.kappa[r] for r in ICC_ROLES},
         )
 
     def training_sums(self, min_cell: int | None = None) -> TrainingSums:
@@ -485,6 +494,7 @@ class PartitionStats:
             "icc": {r: self.icc[r].figures(confidence) for r in ICC_ROLES},
             "gap": self.gap.figures(confidence),
             "training": self.training_sums(min_cell).figures(confidence),
+            "kappa": {r: self.kappa[r].figures(confidence) for r in ICC_ROLES},
         }
 
 
@@ -506,6 +516,7 @@ def combine(parts: list[PartitionStats]) -> PartitionStats:
         total.icc,
         total.gap,
         total.training,
+        total.kappa,
     )
 
 
@@ -560,4 +571,8 @@ def partition_statistics(study, period: str, instansi: str) -> PartitionStats:
         icc=icc,
         gap=GapSums.of(aligned),
         training=(training_cells(study, period, str(instansi)),),
+        kappa={
+            role: KappaSums.of(sel.behaviour[sel.behaviour["rater_role"] == role])
+            for role in ICC_ROLES
+        },
     )
