@@ -461,3 +461,31 @@ def test_the_planted_training_effect_lies_in_the_national_interval(studies):
         nat["ci_high"] - nat["ci_low"] < r["training"]["ci_high"] - r["training"]["ci_low"]
         for r in res["instansi"]
     )
+
+
+def test_the_methods_say_the_national_gap_interval_treats_employees_as_sampled(studies):
+    """The national gap's variance s²/n counts the spread of the employees' levels
+    (sampling-based), unlike the regency's design-based unit gap: the methods text of
+    both languages says so."""
+    from evalkit.national.report import national_html
+
+    parts = [partition_statistics(s, "2025Q4", iid) for iid, s in studies.items()]
+    results = national_results(parts)
+    en = national_html(results, "en").replace("&#x27;", "'")
+    idn = national_html(results, "id")
+    for text in (
+        "treats the rated employees, like the citizens' responses, as a sample",
+        "sampling-based uncertainty",
+        "holds a unit's staff fixed",
+        "design-based uncertainty; Abadie, Athey, Imbens &amp; Wooldridge 2020",
+        "not directly comparable",
+    ):
+        assert text in en, text
+    for text in (
+        "memperlakukan pegawai yang dinilai, seperti respons warga, sebagai sampel",
+        "ketidakpastian berbasis sampel",
+        "menganggap pegawai unit tetap",
+        "ketidakpastian berbasis desain; Abadie, Athey, Imbens &amp; Wooldridge 2020",
+        "tidak dapat dibandingkan secara langsung",
+    ):
+        assert text in idn, text

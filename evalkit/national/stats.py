@@ -24,7 +24,10 @@ Citizen–supervisor gap (:class:`GapSums`)
     Count, mean and sum of squared deviations (:class:`Moments`) of the supervisors'
     POMP per rated employee and of the citizens' POMP per response (u6, u7), in units
     that both sources observe (:func:`evalkit.align_sources`); gap = difference of the
-    means, variance = s²_s/n_s + s²_c/n_c.
+    means, variance = s²_s/n_s + s²_c/n_c. This treats the rated employees as sampled
+    (sampling-based), unlike the regency's unit gap (:func:`evalkit.flag_units`), which
+    holds a unit's staff fixed (design-based; Abadie, Athey, Imbens & Wooldridge 2020);
+    the national methods text says so.
 Agreement on value scores (:class:`~evalkit.national.kappa.KappaSums`)
     Fleiss' kappa (unweighted and quadratic) of peers' and subordinates' 1–5 scores of
     the same (employee, value, quarter): the Gram matrix of nine per-target numbers,
