@@ -212,8 +212,11 @@ def test_the_baik_or_better_ceiling_is_where_the_pattern_starts_to_be_violated(o
 def test_the_national_study_writes_its_outputs_without_personal_data(nation, studies, tmp_path):
     from evalkit.national.report import national_html
 
-    folder = run_national("2025Q4", nation, tmp_path, language="en")
+    folder = run_national("latest", nation, tmp_path, language="en")  # the newest quarter
     assert folder.relative_to(tmp_path).as_posix() == "national/2025Q4/en"
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["parameters"]["period"] == "2025Q4"
+    assert manifest["parameters"]["period_requested"] == "latest"
     assert sorted(p.name for p in folder.iterdir()) == [
         "manifest.json",
         "national.html",
@@ -284,6 +287,9 @@ def test_the_cli_routes_a_national_data_set(nation, tmp_path, monkeypatch):
     )
     cli.main(["study", "--data", str(nation), "--period", "2025Q4", "--workers", "2"])
     assert calls["national"]["workers"] == 2
+    calls.clear()
+    cli.main(["study", "--data", str(nation)])  # no --period: the newest quarter
+    assert calls["national"]["period"] == "latest"
     cli.main(
         [
             "study",
@@ -489,3 +495,23 @@ def test_the_methods_say_the_national_gap_interval_treats_employees_as_sampled(s
         "tidak dapat dibandingkan secara langsung",
     ):
         assert text in idn, text
+
+
+def test_period_latest_is_the_newest_quarter_of_any_instansi(tmp_path):
+    """--period latest: the newest quarter present across the instansi, even when one
+    instansi's data end a quarter earlier; a malformed period is refused."""
+    from evalkit.national.run import resolve_period
+
+    simulate_national(tmp_path, instansi=2, employees=420, seed=3, periods="2025Q2:2025Q4")
+    lagging = tmp_path / "instansi=I1"
+    for name in ("results", "behaviour", "citizen", "org_rating"):
+        f = lagging / f"{name}.parquet"
+        df = pd.read_parquet(f)
+        df[df["period"].astype(str) != "2025Q4"].to_parquet(f, index=False)
+    assert ek.load_study(lagging).behaviour["period"].astype(str).max() == "2025Q3"
+    assert resolve_period("latest", partitions(tmp_path)) == "2025Q4"
+    assert resolve_period(" Latest ", partitions(tmp_path, "I1")) == "2025Q3"
+    assert resolve_period("latest", partitions(tmp_path, "I2")) == "2025Q4"
+    assert resolve_period("2025q3", partitions(tmp_path)) == "2025Q3"
+    with pytest.raises(ValueError, match="one quarter .2025Q4., one year .2025. or 'latest'"):
+        resolve_period("newest", partitions(tmp_path))
