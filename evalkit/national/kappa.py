@@ -73,8 +73,11 @@ class KappaSums:
         code = score[ok].to_numpy(float) - CATEGORIES[0]
         if not np.all(np.isin(code, np.arange(_Q))):
             raise ValueError(f"a behaviour score outside {CATEGORIES} cannot enter the kappa")
-        keys = [r[c].astype(str).to_numpy() for c in ("employee_id", "value", "period")]
-        target, _ = pd.factorize(pd.MultiIndex.from_arrays(keys))
+        target = (
+            r.groupby(["employee_id", "value", "period"], sort=False, observed=True, dropna=False)
+            .ngroup()
+            .to_numpy()
+        )
         n_t = int(target.max()) + 1 if len(target) else 0
         counts = np.zeros((n_t, _Q))
         np.add.at(counts, (target, code.astype(int)), 1.0)

@@ -46,6 +46,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from .._inference import MIN_TREATED_CLUSTERS, t_critical
 
@@ -197,6 +198,18 @@ class TrainingCells:
         )
 
 
+def _up_to(frame, cut: int, period_codes):
+    """The rows of ``frame`` whose period's time code is at most ``cut`` — the filter of
+    :func:`evalkit.training_impact`, with the period parsed once per distinct value
+    rather than once per row (a million behaviour rows hold a few periods)."""
+    values = pd.unique(frame["period"].dropna())
+    if len(values) == 0:
+        return frame.iloc[:0]
+    codes, _ = period_codes([str(v) for v in values])
+    keep = [v for v, c in zip(values, codes, strict=True) if c <= cut]
+    return frame.loc[frame["period"].isin(keep)]
+
+
 def training_cells(study, period: str | None, instansi: str = "") -> TrainingCells:
     """One instansi's :class:`TrainingCells` for the supervisor behaviour outcome, on the
     periods up to ``period`` — the sample and design of
@@ -214,9 +227,9 @@ def training_cells(study, period: str | None, instansi: str = "") -> TrainingCel
         return TrainingCells(instansi=str(instansi))
     if period is not None:
         cut = _cutoff(period, behaviour["period"])
-        behaviour = behaviour.loc[_period_codes(behaviour["period"])[0] <= cut]
+        behaviour = _up_to(behaviour, cut, _period_codes)
         if citizen is not None and len(citizen):
-            citizen = citizen.loc[_period_codes(citizen["period"])[0] <= cut]
+            citizen = _up_to(citizen, cut, _period_codes)
     if len(behaviour) == 0:
         return TrainingCells(instansi=str(instansi))
     panel = training_panel(
