@@ -449,6 +449,17 @@ def test_the_national_training_effect_from_cell_sums_equals_the_pooled_rows(stud
     assert nat["estimate"] is not None and math.isfinite(nat["se"])
     assert nat["n_hidden_cells"] == {5: 0, 45: 3, 90: 8}[min_cell]
     assert nat["n_cells"] == {5: 9, 45: 7, 90: 4}[min_cell]
+    # the HTML/workbook table: a suppressed instansi reads "–", the nation its effect
+    from evalkit.national.report import training_table
+
+    table = training_table(got, "en")
+    assert table["Instansi"].tolist()[-1] == "Nation"
+    assert (table["Training effect (points)"] == "–").tolist() == [
+        min_cell >= 86,
+        False,
+        False,
+        False,
+    ]
 
 
 def test_the_planted_training_effect_lies_in_the_national_interval(studies):
