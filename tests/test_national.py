@@ -508,17 +508,25 @@ def test_the_methods_say_the_national_gap_interval_treats_employees_as_sampled(s
         assert text in idn, text
 
 
-def test_period_latest_is_the_newest_quarter_of_any_instansi(tmp_path):
+@pytest.fixture(scope="module")
+def lagging_nation(tmp_path_factory):
+    """Two instansi over 2025Q2–2025Q4, the first with no data for 2025Q4."""
+    root = tmp_path_factory.mktemp("lagging")
+    simulate_national(root, instansi=2, employees=420, seed=3, periods="2025Q2:2025Q4")
+    for name in ("results", "behaviour", "citizen", "org_rating"):
+        f = root / "instansi=I1" / f"{name}.parquet"
+        df = pd.read_parquet(f)
+        df[df["period"].astype(str) != "2025Q4"].to_parquet(f, index=False)
+    return root
+
+
+def test_period_latest_is_the_newest_quarter_of_any_instansi(lagging_nation):
     """--period latest: the newest quarter present across the instansi, even when one
     instansi's data end a quarter earlier; a malformed period is refused."""
     from evalkit.national.run import resolve_period
 
-    simulate_national(tmp_path, instansi=2, employees=420, seed=3, periods="2025Q2:2025Q4")
+    tmp_path = lagging_nation
     lagging = tmp_path / "instansi=I1"
-    for name in ("results", "behaviour", "citizen", "org_rating"):
-        f = lagging / f"{name}.parquet"
-        df = pd.read_parquet(f)
-        df[df["period"].astype(str) != "2025Q4"].to_parquet(f, index=False)
     assert ek.load_study(lagging).behaviour["period"].astype(str).max() == "2025Q3"
     assert resolve_period("latest", partitions(tmp_path)) == "2025Q4"
     assert resolve_period(" Latest ", partitions(tmp_path, "I1")) == "2025Q3"
@@ -526,3 +534,24 @@ def test_period_latest_is_the_newest_quarter_of_any_instansi(tmp_path):
     assert resolve_period("2025q3", partitions(tmp_path)) == "2025Q3"
     with pytest.raises(ValueError, match="one quarter .2025Q4., one year .2025. or 'latest'"):
         resolve_period("newest", partitions(tmp_path))
+
+
+def test_instansi_with_different_periods_keep_their_own_training_panels(lagging_nation):
+    """For the year 2025 one instansi has 2025Q2–Q3, the other Q2–Q4: each instansi's
+    training effect is training_impact on its own periods, and the nation's equals the
+    pooled-rows reference."""
+    studies = {p.instansi: ek.load_study(p.folder) for p in partitions(lagging_nation)}
+    parts = [partition_statistics(s, "2025", iid) for iid, s in studies.items()]
+    got = national_results(parts, min_cell=1)
+    expected = reference_results(studies, "2025", min_cell=1)
+    assert assert_same_results(got["national"]["training"], expected["national"]["training"]) == 5
+    periods = []
+    for row, (iid, study) in zip(got["instansi"], studies.items(), strict=True):
+        regency = ek.training_impact(study, "2025", n_boot=50)
+        assert row["training"]["estimate"] == pytest.approx(
+            float(regency.headline["estimate"]), abs=1e-9
+        )
+        periods.append(regency.summary["last_period"])
+        block = next(p for p in parts if p.instansi == iid).training[0]
+        assert set(block.cell_period) <= set(regency.att_gt["period"])
+    assert periods == ["2025Q3", "2025Q4"]
