@@ -2,12 +2,13 @@
 
 Above one regency the data are partitioned by instansi (a regency, a province, a
 ministry): no rating, survey or training crosses an instansi. Each instansi's study
-folder is loaded and reduced on its own (in-process or on a Dask cluster) to a few
-hundred numbers (:mod:`.stats`); the nation's figures are computed from their sums,
+folder is loaded and reduced on its own (in-process or on a Dask cluster) to at most a
+few thousand numbers (:mod:`.stats`); the nation's figures are computed from their sums,
 never from pooled raw rows, and equal the pooled computation (:mod:`.reference`).
 
 Modules: :mod:`.layout` (the data set's folders, a synthetic nation), :mod:`.stats`
-(sufficient statistics), :mod:`.results` (the national results.json, the funnel),
+(sufficient statistics), :mod:`.kappa` (Fleiss' kappa), :mod:`.training` (the training
+effect), :mod:`.results` (the national results.json, the funnel),
 :mod:`.reference` (the pooled single-process reference), :mod:`.run` (executors and
 outputs), :mod:`.report` (HTML, figure, workbook).
 """

@@ -19,7 +19,13 @@ from ..labels import Labels
 from ..report.layout import figure_html, page_html, table_html
 from .results import FUNNEL_LIMITS
 
-__all__ = ["funnel_figure", "instansi_table", "national_html", "national_workbook"]
+__all__ = [
+    "funnel_figure",
+    "instansi_table",
+    "national_html",
+    "national_workbook",
+    "training_table",
+]
 
 
 def _num(labels: Labels, value: Any, digits: int = 2) -> str:
@@ -50,6 +56,7 @@ def instansi_table(results: dict[str, Any], language: str) -> pd.DataFrame:
                 "share_baik_or_better": labels.percent(pred["share_baik_or_better"]),
                 "inflation": labels.percent(pred["inflation"]),
                 "icc_rekan": _num(labels, icc, 2),
+                "kappa_rekan": _num(labels, r["kappa"]["rekan"]["fleiss_kappa"]["estimate"], 2),
                 "gap": _num(labels, gap["gap"], 1),
                 "gap_interval": _interval(labels, gap["ci_low"], gap["ci_high"]),
                 "z": _num(labels, z, 2),
@@ -57,6 +64,42 @@ def instansi_table(results: dict[str, Any], language: str) -> pd.DataFrame:
             }
         )
     frame = pd.DataFrame(rows)
+    return frame.rename(columns={c: labels[f"national.column.{c}"] for c in frame.columns})
+
+
+def _signed(labels: Labels, value: Any, digits: int = 2) -> str:
+    if value is None or not math.isfinite(value):
+        return "–"
+    return ("+" if value >= 0 else "") + labels.number(value, digits)
+
+
+def _range(labels: Labels, low: Any, high: Any, digits: int = 2) -> str:
+    """An interval that may cross 0, as "low to high" (a dash would read as a minus)."""
+    if low is None or high is None or not (math.isfinite(low) and math.isfinite(high)):
+        return "–"
+    return labels(
+        "national.training.range", low=labels.number(low, digits), high=labels.number(high, digits)
+    )
+
+
+def training_table(results: dict[str, Any], language: str) -> pd.DataFrame:
+    """The training effect: one row per instansi and one for the nation — the effect
+    (points of the 1–5 supervisor behaviour score), its interval and the trained
+    employees behind it; "–" where it is not estimable or not shown."""
+    labels = Labels(language)
+    rows = [(r["name"], r["training"]) for r in results["instansi"]]
+    rows.append((labels["national.row.nation"], results["national"]["training"]))
+    frame = pd.DataFrame(
+        [
+            {
+                "instansi": name,
+                "training": _signed(labels, t["estimate"], 2),
+                "training_interval": _range(labels, t["ci_low"], t["ci_high"]),
+                "trained": labels.integer(t["n_treated"]),
+            }
+            for name, t in rows
+        ]
+    )
     return frame.rename(columns={c: labels[f"national.column.{c}"] for c in frame.columns})
 
 
@@ -108,10 +151,32 @@ def funnel_figure(results: dict[str, Any], language: str) -> bytes:
     return buf.getvalue()
 
 
+def _training_finding(results: dict[str, Any], labels: Labels) -> str:
+    t = results["national"]["training"]
+    if t["estimate"] is None or not math.isfinite(t["estimate"]):
+        return labels["national.finding.training_none"]
+    if t["ci_low"] is None or not math.isfinite(t["ci_low"]):
+        return labels(
+            "national.finding.training_no_interval",
+            estimate=_signed(labels, t["estimate"]),
+            treated=t["n_treated"],
+        )
+    return labels(
+        "national.finding.training",
+        estimate=_signed(labels, t["estimate"]),
+        low=_num(labels, t["ci_low"], 2),
+        high=_num(labels, t["ci_high"], 2),
+        level=labels.percent(results["confidence"], 0),
+        treated=t["n_treated"],
+        n=results["n_instansi"],
+    )
+
+
 def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
     nat = results["national"]
     skm, pred, gap = nat["skm"], nat["predikat"], nat["gap"]
     rekan = nat["icc"]["rekan"]
+    kappa = nat["kappa"]["rekan"]
     positions = results["funnel"]["positions"]
     outside = positions.get("above", 0) + positions.get("below", 0)
     return [
@@ -138,6 +203,15 @@ def _findings(results: dict[str, Any], labels: Labels) -> list[str]:
             ratees=rekan["n_ratees"],
             k=_num(labels, rekan["mean_raters"], 1),
             mean_estimate=_num(labels, rekan["ICC1k"]["estimate"], 2),
+        ),
+        labels(
+            "national.finding.kappa",
+            estimate=_num(labels, kappa["fleiss_kappa"]["estimate"], 2),
+            low=_num(labels, kappa["fleiss_kappa"]["ci_low"], 2),
+            high=_num(labels, kappa["fleiss_kappa"]["ci_high"], 2),
+            quadratic=_num(labels, kappa["fleiss_kappa_quadratic"]["estimate"], 2),
+            targets=kappa["n_targets"],
+            ratees=kappa["n_ratees"],
         ),
         labels(
             "national.finding.gap_below"
@@ -168,15 +242,22 @@ def national_html(results: dict[str, Any], language: str) -> str:
         f"<h2>{html.escape(labels['national.heading.funnel'])}</h2>",
         f"<p>{html.escape(labels['national.funnel.text'])}</p>",
         figure_html(funnel_figure(results, language), labels["national.heading.funnel"]),
+        f"<h2>{html.escape(labels['national.heading.training'])}</h2>",
+        f"<p>{html.escape(_training_finding(results, labels))}</p>",
+        f"<p>{html.escape(labels['national.training.text'])}</p>",
+        table_html(training_table(results, language)),
         f"<h2>{html.escape(labels['national.heading.methods'])}</h2>",
         f"<p>{html.escape(labels('national.methods', min_cell=results['min_cell']))}</p>",
+        f"<p>{html.escape(labels['national.methods.kappa'])}</p>",
+        f"<p>{html.escape(labels('national.methods.training', min_cell=results['min_cell']))}</p>",
     ]
     return page_html(title, "\n".join(parts), language)
 
 
 def national_workbook(results: dict[str, Any], language: str) -> bytes:
-    """``tables.xlsx``: the instansi table, the nation's key numbers and the predikat
-    counts by organisational predikat (labels in ``language``)."""
+    """``tables.xlsx``: the instansi table, the nation's key numbers, the predikat
+    counts by organisational predikat and the training effect per instansi and for the
+    nation (labels in ``language``)."""
     labels = Labels(language)
     nat = results["national"]
     key_numbers = pd.DataFrame(
@@ -193,8 +274,15 @@ def national_workbook(results: dict[str, Any], language: str) -> bytes:
                 for role in results["icc_roles"]
                 for stat in ("ICC1", "ICC1k")
             ),
+            *(
+                (f"{name} {role}", nat["kappa"][role][name]["estimate"])
+                for role in results["icc_roles"]
+                for name in ("fleiss_kappa", "fleiss_kappa_quadratic")
+            ),
             (labels["national.column.gap"], nat["gap"]["gap"]),
             ("se", nat["gap"]["se"]),
+            (labels["national.column.training"], nat["training"]["estimate"]),
+            ("se", nat["training"]["se"]),
         ],
         columns=[labels["national.column.statistic"], labels["national.column.value"]],
     )
@@ -219,4 +307,7 @@ def national_workbook(results: dict[str, Any], language: str) -> bytes:
         )
         key_numbers.to_excel(writer, sheet_name=labels["national.sheet.nation"], index=False)
         pred.to_excel(writer, sheet_name=labels["national.sheet.predikat"], index=False)
+        training_table(results, language).to_excel(
+            writer, sheet_name=labels["national.sheet.training"], index=False
+        )
     return buf.getvalue()

@@ -16,7 +16,7 @@ from scipy import stats
 
 from .stats import ICC_ROLES, PartitionStats, combine
 
-__all__ = ["FUNNEL_LIMITS", "funnel", "national_results", "suppress"]
+__all__ = ["FUNNEL_LIMITS", "funnel", "national_results", "suppress", "suppress_training"]
 
 #: Two-sided coverage of the funnel's control limits.
 FUNNEL_LIMITS: tuple[float, ...] = (0.95, 0.998)
@@ -79,6 +79,28 @@ def suppress(figures: dict[str, Any], min_cell: int) -> dict[str, Any]:
             pred[k] = None
         pred["suppressed"] = True
     out["predikat"] = pred
+    out["training"] = suppress_training(out["training"], min_cell)
+    kappa = {}
+    for role, f in out["kappa"].items():
+        f = {**f}
+        if f["n_ratees"] < min_cell:
+            for name in ("fleiss_kappa", "fleiss_kappa_quadratic"):
+                f[name] = dict.fromkeys(f[name])
+            f["suppressed"] = True
+        kappa[role] = f
+    out["kappa"] = kappa
+    return out
+
+
+def suppress_training(training: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    """The training effect with its estimate and interval set to ``None`` when it rests
+    on fewer than ``min_cell`` trained employees (but some), as the regency study does
+    (:func:`evalkit.impact.training_sufficiency`, ``too_few_trained``)."""
+    out = {**training}
+    if 0 < out["n_treated"] < min_cell:
+        for k in ("estimate", "se", "ci_low", "ci_high", "p_val"):
+            out[k] = None
+        out["suppressed"] = True
     return out
 
 
@@ -102,25 +124,29 @@ def national_results(
     min_cell : int, default 5
         An instansi's statistic built from fewer respondents, rated employees or ratees
         is shown as ``None`` (:func:`suppress`); the nation's figures use every instansi.
+        The training effect: an event time resting on fewer trained employees of an
+        instansi is left out of its and the nation's aggregate, and an effect resting on
+        fewer trained employees is not shown (:func:`suppress_training`).
 
     Returns
     -------
     dict
         ``period``, ``n_instansi``, ``confidence``, ``min_cell``, ``national`` (the
         figures of the summed statistics: ``employees``, ``skm``, ``predikat``,
-        ``icc`` per role, ``gap``), ``instansi`` (one entry per instansi, sorted by
+        ``icc`` per role, ``gap``, ``training``, ``kappa`` per role), ``instansi`` (one entry per instansi, sorted by
         id: ``instansi_id``, ``name`` and the same figures, plus ``funnel``: ``z`` and
         ``position`` of its gap) and ``funnel`` (``centre``, ``limits``, counts per
         position).
     """
     ordered = sorted(parts, key=lambda p: p.instansi)
     total = combine(ordered)
-    nat = total.figures(confidence)
+    nat = total.figures(confidence, min_cell)
+    nat["training"] = suppress_training(nat["training"], min_cell)
     centre = nat["gap"]["gap"]
     rows = []
     positions: dict[str, int] = {}
     for p in ordered:
-        f = p.figures(confidence)
+        f = p.figures(confidence, min_cell)
         place = funnel(f["gap"]["gap"], f["gap"]["se"], centre)
         if min(f["gap"]["n_supervisor"], f["gap"]["n_citizen"]) < min_cell:
             place = {"z": None, "position": "suppressed"}

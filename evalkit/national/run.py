@@ -3,8 +3,8 @@ small combination and the national outputs.
 
 Each instansi is one task: load its folder (:func:`evalkit.load_study`, the same path
 as a regency's study) and reduce it to :class:`~evalkit.national.stats.PartitionStats`
-(a few hundred numbers). Only those travel to the client, which adds them in the order
-of the instansi ids (:func:`~evalkit.national.stats.combine`) — so an in-process run,
+(at most a few thousand numbers). Only those travel to the client, which adds them in
+the order of the instansi ids (:func:`~evalkit.national.stats.combine`) — so an in-process run,
 a 2-worker ``LocalCluster`` and a remote cluster give the same numbers. A worker holds
 one instansi at a time: its memory is bounded by the largest instansi, not by the nation.
 
@@ -48,10 +48,12 @@ from .stats import PartitionStats, partition_statistics
 
 __all__ = [
     "compute_partitions",
+    "instansi_periods",
     "instansi_statistics",
     "national_command",
     "national_dir",
     "open_client",
+    "resolve_period",
     "run_national",
     "scan_instansi",
 ]
@@ -192,9 +194,42 @@ def _check_period(period: str) -> str:
     period = str(period).strip().upper()
     if not re.match(r"^\d{4}(Q[1-4])?$", period):
         raise ValueError(
-            f"the national study needs one quarter (2025Q4) or one year (2025); got {period!r}"
+            "the national study needs one quarter (2025Q4), one year (2025) or 'latest'; "
+            f"got {period!r}"
         )
     return period
+
+
+def instansi_periods(folder: str | Path) -> list[str]:
+    """The task of one instansi for ``--period latest``: the quarters its periodic tables
+    hold (:func:`evalkit.report.periods.available_periods`), loaded and validated by
+    the same path as its study."""
+    from ..io import load_study
+    from ..report.periods import available_periods
+
+    return available_periods(load_study(folder))
+
+
+def resolve_period(period: str, parts: list[Partition], client=None) -> str:
+    """``period`` checked (a quarter or a year), or for ``"latest"`` the newest quarter
+    present in any instansi of ``parts`` (one task per instansi on ``client``, or
+    in-process; each instansi is loaded once more for it).
+
+    Examples
+    --------
+    >>> resolve_period(" 2025q4 ", [])
+    '2025Q4'
+    """
+    if str(period).strip().lower() != "latest":
+        return _check_period(period)
+    found = _map(client, instansi_periods, parts, lambda p: ())
+    quarters = sorted({q for f in found for q in f})
+    if not quarters:
+        raise ValueError(
+            "--period latest: no instansi holds any period (results, behaviour, citizen and "
+            "org_rating are empty or have no quarter like 2025Q4)"
+        )
+    return quarters[-1]
 
 
 def run_national(
@@ -215,7 +250,8 @@ def run_national(
     Parameters
     ----------
     period : str
-        A quarter (``"2025Q4"``) or a year (``"2025"``).
+        A quarter (``"2025Q4"``), a year (``"2025"``) or ``"latest"``: the newest
+        quarter present in any instansi (:func:`resolve_period`).
     data_dir : str or Path
         A national data set (:mod:`evalkit.national.layout`).
     out_dir : str or Path, default "reports"
@@ -239,7 +275,9 @@ def run_national(
 
     if language not in LANGUAGES:
         raise ValueError(f"language must be one of {', '.join(LANGUAGES)}; got {language!r}")
-    period = _check_period(period)
+    requested = str(period)
+    if requested.strip().lower() != "latest":
+        period = _check_period(period)
     root = Path(data_dir).resolve()
     parts = partitions(root, instansi)
     out = Path(out_dir).resolve()
@@ -248,6 +286,7 @@ def run_national(
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(open_client(scheduler, workers, processes=processes))
+        period = resolve_period(period, parts, client)
         t = time.perf_counter()
         stats = _map(client, instansi_statistics, parts, lambda p: (period, p.instansi))
         compute_seconds = time.perf_counter() - t
@@ -284,6 +323,7 @@ def run_national(
             "evalkit": metadata.version("evalkit"),
             "parameters": {
                 "period": period,
+                "period_requested": requested,
                 "data_dir": str(root),
                 "language": language,
                 "min_cell": min_cell,

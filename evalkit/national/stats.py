@@ -24,7 +24,20 @@ Citizen–supervisor gap (:class:`GapSums`)
     Count, mean and sum of squared deviations (:class:`Moments`) of the supervisors'
     POMP per rated employee and of the citizens' POMP per response (u6, u7), in units
     that both sources observe (:func:`evalkit.align_sources`); gap = difference of the
-    means, variance = s²_s/n_s + s²_c/n_c.
+    means, variance = s²_s/n_s + s²_c/n_c. This treats the rated employees as sampled
+    (sampling-based), unlike the regency's unit gap (:func:`evalkit.flag_units`), which
+    holds a unit's staff fixed (design-based; Abadie, Athey, Imbens & Wooldridge 2020);
+    the national methods text says so.
+Agreement on value scores (:class:`~evalkit.national.kappa.KappaSums`)
+    Fleiss' kappa (unweighted and quadratic) of peers' and subordinates' 1–5 scores of
+    the same (employee, value, quarter): the Gram matrix of nine per-target numbers,
+    which holds every ingredient of the kappa and of its variance — :mod:`.kappa`.
+Training effect (:class:`~evalkit.national.training.TrainingCells`)
+    Per cell (cohort, period) of the regency's Callaway–Sant'Anna estimator, the sums
+    and counts of the trained employees' and the controls' changes since the period
+    before training, the cohort sizes, and a Gram matrix of per-unit influences; kept
+    per instansi (controls never cross an instansi) and reduced to sums that add up
+    (:class:`~evalkit.national.training.TrainingSums`), see :mod:`.training`.
 
 Nothing here is resampled: every interval is analytic, so a partitioned run and an
 in-process run give the same numbers whatever the order in which instansi finish.
@@ -43,6 +56,8 @@ from scipy import stats
 from ..rules import permenpanrb_6_2022 as _r6
 from ..rules import permenpanrb_14_2017 as _skm
 from ..tables import SKM_ITEMS
+from .kappa import KappaSums
+from .training import TrainingCells, TrainingSums, training_cells
 
 __all__ = [
     "BELOW_BAIK",
@@ -433,7 +448,8 @@ class GapSums:
 @dataclass(frozen=True)
 class PartitionStats:
     """Everything the national study needs from one instansi (or, summed, from many):
-    a few hundred numbers, whatever the instansi's size."""
+    at most a few thousand numbers (the training effect's matrix grows with the
+    periods, not with the employees), whatever the instansi's size."""
 
     instansi: str
     period: str
@@ -442,6 +458,11 @@ class PartitionStats:
     predikat: PredikatCounts
     icc: dict[str, AnovaSums]
     gap: GapSums
+    #: the training effect's cells, one block per instansi (controls never cross an
+    #: instansi, so the blocks are kept apart and reduced to sums per ``min_cell``)
+    training: tuple[TrainingCells, ...] = ()
+    #: Fleiss' kappa of each role's value scores (:mod:`.kappa`)
+    kappa: dict[str, KappaSums] = field(default_factory=lambda: {r: KappaSums() for r in ICC_ROLES})
 
     def __add__(self, other: PartitionStats) -> PartitionStats:
         if self.period != other.period:
@@ -454,16 +475,29 @@ class PartitionStats:
             self.predikat + other.predikat,
             {r: self.icc[r] + other.icc[r] for r in ICC_ROLES},
             self.gap + other.gap,
+            self.training + other.training,
+            {r: self.kappa[r] + other.kappa[r] for r in ICC_ROLES},
         )
 
-    def figures(self, confidence: float = 0.95) -> dict[str, Any]:
-        """The figures of these sums (one instansi's, or the nation's)."""
+    def training_sums(self, min_cell: int | None = None) -> TrainingSums:
+        """The training effect's sums over the instansi here (blocks in id order),
+        event times below ``min_cell`` trained employees of an instansi left out."""
+        total = TrainingSums()
+        for block in sorted(self.training, key=lambda b: b.instansi):
+            total = total + block.sums(min_cell)
+        return total
+
+    def figures(self, confidence: float = 0.95, min_cell: int | None = None) -> dict[str, Any]:
+        """The figures of these sums (one instansi's, or the nation's); ``min_cell``
+        hides an instansi's training event times resting on fewer trained employees."""
         return {
             "employees": self.employees,
             "skm": self.skm.figures(confidence),
             "predikat": self.predikat.figures(),
             "icc": {r: self.icc[r].figures(confidence) for r in ICC_ROLES},
             "gap": self.gap.figures(confidence),
+            "training": self.training_sums(min_cell).figures(confidence),
+            "kappa": {r: self.kappa[r].figures(confidence) for r in ICC_ROLES},
         }
 
 
@@ -477,7 +511,15 @@ def combine(parts: list[PartitionStats]) -> PartitionStats:
     for p in ordered[1:]:
         total = total + p
     return PartitionStats(
-        "national", total.period, total.employees, total.skm, total.predikat, total.icc, total.gap
+        "national",
+        total.period,
+        total.employees,
+        total.skm,
+        total.predikat,
+        total.icc,
+        total.gap,
+        total.training,
+        total.kappa,
     )
 
 
@@ -531,4 +573,9 @@ def partition_statistics(study, period: str, instansi: str) -> PartitionStats:
         predikat=PredikatCounts.of(scoring.distribution),
         icc=icc,
         gap=GapSums.of(aligned),
+        training=(training_cells(study, period, str(instansi)),),
+        kappa={
+            role: KappaSums.of(sel.behaviour[sel.behaviour["rater_role"] == role])
+            for role in ICC_ROLES
+        },
     )
