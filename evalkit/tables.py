@@ -427,7 +427,7 @@ def coerce_dtypes(df: pd.DataFrame, table: str) -> pd.DataFrame:
     import pandas as pd
 
     t = TABLES[table]
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: the columns assigned below are new ones
     for c in t.columns:
         if c.name not in out.columns:
             out[c.name] = pd.Series(index=out.index, dtype=PANDAS_DTYPES[c.dtype])

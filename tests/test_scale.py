@@ -171,3 +171,41 @@ def test_repeated_keys_of_categorical_columns_match_pandas():
     assert np.array_equal(_repeated(frame, list(frame.columns)), expected)
     unique = frame.drop_duplicates()
     assert not _repeated(unique, list(frame.columns)).any()
+
+
+def test_value_checks_of_categorical_columns_equal_the_checks_of_their_text():
+    """A categorical column is checked on its distinct values and each failing value
+    traced back to its rows (#18: pandera over millions of cells held several copies
+    of the column); the problems, their rows and their order are those of the same
+    column as text, for codes, ranges and missing required values."""
+    from evalkit.io.validate import _values
+
+    rng = np.random.default_rng(1)
+    n = 5_000
+    text = pd.DataFrame(
+        {
+            "period": rng.choice(["2025Q1", "2025Q2"], n),
+            "employee_id": rng.choice(["E1", "E2", None], n),
+            "rater_id": rng.choice(["E1", "E3"], n),
+            "rater_role": rng.choice(["atasan", "rekan", "boss", None], n),
+            "value": rng.choice(["loyal", "adaptif", "xx"], n),
+            "score": pd.array(rng.choice([1, 2, 5, 9, None], n), dtype="Int64"),
+        }
+    )
+    categorical = text.astype({c: "category" for c in text.columns if c != "score"})
+
+    def found(frame):
+        return [
+            (p.column, str(p.reasons), p.rows.tolist()) for p in _values(TABLES["behaviour"], frame)
+        ]
+
+    expected = found(text)
+    assert [(c, r) for c, r, _ in expected] == [
+        ("employee_id", "missing value: employee_id is required"),
+        ("rater_role", "missing value: rater_role is required"),
+        ("rater_role", "not an allowed code"),
+        ("value", "not an allowed code"),
+        ("score", "missing value: score is required"),
+        ("score", "outside the allowed range 1 to 5"),
+    ]
+    assert found(categorical) == expected

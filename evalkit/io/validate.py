@@ -191,6 +191,10 @@ def _expand(
         return pd.Series(pd.Categorical.from_codes(vcodes[codes], categories=uniques), index=index)
     if v.dtype == object and pd.api.types.infer_dtype(v, skipna=True) in ("string", "empty"):
         v = pd.Series(v.to_numpy(), dtype="str")  # convert the few distinct values only
+    if isinstance(v.dtype, np.dtype) and v.dtype != object:
+        # numpy's indexing with the narrow codes (Series.take makes them 8-byte first,
+        # and holds three arrays of the column's length to build one)
+        return pd.Series(v.to_numpy()[codes], index=index, copy=False)
     return v.take(codes).set_axis(index)
 
 
@@ -267,7 +271,7 @@ def _parse_cells(
                 r[missing] = f"missing value: {c.name} is required"
         values[c.name] = v
         reasons[c.name] = r
-    return pd.DataFrame(values, index=index), reasons
+    return pd.DataFrame(values, index=index, copy=False), reasons  # no copy of each column
 
 
 def _share_categories(table: Table, typed: pd.DataFrame) -> None:
@@ -293,13 +297,44 @@ def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
     import pandera.errors as pa_errors
 
     schema = pandera_schema(table.name)
-    try:
-        schema.validate(typed, lazy=True)
+
+    def failures(frame: pd.DataFrame) -> pd.DataFrame | None:
+        try:
+            schema.validate(frame, lazy=True)
+            return None
+        except pa_errors.SchemaErrors as exc:
+            cases = exc.failure_cases
+        return cases[cases["index"].notna() & cases["column"].notna()]
+
+    # a categorical column (a large file read in blocks) is checked on its distinct
+    # values, each failing value then traced back to its rows: the checks are per
+    # value, and pandera on millions of cells holds several copies of the column
+    categorical = [c for c in typed.columns if isinstance(typed[c].dtype, pd.CategoricalDtype)]
+    parts = [failures(typed.drop(columns=categorical))]
+    for name in categorical:
+        codes = typed[name].cat.codes.to_numpy()
+        values = list(typed[name].cat.categories)
+        if (codes < 0).any():
+            values.append(None)  # missing: the last value
+            codes = np.where(codes < 0, len(values) - 1, codes)
+        found = failures(pd.DataFrame({name: pd.Series(values, dtype=object)}))
+        if found is None:
+            continue
+        at = found["index"].astype("int64").to_numpy()
+        failing = np.flatnonzero(np.isin(codes, at))  # the rows of any failing value
+        rows = [failing[codes[failing] == i] for i in at]
+        parts.append(
+            found.iloc[np.repeat(np.arange(len(found)), [len(r) for r in rows])].assign(
+                index=np.concatenate(rows) if rows else np.zeros(0, np.int64)
+            )
+        )
+    parts = [p for p in parts if p is not None and len(p)]
+    if not parts:
         return []
-    except pa_errors.SchemaErrors as exc:
-        cases = exc.failure_cases
+    order = {c: i for i, c in enumerate(table.column_names)}
+    cases = pd.concat(parts, ignore_index=True)
+    cases = cases.iloc[np.argsort(cases["column"].map(order).to_numpy(), kind="stable")]
     out = []
-    cases = cases[cases["index"].notna() & cases["column"].notna()]
     for (column, check), group in cases.groupby(["column", "check"], sort=False):
         col = table.column(column)
         check = str(check)
