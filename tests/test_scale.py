@@ -173,7 +173,7 @@ def test_repeated_keys_of_categorical_columns_match_pandas():
     assert not _repeated(unique, list(frame.columns)).any()
 
 
-def test_value_checks_of_categorical_columns_equal_the_checks_of_their_text():
+def test_value_checks_of_categorical_columns_equal_the_checks_of_their_text(monkeypatch):
     """A categorical column is checked on its distinct values and each failing value
     traced back to its rows (#18: pandera over millions of cells held several copies
     of the column); the problems, their rows and their order are those of the same
@@ -209,3 +209,8 @@ def test_value_checks_of_categorical_columns_equal_the_checks_of_their_text():
         ("score", "outside the allowed range 1 to 5"),
     ]
     assert found(categorical) == expected
+    # the other columns are checked in slices of rows: same problems, rows and order
+    import evalkit.io.validate as validate
+
+    monkeypatch.setattr(validate, "_CHECK_ROWS", 700)
+    assert found(text) == expected

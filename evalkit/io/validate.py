@@ -292,6 +292,12 @@ def _share_categories(table: Table, typed: pd.DataFrame) -> None:
             typed[n] = typed[n].cat.set_categories(union)
 
 
+#: Rows per pandera call on the columns that are not categorical: every check is per
+#: value, so checking a large table in slices finds the same failures with the copies
+#: pandera makes bounded by the slice.
+_CHECK_ROWS = 1 << 22
+
+
 def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
     """Values outside their codes or range (the table's pandera schema)."""
     import pandera.errors as pa_errors
@@ -310,7 +316,9 @@ def _values(table: Table, typed: pd.DataFrame) -> list[Problem]:
     # values, each failing value then traced back to its rows: the checks are per
     # value, and pandera on millions of cells holds several copies of the column
     categorical = [c for c in typed.columns if isinstance(typed[c].dtype, pd.CategoricalDtype)]
-    parts = [failures(typed.drop(columns=categorical))]
+    plain = typed.drop(columns=categorical)
+    rows = len(plain) if len(plain.columns) else 0
+    parts = [failures(plain.iloc[i : i + _CHECK_ROWS]) for i in range(0, rows, _CHECK_ROWS)]
     for name in categorical:
         codes = typed[name].cat.codes.to_numpy()
         values = list(typed[name].cat.categories)
@@ -490,17 +498,33 @@ def _repeated(typed: pd.DataFrame, key: list[str]) -> np.ndarray:
     sizes = [len(c.cat.categories) + 1 for c in columns if isinstance(c.dtype, pd.CategoricalDtype)]
     if len(sizes) < len(key) or math.prod(sizes) >= 2**62:
         return typed.duplicated(subset=key, keep=False).to_numpy()
-    combined = np.zeros(len(typed), dtype=np.int64)
+    combined = _combined(columns, sizes)
+    combined.sort()  # in place: the usual answer (no repeats) needs no other copy
+    same = combined[1:] == combined[:-1]
+    if not same.any():
+        return np.zeros(len(typed), dtype=bool)
+    twice = np.unique(combined[1:][same])
+    del combined, same
+    return np.isin(_combined(columns, sizes), twice)  # rebuilt: the sort reordered it
+
+
+def _combined(columns: list[pd.Series], sizes: list[int]) -> np.ndarray:
+    """One int64 per row numbering the combination of the categorical ``columns``'
+    codes (``sizes``: each column's number of categories + 1)."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
     for c, size in zip(columns, sizes, strict=True):
         combined *= size
         combined += c.cat.codes.to_numpy() + 1  # missing (−1) is a value of its own
-    ordered = np.sort(combined)
-    same = ordered[1:] == ordered[:-1]
-    if not same.any():
-        return np.zeros(len(typed), dtype=bool)
-    twice = np.unique(ordered[1:][same])
-    del ordered, same
-    return np.isin(combined, twice)
+    return combined
+
+
+def _isin(values: pd.Series, ids: pd.Index) -> np.ndarray:
+    """``values.isin(ids)`` as a numpy mask; a categorical column is looked up by its
+    categories, one byte per row (pandas widens the codes to 8 bytes first)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        known = np.append(values.cat.categories.isin(ids), False)  # code −1: missing
+        return known[values.cat.codes.to_numpy()]
+    return values.isin(ids).to_numpy()
 
 
 def _references(
@@ -533,7 +557,7 @@ def _references(
             all_ids = pd.Index(parent.all_ids.index)
             parent_label = parent.label
         if c.required and parent is not None:
-            kept = values.isin(parent.kept_ids).to_numpy()
+            kept = _isin(values, parent.kept_ids)
             bad = filled & ~kept
             if not bad.any():
                 continue
@@ -551,7 +575,7 @@ def _references(
                 )
             out.append(Problem(typed.index.to_numpy()[bad], c.name, reasons))
         else:
-            bad = filled & ~values.isin(all_ids).to_numpy()
+            bad = filled & ~_isin(values, all_ids)
             if bad.any():
                 shown = _lines_text(np.sort(lines[typed.index.to_numpy()[bad]]))
                 notes.append(
@@ -712,7 +736,8 @@ def validate_table(
             drop(problem, typed_all) if name in droppable else report(problem)
     # 2.-5. on the rows still clean; every problem a stage finds is reported
     typed_full = coerce_dtypes(typed_all, table.name)
-    own_ids = pd.Index(typed_all[table.key[0]].dropna().unique())
+    del typed_all, cell_reasons  # the per-cell reasons and uncast columns are done with
+    own_ids = pd.Index(typed_full[table.key[0]].dropna().unique())
     stages = (
         lambda t: _values(table, t),
         lambda t: _row_rules(table, t),
@@ -741,7 +766,7 @@ def validate_table(
     kept_ids = pd.Index([], dtype=object)
     if len(table.key) == 1:
         key = table.key[0]
-        ids = typed_all[key]
+        ids = typed_full[key]
         has = ids.notna().to_numpy()
         all_ids = pd.Series(lines[has], index=ids[has].to_numpy())
         all_ids = all_ids[~all_ids.index.duplicated(keep="first")]
