@@ -9,6 +9,7 @@ every data row (header = 1, first data row = 2).
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..tables import TABLES, normalise_header, resolve_header, table_for_name
+from . import text as _text
 from .text import categorical_text, decode, split_records
 
 EXTENSIONS = (".csv", ".xlsx", ".parquet")
@@ -284,6 +286,9 @@ def _lines_text(lines: list[int]) -> str:
 def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
     """Header cells, data rows (as ``str``), their lines, rejected rows and notes of a
     CSV file (decoding and checks in :mod:`evalkit.io.text`)."""
+    streamed = _stream_csv(source)
+    if streamed is not None:
+        return streamed
     decoded = decode(_read_bytes(source.path))
     data = decoded.data
     notes: list[str] = []
@@ -315,6 +320,35 @@ def read_csv(source: Source) -> tuple[list[str], pd.DataFrame, np.ndarray, list[
     records = split_records(data, sep)
     # Excel hides a ``sep=`` first line, so the header is still line 1 there
     return records.header, records.body, records.lines, records.rejected, notes
+
+
+def _stream_csv(
+    source: Source,
+) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]] | None:
+    """:func:`read_csv` of a large plain file, read from disk block by block so that
+    the file is never held whole (:func:`evalkit.io.text.stream_records`); ``None`` for
+    a small file or one that needs the careful reading (another encoding, quotes,
+    control characters, Excel's ``sep=`` line), which then reads it as before."""
+    path = source.path
+    _read_bytes_check(path)
+    if path.stat().st_size <= _text.BLOCK_BYTES:
+        return None
+    with open(path, "rb") as f:
+        start = f.read(1 << 16)
+    bom = start.startswith(codecs.BOM_UTF8)
+    if bom:
+        start = start[len(codecs.BOM_UTF8) :]
+    cut = start.find(b"\n")
+    if cut < 0:
+        return None
+    sep, skip = _separator_and_skip(start[:cut].decode("utf-8", errors="replace").rstrip("\r"))
+    if skip:
+        return None
+    _check_title_row(source, _csv_preview(start, sep))
+    records = _text.stream_records(path, sep, skip_bom=bom)
+    if records is None:
+        return None
+    return records.header, records.body, records.lines, records.rejected, []
 
 
 def _csv_preview(data: bytes, sep: str, n: int = 6) -> list[list[str]]:

@@ -281,30 +281,42 @@ def split_records(data: bytes, sep: str) -> Records:
 
 def _split_in_blocks(data: bytes, sep: str) -> Records:
     """:func:`_split_whole` on each block of lines (with the header in front), lines and
-    rejected rows renumbered to the file's lines, cells stripped and categorical.
+    rejected rows renumbered to the file's lines, cells stripped and categorical."""
+    cut = data.find(b"\n")
+
+    def blocks():
+        pos = cut + 1
+        while pos < len(data):
+            if pos + BLOCK_BYTES >= len(data):
+                end = len(data)
+            else:  # the last line break in the block, or the first after it (a long line)
+                end = data.rfind(b"\n", pos, pos + BLOCK_BYTES)
+                end = data.find(b"\n", pos + BLOCK_BYTES) if end < 0 else end
+                end = len(data) if end < 0 else end + 1
+            yield data[pos:end]
+            pos = end
+
+    records = _split_blocks(data[: cut + 1], blocks(), sep, data.count(b"\n") + 1)
+    return _split_whole(data, sep) if records is None else records
+
+
+def _split_blocks(head: bytes, blocks, sep: str, capacity: int) -> Records | None:
+    """The records of a quote-free CSV given as its header line and its blocks of whole
+    lines; ``None`` when there is no block.
 
     Each block's categories are merged into the column's categories as the block is
-    read, and its codes written into arrays sized once for the whole file, so that the
-    blocks' own category lists and codes are never all held at once (each block of an
-    eight-quarter behaviour file names every employee)."""
-    cut = data.find(b"\n")
-    head = data[: cut + 1]
+    read, and its codes written into arrays of the whole file (grown when ``capacity``
+    rows are not enough), so that the blocks' own category lists and codes are never
+    all held at once (each block of an eight-quarter behaviour file names every
+    employee)."""
     header: list[str] = []
-    capacity = data.count(b"\n") + 1  # at least the number of records
     lines = np.empty(capacity, dtype=np.int64)
     codes: list[np.ndarray] = []
     categories: list[pd.Index] = []
     rejected: list[dict] = []
     filled = 0
-    pos, first_line = cut + 1, 2  # the block's first line as a spreadsheet numbers it
-    while pos < len(data):
-        if pos + BLOCK_BYTES >= len(data):
-            end = len(data)
-        else:  # the last line break in the block, or the first after it (a long line)
-            end = data.rfind(b"\n", pos, pos + BLOCK_BYTES)
-            end = data.find(b"\n", pos + BLOCK_BYTES) if end < 0 else end
-            end = len(data) if end < 0 else end + 1
-        block = data[pos:end]
+    first_line = 2  # the block's first line as a spreadsheet numbers it
+    for block in blocks:
         rec = _split_whole(head + block, sep, categorical=True)
         header = rec.header
         shift = first_line - 2
@@ -312,6 +324,10 @@ def _split_in_blocks(data: bytes, sep: str) -> Records:
         if not codes:
             codes = [np.empty(capacity, dtype=np.int32) for _ in rec.body.columns]
             categories = [pd.Index([], dtype="str") for _ in rec.body.columns]
+        if filled + rows > len(lines):  # more rows than the estimate
+            grown = max(filled + rows, len(lines) * 3 // 2)
+            lines = np.resize(lines, grown)
+            codes = [np.resize(c, grown) for c in codes]
         for i, c in enumerate(rec.body.columns):
             cells = categorical_text(rec.body[c])
             where = categories[i].get_indexer(cells.cat.categories)
@@ -325,14 +341,81 @@ def _split_in_blocks(data: bytes, sep: str) -> Records:
         filled += rows
         rejected.extend({**r, "line": r["line"] + shift} for r in rec.rejected)
         first_line += block.count(b"\n")
-        pos = end
     if not header:
-        return _split_whole(data, sep)
+        return None
     columns = {}
     for i in range(len(codes)):  # narrowed one column at a time, each int32 array freed
         columns[i] = pd.Categorical.from_codes(codes[i][:filled], categories=categories[i])
         codes[i] = None
     return Records(header, pd.DataFrame(columns, copy=False), lines[:filled], rejected)
+
+
+class NotPlain(Exception):
+    """A file :func:`stream_records` cannot read block by block from disk."""
+
+
+def stream_records(path, sep: str, skip_bom: bool) -> Records | None:
+    """The records of a large CSV file read from disk block by block, without holding
+    the file: the way :func:`split_records` reads such a file from its bytes.
+
+    Only a plain file takes this way: UTF-8 without a byte-order mark other than
+    UTF-8's, no double quote, no control character and no carriage return without a
+    line feed. Each block is checked before it is read; at the first block that is not
+    plain (or when the file has no data line) the answer is ``None`` and the caller
+    reads the whole file the careful way, as it would have without this path.
+    """
+    import os
+
+    size = os.path.getsize(path)
+    with open(path, "rb") as f:
+        if skip_bom:
+            f.read(len(codecs.BOM_UTF8))
+        head = f.readline()
+        if not head.endswith(b"\n") or not _plain(head):
+            return None
+        first = f.read(BLOCK_BYTES)
+        # rows: the file's size at the first block's bytes per line, with a margin (the
+        # arrays grow if that is short; pages never written take no memory)
+        per_line = len(first) / max(first.count(b"\n"), 1)
+        capacity = int(size / max(per_line, 1.0) * 1.05) + 64
+
+        def blocks():
+            carry = b""
+            chunk = first
+            while chunk:
+                buf = carry + chunk
+                cut = buf.rfind(b"\n") + 1
+                if cut == 0:  # a line longer than a block
+                    carry, chunk = buf, f.read(BLOCK_BYTES)
+                    continue
+                block, carry = buf[:cut], buf[cut:]
+                if not _plain(block):
+                    raise NotPlain
+                yield block
+                chunk = f.read(BLOCK_BYTES)
+            if carry:
+                if not _plain(carry):
+                    raise NotPlain
+                yield carry
+
+        try:
+            return _split_blocks(head, blocks(), sep, capacity)
+        except NotPlain:
+            return None
+
+
+def _plain(block: bytes) -> bool:
+    """Whether a block of whole lines can be read block by block as it is (see
+    :func:`stream_records`)."""
+    if b'"' in block or _CONTROL_SEARCH.search(block) is not None:
+        return False
+    if block.count(b"\r") != block.count(b"\r\n"):
+        return False
+    try:
+        block.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def categorical_text(s: pd.Series) -> pd.Series:
