@@ -131,17 +131,32 @@ def _select_period(
     any yearly rows) or a list of periods; ``None`` keeps all."""
     if period is None:
         return df
-    periods = df["period"].astype(str)
     if isinstance(period, str):
-        keep = (periods == period) | (periods.str.startswith(period) if len(period) == 4 else False)
+        keep = _by_value(
+            df["period"],
+            lambda p: (p == period) | (p.str.startswith(period) if len(period) == 4 else False),
+        )
     else:
-        keep = periods.isin([str(p) for p in period])
+        keep = _by_value(df["period"], lambda p: p.isin([str(x) for x in period]))
     if not keep.any():
-        found = sorted(periods.dropna().unique())
+        found = sorted(pd.Series(df["period"].dropna().unique()).astype(str))
         raise ValueError(
             f"no {table} rows for period {period!r}; the {table} table holds periods {found}"
         )
-    return df[keep]
+    return df if keep.all() else df[keep]
+
+
+def _by_value(s: pd.Series, test) -> np.ndarray:
+    """``test`` (text of values → booleans) applied to each row of ``s``, computed on
+    the distinct values once: a period column of a large table has millions of rows
+    and a handful of values. A missing value never passes."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, values = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, values = pd.factorize(s, use_na_sentinel=True)
+    text = pd.Series(np.asarray(values, dtype=object), dtype=object).astype(str)
+    verdict = np.append(np.asarray(test(text), dtype=bool), False)  # code −1: missing
+    return verdict[codes]
 
 
 def align_sources(
@@ -1758,12 +1773,15 @@ def comparison_sufficiency(
 
 def _in_periods(periods: pd.Series, wanted: list[str]) -> pd.Series:
     """Rows of ``wanted`` periods (a year ``2025`` also takes its quarters)."""
-    p = periods.astype(str)
-    keep = p.isin(wanted)
-    for w in wanted:
-        if len(w) == 4:
-            keep |= p.str.startswith(w)
-    return keep
+
+    def test(p: pd.Series) -> pd.Series:
+        keep = p.isin(wanted)
+        for w in wanted:
+            if len(w) == 4:
+                keep |= p.str.startswith(w)
+        return keep
+
+    return pd.Series(_by_value(periods, test), index=periods.index)
 
 
 def compare_sources(

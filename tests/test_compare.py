@@ -768,3 +768,29 @@ def test_plots_return_figures_and_draw_the_table_numbers():
     plt.close(f)
     with pytest.raises(ValueError, match="flag_units"):
         plot_funnel(u.drop(columns="se"))
+
+
+def test_period_selection_reads_each_distinct_period_once():
+    """Selecting a period tests the distinct values, not every row (#18: the whole
+    behaviour column as text at 250,000 employees), and keeps the same rows from a
+    categorical column as from text; a missing period is never kept."""
+    from evalkit.compare import _in_periods, _select_period
+
+    text = pd.DataFrame(
+        {"period": ["2025Q1", "2024Q4", None, "2025Q3", "2025", "2025Q1"], "x": range(6)}
+    )
+    categorical = text.astype({"period": "category"})
+    for frame in (text, categorical):
+        assert _select_period(frame, "2025", "behaviour")["x"].tolist() == [0, 3, 4, 5]
+        assert _select_period(frame, "2025Q1", "behaviour")["x"].tolist() == [0, 5]
+        assert _select_period(frame, ["2024Q4", "2025Q3"], "behaviour")["x"].tolist() == [1, 3]
+        assert _in_periods(frame["period"], ["2024", "2025Q3"]).tolist() == [
+            False,
+            True,
+            False,
+            True,
+            False,
+            False,
+        ]
+        with pytest.raises(ValueError, match=r"holds periods \['2024Q4', '2025', '2025Q1'"):
+            _select_period(frame, "2023Q1", "behaviour")
