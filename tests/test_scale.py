@@ -113,6 +113,52 @@ def test_simulated_parquet_loads_to_the_same_study_as_csv(tmp_path):
     assert len(from_parquet.quarantine) == len(from_csv.quarantine) == 0
 
 
+def test_a_large_parquet_file_keeps_its_text_as_categories(tmp_path, monkeypatch):
+    """Text columns of a Parquet file of many rows are read as Arrow dictionaries and
+    kept as categories (#18: converted to Python strings, the behaviour file held
+    5.7 GB at 100,000 employees); the study equals the CSV one, also when the text
+    holds control characters, blank cells and values that differ only by them."""
+    import evalkit.io.read as io_read
+
+    args = {"seed": 3, "employees": 200, "periods": "2025Q3:2025Q4"}
+    simulation.simulate(out=tmp_path / "csv", **args)
+    simulation.simulate(out=tmp_path / "parquet", file_format="parquet", **args)
+    # damage both copies alike: a NUL inside an id, a blank rater role, an id that a
+    # control character makes look new
+    for folder in ("csv", "parquet"):
+        path = tmp_path / folder / f"behaviour.{folder}"
+        frame = pd.read_csv(path, dtype=str) if folder == "csv" else pd.read_parquet(path)
+        frame = frame.astype({c: object for c in frame.columns if c != "score"})
+        frame.loc[3, "employee_id"] = (
+            frame.loc[3, "employee_id"][:2] + "\x00" + frame.loc[3, "employee_id"][2:]
+        )
+        frame.loc[5, "rater_role"] = "  "
+        frame.loc[7, "rater_id"] = frame.loc[7, "rater_id"] + "\x07"
+        if folder == "csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+    monkeypatch.setattr(io_read, "PARQUET_CATEGORY_ROWS", 0)
+    from_parquet = load_study(tmp_path / "parquet")
+    assert isinstance(from_parquet.behaviour["employee_id"].dtype, pd.CategoricalDtype)
+    assert isinstance(from_parquet.behaviour["rater_role"].dtype, pd.CategoricalDtype)
+    from_csv = load_study(tmp_path / "csv")
+    import dataclasses
+
+    renamed = {  # the files' names are the one difference (and a CSV note says lines)
+        name: getattr(from_parquet, name).assign(
+            file=lambda f: f["file"].str.replace(".parquet", ".csv", regex=False)
+        )
+        for name in ("quarantine", "summary")
+    }
+    renamed["summary"]["notes"] = renamed["summary"]["notes"].str.replace(
+        "removed from 2 row(s)", "removed from 2 line(s)", regex=False
+    )
+    _assert_same_study(dataclasses.replace(from_parquet, **renamed), from_csv)
+    assert len(from_csv.quarantine) == 1  # the blank required rater role
+    assert any("control characters" in n for n in from_parquet.summary["notes"].astype(str))
+
+
 def test_simulate_rejects_an_unknown_file_format():
     with pytest.raises(ValueError, match="file_format"):
         simulation.simulate(employees=200, periods="2025Q4:2025Q4", file_format="xlsx")

@@ -567,6 +567,40 @@ def _nested(frame: pd.DataFrame, path: Path) -> list[str]:
     ]
 
 
+#: A Parquet file of more rows than this has its text columns read and kept as
+#: categories (as a large CSV file read in blocks), smaller ones as Python strings.
+PARQUET_CATEGORY_ROWS = 1_000_000
+
+
+def _parquet_rows(path: Path) -> int:
+    import pyarrow.parquet as pq
+
+    try:
+        return pq.ParquetFile(path).metadata.num_rows
+    except Exception:  # a damaged file: read_parquet says why
+        return 0
+
+
+def _text_columns(path: Path) -> list[str]:
+    """The columns of a Parquet file stored as text (read as categories)."""
+    import pyarrow.parquet as pq
+    import pyarrow.types as pat
+
+    try:
+        schema = pq.read_schema(path)
+    except Exception:  # a damaged file: read_parquet says why
+        return []
+    return [f.name for f in schema if pat.is_string(f.type) or pat.is_large_string(f.type)]
+
+
+def _text_categories(s: pd.Series) -> bool:
+    """Whether a categorical column's categories are text."""
+    return pd.api.types.is_string_dtype(s.cat.categories.dtype) or (
+        s.cat.categories.dtype == object
+        and pd.api.types.infer_dtype(s.cat.categories, skipna=True) in ("string", "empty")
+    )
+
+
 def read_parquet(
     source: Source,
 ) -> tuple[list[str], pd.DataFrame, np.ndarray, list[dict], list[str]]:
@@ -576,7 +610,12 @@ def read_parquet(
     column makes the file unusable (the message names it), another is ignored."""
     _read_bytes_check(source.path)
     try:
-        frame = pd.read_parquet(source.path)
+        # text columns as categories (Arrow dictionaries): memory then grows with the
+        # distinct values of a column, not with its cells, as for a large CSV file
+        large = _parquet_rows(source.path) > PARQUET_CATEGORY_ROWS
+        frame = pd.read_parquet(
+            source.path, read_dictionary=_text_columns(source.path) if large else None
+        )
     except Exception as exc:  # pyarrow raises many types for a damaged file
         raise InputError(
             f"{source.path.name}: cannot be read as Parquet ({type(exc).__name__}: {exc})"
@@ -599,9 +638,10 @@ def read_parquet(
             "ignored columns of lists or records (not in the data model): "
             + ", ".join(f"'{c}'" for c in nested)
         )
-    for col in frame.columns:  # categories are read as their values
-        if isinstance(frame[col].dtype, pd.CategoricalDtype):
-            frame[col] = frame[col].astype(object)
+    for col in frame.columns:  # categories are read as their values (of a large file:
+        s = frame[col]  # but text)
+        if isinstance(s.dtype, pd.CategoricalDtype) and not (large and _text_categories(s)):
+            frame[col] = s.astype(object)
     header = [str(c) for c in frame.columns]
     frame.columns = range(len(header))
     lines = np.arange(2, len(frame) + 2, dtype=np.int64)
@@ -638,6 +678,11 @@ def _blank_mask(frame: pd.DataFrame, text_only: bool) -> np.ndarray:
         s = frame[col]
         if text_only:
             cell_blank = s.eq("").to_numpy()
+        elif isinstance(s.dtype, pd.CategoricalDtype):  # text of a Parquet file
+            blank_value = pd.Series(s.cat.categories, dtype=object).map(
+                lambda v: isinstance(v, str) and not v.strip()
+            )
+            cell_blank = np.append(blank_value.to_numpy(dtype=bool), True)[s.cat.codes.to_numpy()]
         elif s.dtype == object:
             cell_blank = s.map(lambda v: v == "" or (isinstance(v, str) and not v.strip()))
             cell_blank = (cell_blank | s.isna()).to_numpy(dtype=bool)
@@ -655,6 +700,17 @@ def _clean_text_cells(frame: pd.DataFrame) -> list[int]:
     rows: set[int] = set()
     for col in frame.columns:
         s = frame[col]
+        if isinstance(s.dtype, pd.CategoricalDtype):  # text of a Parquet file
+            categories = pd.Series(s.cat.categories, dtype=object).astype("str")
+            hit = categories.str.contains(_CONTROL_PATTERN, regex=True).to_numpy(dtype=bool)
+            if hit.any():
+                codes = s.cat.codes.to_numpy()
+                rows.update(np.flatnonzero(np.isin(codes, np.flatnonzero(hit))).tolist())
+                cleaned = categories.str.replace(_CONTROL_PATTERN, "", regex=True)
+                new_codes, uniques = pd.factorize(cleaned)  # cleaning may merge two values
+                codes = np.where(codes < 0, -1, new_codes[np.maximum(codes, 0)])
+                frame[col] = pd.Categorical.from_codes(codes, categories=uniques)
+            continue
         if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype):
             continue
         is_text = s.map(lambda v: isinstance(v, str)).to_numpy(dtype=bool)
