@@ -11,7 +11,7 @@ i.e. about 24 KB per employee. Printed, never asserted: the load average of the 
 is printed beside each row, since other work on it inflates the times.
 
 By default 2,000 and 20,000 employees; set ``EVALKIT_BENCH_SLOW=1`` (``make bench-slow``)
-for 100,000 and 250,000 as well (about half an hour, and 4–6 GB free memory). Run alone
+for 100,000 and 250,000 as well (about 15 minutes, and 5 GB free memory). Run alone
 with ``python benchmarks/bench_scale.py [N ...]``.
 """
 

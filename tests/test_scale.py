@@ -302,3 +302,18 @@ def test_a_large_plain_file_is_read_from_disk_as_from_its_bytes(tmp_path, monkey
     for c in expected.body.columns:
         assert streamed.body[c].astype(str).tolist() == expected.body[c].astype(str).tolist()
     assert streamed.rejected == expected.rejected == []
+
+
+def test_cell_text_of_categorical_cells_is_read_per_category():
+    """The text of a categorical column (a large Parquet file's) is computed once per
+    category (#18: per cell it took 12.6 s and 1.5 GB for the behaviour ids at 100,000
+    employees) and equals the text of the same cells as objects: stripped, no-break
+    spaces as spaces, empty for a missing cell, categories that strip alike merged."""
+    from evalkit.io.parse import cell_text
+
+    cells = [" E1", "E1", None, "1.97E+17", "b\u00a0", "", "E1 "]
+    text = cell_text(pd.Series(pd.Categorical(cells)), text_only=False)
+    assert isinstance(text.dtype, pd.CategoricalDtype)
+    assert text.tolist() == cell_text(pd.Series(cells, dtype=object), text_only=False).tolist()
+    assert text.tolist() == ["E1", "E1", "", "1.97E+17", "b", "", "E1"]
+    assert text.cat.categories.tolist().count("E1") == 1

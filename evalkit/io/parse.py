@@ -100,6 +100,18 @@ def cell_text(s: pd.Series, text_only: bool) -> pd.Series:
     """
     if text_only:
         return s
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        # a large Parquet file's text: each distinct value once, the cells stay codes
+        # (the cells come back categorical, as a large CSV file's do)
+        values = s.cat.categories
+        text = cell_text(pd.Series(np.asarray(values, dtype=object), dtype=object), False)
+        codes = s.cat.codes.to_numpy()
+        codes = np.where(codes < 0, len(text), codes)  # missing: ""
+        merged, uniques = pd.factorize(pd.Index([*text.tolist(), ""], dtype=object))
+        return pd.Series(
+            pd.Categorical.from_codes(merged[codes], categories=pd.Index(uniques, dtype="str")),
+            index=s.index,
+        )
     if _all_text(s):
         s = s.fillna("")
         t = s.astype("str")
