@@ -12,7 +12,8 @@ is printed beside each row, since other work on it inflates the times.
 
 By default 2,000 and 20,000 employees; set ``EVALKIT_BENCH_SLOW=1`` (``make bench-slow``)
 for 100,000 and 250,000 as well (about 15 minutes, and 5 GB free memory). Run alone
-with ``python benchmarks/bench_scale.py [N ...]``.
+with ``python benchmarks/bench_scale.py [N ...] [--parquet]`` (``--parquet``: the data
+simulated as Parquet files instead of CSV).
 """
 
 from __future__ import annotations
@@ -79,13 +80,17 @@ def measure(args: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     return seconds, peak
 
 
-def run_size(n: int, tmp: Path) -> dict[str, float]:
-    """Simulate ``n`` employees and run the study on them; times and peaks."""
+def run_size(n: int, tmp: Path, file_format: str = "csv") -> dict[str, float]:
+    """Simulate ``n`` employees (as CSV or Parquet files) and run the study on them;
+    times and peaks."""
     exe = _command()
     data = tmp / f"data-{n}"
     env = {**os.environ, "EVALKIT_PSEUDONYM_KEY": "benchmark-key"}
     load = os.getloadavg()[0]
-    sim_s, sim_peak = measure([*exe, "simulate", "--employees", str(n), "--out", str(data)], env)
+    sim_s, sim_peak = measure(
+        [*exe, "simulate", "--employees", str(n), "--out", str(data), "--format", file_format],
+        env,
+    )
     study_s, study_peak = measure(
         [*exe, "study", "--period", "latest", "--data", str(data), "--out", str(tmp / "r")], env
     )
@@ -129,6 +134,8 @@ def _print(rows: list[dict[str, float]]) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
+    file_format = "parquet" if "--parquet" in argv else "csv"
+    print(f"(the simulated data as {file_format} files; --parquet for Parquet)")
     sizes = [int(a) for a in argv if a.isdigit()]
     if not sizes:
         sizes = list(SIZES)
@@ -139,7 +146,7 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp_name:
         for n in sizes:
-            rows.append(run_size(n, Path(tmp_name)))
+            rows.append(run_size(n, Path(tmp_name), file_format))
             print(
                 f"  {n:,} employees: simulate {rows[-1]['simulate_s']:.1f} s, study "
                 f"{rows[-1]['study_s']:.1f} s",
