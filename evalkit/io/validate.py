@@ -146,7 +146,7 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
     scores, dates) fast on large files; the result is expanded with ``take``.
     """
     n = len(s)
-    if n < 64 or (s.dtype != object and pd.api.types.is_numeric_dtype(s.dtype)):
+    if n < 64:
         return s, None
     if isinstance(s.dtype, pd.CategoricalDtype):
         # a large file read in blocks: its categories are the distinct cells already,
@@ -163,6 +163,10 @@ def _distinct(s: pd.Series, text_only: bool) -> tuple[pd.Series, np.ndarray | No
     codes = np.where(codes < 0, len(values) - 1, codes.astype(_code_dtype(len(values))))
     dtype = "str" if text_only else object
     return pd.Series(values, dtype=dtype), codes
+
+
+#: Rows from which a table's per-cell reasons are held as categories, not objects.
+_MANY_ROWS = 1_000_000
 
 
 def _code_dtype(n: int) -> np.dtype:
@@ -263,7 +267,9 @@ def _parse_cells(
             r = r.copy()
             r[lost] = f"cannot be read as {c.dtype}"
         categorical = isinstance(frame[positions[c.name]].dtype, pd.CategoricalDtype)
-        v, r = _expand(v, codes, index, categorical), _expand(r, codes, index, categorical)
+        # the reasons of a large table as categories: mostly empty, one code a cell
+        many = categorical or len(index) >= _MANY_ROWS
+        v, r = _expand(v, codes, index, categorical), _expand(r, codes, index, many)
         if c.required:
             missing = v.isna().to_numpy() & r.isna().to_numpy()
             if missing.any():
@@ -621,6 +627,17 @@ _SCIENTIFIC = r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+"
 MANGLED_SHARE = 0.5
 
 
+def _each_value(text: pd.Series, test) -> np.ndarray:
+    """``test`` (text → booleans) on every cell of ``text``, as a numpy mask; on the
+    categories of a categorical column, each distinct value once (a missing cell: as
+    ``""``)."""
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        values = pd.Series([*text.cat.categories.astype("str"), ""], dtype="str")
+        verdict = np.asarray(test(values), dtype=bool)
+        return verdict[np.where(text.cat.codes.to_numpy() < 0, len(values) - 1, text.cat.codes)]
+    return np.asarray(test(text), dtype=bool)
+
+
 def _stop_on_mangled_identifiers(
     table: Table,
     raw: RawTable,
@@ -639,12 +656,13 @@ def _stop_on_mangled_identifiers(
         if c.dtype == "nip":
             r = reasons[c.name]
             mangled = r.eq(P.REASON_NIP_SPREADSHEET).to_numpy()
+            text = P.cell_text(raw.frame[positions[c.name]], raw.text_only)
         elif c.dtype == "str" and (c.name in table.key or c.references is not None):
             text = P.cell_text(raw.frame[positions[c.name]], raw.text_only)
-            mangled = text.str.fullmatch(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
+            mangled = _each_value(text, lambda t: t.str.fullmatch(_SCIENTIFIC).fillna(False))
         else:
             continue
-        filled = P.cell_text(raw.frame[positions[c.name]], raw.text_only).ne("").to_numpy()
+        filled = _each_value(text, lambda t: t.ne(""))
         n_filled, n_bad = int(filled.sum()), int(mangled.sum())
         if n_filled >= 5 and n_bad > MANGLED_SHARE * n_filled:
             first = int(np.flatnonzero(mangled)[0])
