@@ -22,6 +22,13 @@ plot embedded), ``tables.xlsx`` and ``manifest.json``. Before publishing, every 
 file is scanned for the names, NIPs and employee ids of every instansi
 (:func:`evalkit.privacy.scan_for_identifiers`, one task per instansi), and nothing is
 published on a hit.
+
+Each instansi is loaded once. Its task returns its statistics and, apart, what the scan
+needs of it (:func:`evalkit.privacy.scan_subject`: its identifiers and public names,
+no rows); on a cluster that second part stays on the worker as a future that is never
+gathered, and the scan task of the instansi runs against it there — only hit counts
+reach the client, which writes the shared outputs. In-process the subjects are kept in
+memory until the scan.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import operator
 import secrets
 import shutil
 import sys
@@ -50,12 +58,14 @@ __all__ = [
     "compute_partitions",
     "instansi_periods",
     "instansi_statistics",
+    "instansi_statistics_and_subject",
     "national_command",
     "national_dir",
     "open_client",
     "resolve_period",
     "run_national",
     "scan_instansi",
+    "scan_subject_texts",
 ]
 
 
@@ -82,19 +92,44 @@ def instansi_statistics(folder: str | Path, period: str, instansi: str) -> Parti
     return partition_statistics(study, period, instansi)
 
 
-def scan_instansi(folder: str | Path, texts: dict[str, str]) -> dict[str, int]:
-    """The privacy task of one instansi: how many of its names, NIPs and employee ids
-    occur in ``texts`` (label → text), per ``"label: kind"`` — counts, never the
-    identifiers, leave the worker."""
+def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: str):
+    """The one load of an instansi in :func:`run_national`: its sufficient statistics
+    and what the privacy scan needs of it (:func:`evalkit.privacy.scan_subject`), as a
+    pair. On a cluster only the statistics are gathered; the subject stays on the
+    worker for :func:`scan_subject_texts`."""
     from ..io import load_study
-    from ..privacy import scan_for_identifiers
+    from ..privacy import scan_subject
 
-    hits = scan_for_identifiers(texts, load_study(folder))
+    study = load_study(folder)
+    stats = partition_statistics(study, period, instansi)
+    return stats, scan_subject(study)
+
+
+def _hit_counts(hits: pd.DataFrame) -> dict[str, int]:
     if hits.empty:
         return {}
     return {
         f"{s}: {k}": int(n) for (s, k), n in hits.groupby(["source", "kind"])["count"].sum().items()
     }
+
+
+def scan_subject_texts(subject, texts: dict[str, str]) -> dict[str, int]:
+    """The privacy task of one instansi against its scan subject (kept from the load of
+    :func:`instansi_statistics_and_subject`): how many of its names, NIPs and employee
+    ids occur in ``texts`` (label → text), per ``"label: kind"`` — counts, never the
+    identifiers, leave the worker."""
+    from ..privacy import scan_for_identifiers
+
+    return _hit_counts(scan_for_identifiers(texts, subject))
+
+
+def scan_instansi(folder: str | Path, texts: dict[str, str]) -> dict[str, int]:
+    """The privacy task of one instansi from its folder (loads the whole study): the
+    same counts as :func:`scan_subject_texts` on its subject."""
+    from ..io import load_study
+    from ..privacy import scan_for_identifiers
+
+    return _hit_counts(scan_for_identifiers(texts, load_study(folder)))
 
 
 @contextlib.contextmanager
@@ -149,6 +184,10 @@ def _sizes(parts: list[Partition]) -> dict[str, int]:
     return dict(zip(listing["instansi_id"], size, strict=True))
 
 
+def _key(name: str, p: Partition) -> str:
+    return f"{name}-{p.instansi}-{secrets.token_hex(4)}"
+
+
 def _map(client, func, parts: list[Partition], args) -> list[Any]:
     """``func(folder, *args(partition))`` per instansi; results in the order of ``parts``.
     On a cluster the largest instansi (by ``instansi.csv``'s ``employees``) start first,
@@ -161,10 +200,54 @@ def _map(client, func, parts: list[Partition], args) -> list[Any]:
             func,
             str(p.folder),
             *args(p),
-            key=f"{func.__name__}-{p.instansi}-{secrets.token_hex(4)}",
+            key=_key(func.__name__, p),
             priority=sizes.get(p.instansi, 0),
         )
         for p in parts
+    ]
+    return client.gather(futures)
+
+
+def _load_pass(client, parts: list[Partition], period: str) -> tuple[list[PartitionStats], list]:
+    """:func:`instansi_statistics_and_subject` of every instansi: the statistics, and
+    the scan subjects — in-process the objects; on a cluster futures that stay on the
+    workers (never gathered: the identifiers do not travel to the client)."""
+    if client is None:
+        pairs = [instansi_statistics_and_subject(str(p.folder), period, p.instansi) for p in parts]
+        return [a for a, _ in pairs], [b for _, b in pairs]
+    sizes = _sizes(parts)
+    stats, subjects = [], []
+    for p in parts:
+        pair = client.submit(
+            instansi_statistics_and_subject,
+            str(p.folder),
+            period,
+            p.instansi,
+            key=_key("instansi_statistics_and_subject", p),
+            priority=sizes.get(p.instansi, 0),
+        )
+        # the pair's parts as their own results on the pair's worker; the pair itself is
+        # released once both are taken
+        stats.append(client.submit(operator.getitem, pair, 0, key=_key("statistics", p)))
+        subjects.append(client.submit(operator.getitem, pair, 1, key=_key("subject", p)))
+    return client.gather(stats), subjects
+
+
+def _scan_pass(client, parts: list[Partition], subjects: list, texts: dict[str, str]) -> list:
+    """:func:`scan_subject_texts` per instansi against its subject (on the worker that
+    holds it); the hit counts, in the order of ``parts``."""
+    if client is None:
+        return [scan_subject_texts(s, texts) for s in subjects]
+    sizes = _sizes(parts)
+    futures = [
+        client.submit(
+            scan_subject_texts,
+            subject,
+            texts,
+            key=_key("scan_subject_texts", p),
+            priority=sizes.get(p.instansi, 0),
+        )
+        for p, subject in zip(parts, subjects, strict=True)
     ]
     return client.gather(futures)
 
@@ -287,25 +370,34 @@ def run_national(
         if client is None:
             client = stack.enter_context(open_client(scheduler, workers, processes=processes))
         period = resolve_period(period, parts, client)
-        t = time.perf_counter()
-        stats = _map(client, instansi_statistics, parts, lambda p: (period, p.instansi))
-        compute_seconds = time.perf_counter() - t
-        results = national_results(stats, names=_names(root), min_cell=min_cell)
-        texts = {
-            "results.json": json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n",
-            "national.html": national_html(results, language),
-        }
-        book = national_workbook(results, language)
-        texts_to_scan = {**texts, "tables.xlsx": _workbook_text(book)}
-        t = time.perf_counter()
-        hits = _map(client, scan_instansi, parts, lambda p: (texts_to_scan,))
-        scan_seconds = time.perf_counter() - t
+        subjects: list = []
+        try:
+            t = time.perf_counter()
+            stats, subjects = _load_pass(client, parts, period)
+            compute_seconds = time.perf_counter() - t
+            results = national_results(stats, names=_names(root), min_cell=min_cell)
+            texts = {
+                "results.json": json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n",
+                "national.html": national_html(results, language),
+            }
+            book = national_workbook(results, language)
+            texts_to_scan = {**texts, "tables.xlsx": _workbook_text(book)}
+            t = time.perf_counter()
+            hits = _scan_pass(client, parts, subjects, texts_to_scan)
+            scan_seconds = time.perf_counter() - t
+        finally:
+            if client is not None and subjects:
+                client.cancel(subjects)  # the identifiers leave the workers' memory
+            del subjects
         executor = (
             "in-process"
             if client is None
             else f"dask distributed, {len(client.scheduler_info()['workers'])} workers"
         )
-    found = {k: v for h in hits for k, v in h.items()}
+    found: dict[str, int] = {}
+    for h in hits:  # the same output can hold people of several instansi: add them up
+        for k, v in h.items():
+            found[k] = found.get(k, 0) + v
     if found:
         listing = "; ".join(f"{k}: {v}" for k, v in sorted(found.items()))
         raise RuntimeError(
