@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import time
 
 import numpy as np
@@ -672,3 +673,32 @@ def test_the_scan_subject_finds_what_the_whole_study_finds(quarantined_nation):
     assert {"wiryawan kusumadewi", "19790101200501100Z", "I1-E99999"} <= set(
         quarantined["identifier"]
     )
+
+
+def test_an_instansi_without_data_for_the_period_is_named(
+    lagging_nation, cluster, tmp_path, capsys
+):
+    """I1's data end at 2025Q3: a run for 2025Q4 (asked, or the newest quarter of any
+    instansi) stops naming I1, its folder and the quarters it holds — in-process, on a
+    cluster, and as the command's exit status 2."""
+    from evalkit.national.run import national_command
+
+    folder = (lagging_nation / "instansi=I1").resolve()
+    expected = (
+        rf"instansi I1 \({re.escape(str(folder))}\) has no data for 2025Q4: its results, "
+        r"behaviour, citizen and org_rating hold 2025Q2, 2025Q3$"
+    )
+    for period in ("2025Q4", "latest"):
+        with pytest.raises(ek.io.InputError, match=expected):
+            run_national(period, lagging_nation, tmp_path)
+    with pytest.raises(ValueError, match=expected):
+        run_national("2025Q4", lagging_nation, tmp_path, client=cluster)
+    assert not (tmp_path / "national").exists()
+    code = national_command(period="2025Q4", data_dir=lagging_nation, out_dir=tmp_path)
+    assert code == 2
+    assert (
+        f"evalkit study: instansi I1 ({folder}) has no data for 2025Q4" in capsys.readouterr().err
+    )
+    # the quarter it holds, or the other instansi alone, still run
+    assert run_national("2025Q3", lagging_nation, tmp_path).name == "id"
+    assert run_national("2025Q4", lagging_nation, tmp_path, instansi="I2").parent.name == "2025Q4"

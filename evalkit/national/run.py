@@ -83,12 +83,30 @@ def national_dir(out: str | Path, period: str, language: str) -> Path:
 
 
 # ------------------------------------------------------------------------------ tasks
+def _require_period(study, period: str, instansi: str, folder: str | Path) -> None:
+    """Stop, naming the instansi and its folder and the quarters it holds, when its
+    periodic tables have no row in ``period`` (where :func:`evalkit.io.select_period`
+    would stop without saying which instansi)."""
+    from ..io import InputError
+    from ..io.parse import period_quarters
+    from ..report.periods import available_periods
+
+    held = available_periods(study)
+    if not set(period_quarters(period)) & set(held):
+        raise InputError(
+            f"instansi {instansi} ({folder}) has no data for {period}: its results, "
+            f"behaviour, citizen and org_rating hold "
+            f"{', '.join(held) if held else 'no quarter'}"
+        )
+
+
 def instansi_statistics(folder: str | Path, period: str, instansi: str) -> PartitionStats:
     """The task of one instansi: load its folder and reduce it to its sufficient
     statistics (runs on a worker; returns only the small summary)."""
     from ..io import load_study
 
     study = load_study(folder)
+    _require_period(study, period, instansi, folder)
     return partition_statistics(study, period, instansi)
 
 
@@ -101,6 +119,7 @@ def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: s
     from ..privacy import scan_subject
 
     study = load_study(folder)
+    _require_period(study, period, instansi, folder)
     stats = partition_statistics(study, period, instansi)
     return stats, scan_subject(study)
 
