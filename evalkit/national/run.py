@@ -89,10 +89,17 @@ def _require_period(study, period: str, instansi: str, folder: str | Path) -> No
     would stop without saying which instansi)."""
     from ..io import InputError
     from ..io.parse import period_quarters
-    from ..report.periods import available_periods
+    from ..tables import TABLES
 
-    held = available_periods(study)
-    if not set(period_quarters(period)) & set(held):
+    # the periodic tables' quarters, as select_period sees them (not through
+    # evalkit.report.periods, whose import would load the report and plotting modules
+    # on every worker)
+    found: set[str] = set()
+    for name, table in TABLES.items():
+        if "period" in table.column_names:
+            found.update(str(q) for q in getattr(study, name)["period"].dropna().unique())
+    held = sorted(found)
+    if not set(period_quarters(period)) & found:
         raise InputError(
             f"instansi {instansi} ({folder}) has no data for {period}: its results, "
             f"behaviour, citizen and org_rating hold "
