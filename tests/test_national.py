@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import shutil
 import time
 
 import numpy as np
@@ -702,3 +703,15 @@ def test_an_instansi_without_data_for_the_period_is_named(
     # the quarter it holds, or the other instansi alone, still run
     assert run_national("2025Q3", lagging_nation, tmp_path).name == "id"
     assert run_national("2025Q4", lagging_nation, tmp_path, instansi="I2").parent.name == "2025Q4"
+    # an instansi with survey answers but no ratings in the quarter: named too
+    copy = tmp_path / "copy"
+    shutil.copytree(lagging_nation, copy)
+    for name in ("results", "behaviour"):
+        f = copy / "instansi=I2" / f"{name}.parquet"
+        df = pd.read_parquet(f)
+        df[df["period"].astype(str) != "2025Q4"].to_parquet(f, index=False)
+    folder = (copy / "instansi=I2").resolve()
+    with pytest.raises(
+        ValueError, match=rf"^instansi I2 \({re.escape(str(folder))}\): no results or behaviour"
+    ):
+        run_national("2025Q4", copy, tmp_path, instansi="I2")

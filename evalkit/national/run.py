@@ -83,28 +83,44 @@ def national_dir(out: str | Path, period: str, language: str) -> Path:
 
 
 # ------------------------------------------------------------------------------ tasks
+#: The tables whose quarters a study has (as :func:`evalkit.report.periods.available_periods`).
+_PERIODIC_TABLES = ("results", "behaviour", "citizen", "org_rating")
+
+
 def _require_period(study, period: str, instansi: str, folder: str | Path) -> None:
     """Stop, naming the instansi and its folder and the quarters it holds, when its
-    periodic tables have no row in ``period`` (where :func:`evalkit.io.select_period`
-    would stop without saying which instansi)."""
+    periodic tables have no row in ``period`` (where the run stopped without saying
+    which instansi)."""
     from ..io import InputError
     from ..io.parse import period_quarters
-    from ..tables import TABLES
 
-    # the periodic tables' quarters, as select_period sees them (not through
-    # evalkit.report.periods, whose import would load the report and plotting modules
-    # on every worker)
+    # read here, not through evalkit.report.periods: its import would load the report
+    # and plotting modules on every worker
     found: set[str] = set()
-    for name, table in TABLES.items():
-        if "period" in table.column_names:
-            found.update(str(q) for q in getattr(study, name)["period"].dropna().unique())
-    held = sorted(found)
+    for name in _PERIODIC_TABLES:
+        frame = getattr(study, name)
+        if "period" in frame.columns:
+            found.update(str(q) for q in frame["period"].dropna().unique())
     if not set(period_quarters(period)) & found:
         raise InputError(
-            f"instansi {instansi} ({folder}) has no data for {period}: its results, "
-            f"behaviour, citizen and org_rating hold "
-            f"{', '.join(held) if held else 'no quarter'}"
+            f"instansi {instansi} ({folder}) has no data for {period}: its "
+            f"{', '.join(_PERIODIC_TABLES[:-1])} and {_PERIODIC_TABLES[-1]} hold "
+            f"{', '.join(sorted(found)) if found else 'no quarter'}"
         )
+
+
+def _statistics(study, folder: str | Path, period: str, instansi: str) -> PartitionStats:
+    """:func:`partition_statistics` of one loaded instansi; an input problem (a
+    ``ValueError``) names the instansi and its folder."""
+    from ..io import InputError
+
+    _require_period(study, period, instansi, folder)
+    try:
+        return partition_statistics(study, period, instansi)
+    except (InputError, ValueError) as exc:
+        if type(exc) not in (InputError, ValueError) or str(exc).startswith("instansi "):
+            raise
+        raise type(exc)(f"instansi {instansi} ({folder}): {exc}") from exc
 
 
 def instansi_statistics(folder: str | Path, period: str, instansi: str) -> PartitionStats:
@@ -112,9 +128,7 @@ def instansi_statistics(folder: str | Path, period: str, instansi: str) -> Parti
     statistics (runs on a worker; returns only the small summary)."""
     from ..io import load_study
 
-    study = load_study(folder)
-    _require_period(study, period, instansi, folder)
-    return partition_statistics(study, period, instansi)
+    return _statistics(load_study(folder), folder, period, instansi)
 
 
 def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: str):
@@ -126,8 +140,7 @@ def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: s
     from ..privacy import scan_subject
 
     study = load_study(folder)
-    _require_period(study, period, instansi, folder)
-    stats = partition_statistics(study, period, instansi)
+    stats = _statistics(study, folder, period, instansi)
     return stats, scan_subject(study)
 
 
