@@ -14,6 +14,7 @@ import math
 import re
 import shutil
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -212,10 +213,19 @@ def test_the_baik_or_better_ceiling_is_where_the_pattern_starts_to_be_violated(o
         assert set(r["violations"].split("; ")) & below_rules, (org, n, cap)
 
 
-def test_the_national_study_writes_its_outputs_without_personal_data(nation, studies, tmp_path):
+def test_the_national_study_writes_its_outputs_without_personal_data(
+    nation, studies, tmp_path, monkeypatch
+):
     from evalkit.national.report import national_html
 
+    loaded = []
+    load_study = ek.io.load_study
+    monkeypatch.setattr(
+        ek.io, "load_study", lambda folder: loaded.append(folder) or load_study(folder)
+    )
     folder = run_national("latest", nation, tmp_path, language="en")  # the newest quarter
+    # one load per instansi: its statistics, its newest quarter and its privacy scan
+    assert sorted(Path(f).name for f in loaded) == ["instansi=I1", "instansi=I2", "instansi=I3"]
     assert folder.relative_to(tmp_path).as_posix() == "national/2025Q4/en"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["period"] == "2025Q4"
@@ -294,9 +304,10 @@ def test_a_personal_identifier_in_an_output_stops_the_national_study(
     assert "results.json" not in message and "tables.xlsx" not in message
     assert not (tmp_path / "national").exists()
     if client is not None:
-        # statistics and hit counts came back, never a subject (a Study of identifiers)
-        assert len(gathered) == 6
-        assert {type(g) for g in gathered} == {PartitionStats, dict}
+        # statistics, quarters held and hit counts came back, never a subject (a Study of
+        # identifiers)
+        assert len(gathered) == 9
+        assert {type(g) for g in gathered} == {PartitionStats, list, dict}
         assert not [g for g in gathered if isinstance(g, ek.Study | pd.DataFrame)]
         # and the subjects are released from the workers
         for _ in range(50):
@@ -666,7 +677,8 @@ def test_the_scan_subject_finds_what_the_whole_study_finds(quarantined_nation):
         assert small.attrs == full.attrs
         assert set(full["kind"]) == {"name", "nip", "employee_id"}
         assert (full["source"] == "a.html").all()
-        stats, kept = instansi_statistics_and_subject(str(p.folder), "2025Q4", p.instansi)
+        stats, held, kept = instansi_statistics_and_subject(str(p.folder), "2025Q4", p.instansi)
+        assert held == ["2025Q2", "2025Q3", "2025Q4"]
         alone = instansi_statistics(str(p.folder), "2025Q4", p.instansi)
         assert assert_same_results(national_results([stats]), national_results([alone])) > 50
         assert scan_subject_texts(kept, texts) == scan_instansi(str(p.folder), texts)
@@ -692,8 +704,9 @@ def test_an_instansi_without_data_for_the_period_is_named(
     for period in ("2025Q4", "latest"):
         with pytest.raises(ek.io.InputError, match=expected):
             run_national(period, lagging_nation, tmp_path)
-    with pytest.raises(ValueError, match=expected):
-        run_national("2025Q4", lagging_nation, tmp_path, client=cluster)
+    for period in ("2025Q4", "latest"):
+        with pytest.raises(ValueError, match=expected):
+            run_national(period, lagging_nation, tmp_path, client=cluster)
     assert not (tmp_path / "national").exists()
     code = national_command(period="2025Q4", data_dir=lagging_nation, out_dir=tmp_path)
     assert code == 2

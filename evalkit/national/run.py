@@ -23,12 +23,14 @@ file is scanned for the names, NIPs and employee ids of every instansi
 (:func:`evalkit.privacy.scan_for_identifiers`, one task per instansi), and nothing is
 published on a hit.
 
-Each instansi is loaded once. Its task returns its statistics and, apart, what the scan
-needs of it (:func:`evalkit.privacy.scan_subject`: its identifiers and public names,
-no rows); on a cluster that second part stays on the worker as a future that is never
-gathered, and the scan task of the instansi runs against it there — only hit counts
-reach the client, which writes the shared outputs. In-process the subjects are kept in
-memory until the scan.
+Each instansi is loaded once (also for ``--period latest``: each takes its own newest
+quarter, and the run checks that all are the nation's). Its task returns its statistics,
+the quarters it holds and, apart, what the scan needs of it
+(:func:`evalkit.privacy.scan_subject`: its identifiers and public names, no rows); on a
+cluster that last part stays on the worker as a future that is never gathered, and the
+scan task of the instansi runs against it there — only hit counts reach the client,
+which writes the shared outputs. In-process the subjects are kept in memory until the
+scan.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ import contextlib
 import io
 import json
 import operator
+import re
 import secrets
 import shutil
 import sys
@@ -83,8 +86,29 @@ def national_dir(out: str | Path, period: str, language: str) -> Path:
 
 
 # ------------------------------------------------------------------------------ tasks
+_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
 #: The tables whose quarters a study has (as :func:`evalkit.report.periods.available_periods`).
 _PERIODIC_TABLES = ("results", "behaviour", "citizen", "org_rating")
+
+
+def _held(study) -> list[str]:
+    """The periods of the study's periodic tables, sorted (read here, not through
+    evalkit.report.periods: its import would load the report and plotting modules on
+    every worker)."""
+    found: set[str] = set()
+    for name in _PERIODIC_TABLES:
+        frame = getattr(study, name)
+        if "period" in frame.columns:
+            found.update(str(q) for q in frame["period"].dropna().unique())
+    return sorted(found)
+
+
+def _no_data(instansi: str, folder: str | Path, period: str, held: list[str]) -> str:
+    return (
+        f"instansi {instansi} ({folder}) has no data for {period}: its "
+        f"{', '.join(_PERIODIC_TABLES[:-1])} and {_PERIODIC_TABLES[-1]} hold "
+        f"{', '.join(held) if held else 'no quarter'}"
+    )
 
 
 def _require_period(study, period: str, instansi: str, folder: str | Path) -> None:
@@ -94,19 +118,9 @@ def _require_period(study, period: str, instansi: str, folder: str | Path) -> No
     from ..io import InputError
     from ..io.parse import period_quarters
 
-    # read here, not through evalkit.report.periods: its import would load the report
-    # and plotting modules on every worker
-    found: set[str] = set()
-    for name in _PERIODIC_TABLES:
-        frame = getattr(study, name)
-        if "period" in frame.columns:
-            found.update(str(q) for q in frame["period"].dropna().unique())
-    if not set(period_quarters(period)) & found:
-        raise InputError(
-            f"instansi {instansi} ({folder}) has no data for {period}: its "
-            f"{', '.join(_PERIODIC_TABLES[:-1])} and {_PERIODIC_TABLES[-1]} hold "
-            f"{', '.join(sorted(found)) if found else 'no quarter'}"
-        )
+    held = _held(study)
+    if not set(period_quarters(period)) & set(held):
+        raise InputError(_no_data(instansi, folder, period, held))
 
 
 def _statistics(study, folder: str | Path, period: str, instansi: str) -> PartitionStats:
@@ -132,16 +146,26 @@ def instansi_statistics(folder: str | Path, period: str, instansi: str) -> Parti
 
 
 def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: str):
-    """The one load of an instansi in :func:`run_national`: its sufficient statistics
-    and what the privacy scan needs of it (:func:`evalkit.privacy.scan_subject`), as a
-    pair. On a cluster only the statistics are gathered; the subject stays on the
-    worker for :func:`scan_subject_texts`."""
+    """The one load of an instansi in :func:`run_national`: its sufficient statistics,
+    the quarters it holds, and what the privacy scan needs of it
+    (:func:`evalkit.privacy.scan_subject`), as a triple. On a cluster only the first two
+    are gathered; the subject stays on the worker for :func:`scan_subject_texts`.
+
+    ``period="latest"``: the instansi's own newest quarter (``run_national`` then checks
+    that it is the nation's); ``(None, [], None)`` when it holds no quarter.
+    """
     from ..io import load_study
     from ..privacy import scan_subject
 
     study = load_study(folder)
+    held = _held(study)
+    if period == "latest":
+        quarters = [q for q in held if _QUARTER.match(q)]
+        if not quarters:
+            return None, held, None
+        period = quarters[-1]
     stats = _statistics(study, folder, period, instansi)
-    return stats, scan_subject(study)
+    return stats, held, scan_subject(study)
 
 
 def _hit_counts(hits: pd.DataFrame) -> dict[str, int]:
@@ -247,17 +271,18 @@ def _map(client, func, parts: list[Partition], args) -> list[Any]:
     return client.gather(futures)
 
 
-def _load_pass(client, parts: list[Partition], period: str) -> tuple[list[PartitionStats], list]:
-    """:func:`instansi_statistics_and_subject` of every instansi: the statistics, and
-    the scan subjects — in-process the objects; on a cluster futures that stay on the
-    workers (never gathered: the identifiers do not travel to the client)."""
+def _load_pass(client, parts: list[Partition], period: str) -> tuple[list, list, list]:
+    """:func:`instansi_statistics_and_subject` of every instansi: the statistics, the
+    quarters held, and the scan subjects — in-process the objects; on a cluster futures
+    that stay on the workers (never gathered: the identifiers do not travel to the
+    client)."""
     if client is None:
-        pairs = [instansi_statistics_and_subject(str(p.folder), period, p.instansi) for p in parts]
-        return [a for a, _ in pairs], [b for _, b in pairs]
+        done = [instansi_statistics_and_subject(str(p.folder), period, p.instansi) for p in parts]
+        return [a for a, _, _ in done], [b for _, b, _ in done], [c for _, _, c in done]
     sizes = _sizes(parts)
-    stats, subjects = [], []
+    stats, held, subjects = [], [], []
     for p in parts:
-        pair = client.submit(
+        triple = client.submit(
             instansi_statistics_and_subject,
             str(p.folder),
             period,
@@ -265,11 +290,34 @@ def _load_pass(client, parts: list[Partition], period: str) -> tuple[list[Partit
             key=_key("instansi_statistics_and_subject", p),
             priority=sizes.get(p.instansi, 0),
         )
-        # the pair's parts as their own results on the pair's worker; the pair itself is
-        # released once both are taken
-        stats.append(client.submit(operator.getitem, pair, 0, key=_key("statistics", p)))
-        subjects.append(client.submit(operator.getitem, pair, 1, key=_key("subject", p)))
-    return client.gather(stats), subjects
+        # the parts as their own results on the triple's worker; the triple itself is
+        # released once they are taken
+        stats.append(client.submit(operator.getitem, triple, 0, key=_key("statistics", p)))
+        held.append(client.submit(operator.getitem, triple, 1, key=_key("held", p)))
+        subjects.append(client.submit(operator.getitem, triple, 2, key=_key("subject", p)))
+    return client.gather(stats), client.gather(held), subjects
+
+
+def _latest(parts: list[Partition], held: list[list[str]]) -> str:
+    """The nation's newest quarter, when every instansi has it (each computed its own
+    newest); else stop, naming every instansi that lacks it."""
+    from ..io import InputError
+
+    own = [max((q for q in h if _QUARTER.match(q)), default=None) for h in held]
+    if not any(own):
+        raise ValueError(
+            "--period latest: no instansi holds any period (results, behaviour, citizen and "
+            "org_rating are empty or have no quarter like 2025Q4)"
+        )
+    latest = max(q for q in own if q)
+    lacking = [
+        _no_data(p.instansi, p.folder, latest, h)
+        for p, h, q in zip(parts, held, own, strict=True)
+        if q != latest
+    ]
+    if lacking:
+        raise InputError("; ".join(lacking))
+    return latest
 
 
 def _scan_pass(client, parts: list[Partition], subjects: list, texts: dict[str, str]) -> list:
@@ -311,8 +359,6 @@ def _names(root: Path) -> dict[str, str]:
 
 
 def _check_period(period: str) -> str:
-    import re
-
     period = str(period).strip().upper()
     if not re.match(r"^\d{4}(Q[1-4])?$", period):
         raise ValueError(
@@ -373,7 +419,10 @@ def run_national(
     ----------
     period : str
         A quarter (``"2025Q4"``), a year (``"2025"``) or ``"latest"``: the newest
-        quarter present in any instansi (:func:`resolve_period`).
+        quarter present in any instansi (as :func:`resolve_period`, but found in the
+        same load of each instansi as its statistics: an instansi computes its own
+        newest quarter, and the run stops, naming them, when some instansi's is older
+        than the nation's).
     data_dir : str or Path
         A national data set (:mod:`evalkit.national.layout`).
     out_dir : str or Path, default "reports"
@@ -400,6 +449,8 @@ def run_national(
     requested = str(period)
     if requested.strip().lower() != "latest":
         period = _check_period(period)
+    else:
+        period = "latest"
     root = Path(data_dir).resolve()
     parts = partitions(root, instansi)
     out = Path(out_dir).resolve()
@@ -408,11 +459,12 @@ def run_national(
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(open_client(scheduler, workers, processes=processes))
-        period = resolve_period(period, parts, client)
         subjects: list = []
         try:
             t = time.perf_counter()
-            stats, subjects = _load_pass(client, parts, period)
+            stats, held, subjects = _load_pass(client, parts, period)
+            if period == "latest":  # each instansi took its own newest quarter
+                period = _latest(parts, held)
             compute_seconds = time.perf_counter() - t
             results = national_results(stats, names=_names(root), min_cell=min_cell)
             texts = {
