@@ -61,7 +61,7 @@ def _alone(folder: Path) -> tuple[float, float, float, float, float]:
         "import evalkit.scoring, evalkit.compare, evalkit.io\n"
         "base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "t = time.perf_counter()\n"
-        f"_, s = instansi_statistics_and_subject({str(folder)!r}, {PERIOD!r}, 'x')\n"
+        f"_, _, s = instansi_statistics_and_subject({str(folder)!r}, {PERIOD!r}, 'x')\n"
         "seconds = time.perf_counter() - t\n"
         "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "held = sum(getattr(s, n).memory_usage(deep=True).sum() for n in "
@@ -267,7 +267,7 @@ def main(argv: list[str] | None = None) -> None:
         for n in (2, 8, 32, 128):
             hours = NATION * per_employee / n / 3600
             print(
-                f"  {n:>4} workers: statistics pass ≈ {hours:6.2f} h, with the privacy scan "
+                f"  {n:>4} workers: pass 1 (one load each) ≈ {hours:6.2f} h, with the privacy scan "
                 f"pass (×{1 + scan_ratio:.2f} measured here) ≈ {hours * (1 + scan_ratio):6.2f} h"
             )
         print(
