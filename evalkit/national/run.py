@@ -152,7 +152,7 @@ def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: s
     are gathered; the subject stays on the worker for :func:`scan_subject_texts`.
 
     ``period="latest"``: the instansi's own newest quarter (``run_national`` then checks
-    that it is the nation's); ``(None, [], None)`` when it holds no quarter.
+    that it is the nation's); ``(None, held, None)`` when it holds no quarter.
     """
     from ..io import load_study
     from ..privacy import scan_subject
