@@ -68,6 +68,7 @@ __all__ = [
     "redact_quarantine",
     "safe_frame_for_csv",
     "scan_for_identifiers",
+    "scan_subject",
     "suppress_small_cells",
 ]
 
@@ -1104,6 +1105,50 @@ def scan_for_identifiers(
     result.attrs["unscannable_ids"] = index.unscannable_ids
     result.attrs["skipped_names"] = index.skipped_names
     return result
+
+
+def scan_subject(study: Study) -> Study:
+    """The least of ``study`` that :func:`scan_for_identifiers` reads, as a small Study
+    that it scans to the same hits.
+
+    ``identifiers`` holds every identifier the study knows (its tables' identifying
+    columns, the loader's ``Study.identifiers`` and the quarantine's, deduplicated and
+    in the scan's order); ``units``, ``indicators`` and ``citizen`` keep only the distinct
+    unit, indicator and service names (the public words that a one-word name may be).
+    The rows, scores and every other column are left out: for a study's outputs to be
+    scanned after the study itself is gone (the national study keeps one per instansi
+    on the worker that loaded it).
+
+    Examples
+    --------
+    >>> from evalkit.io import Study
+    >>> study = Study(employees=pd.DataFrame(
+    ...     {"employee_id": ["E001"], "nip": ["198503122010011003"], "name": ["Siti Aminah"]}))
+    >>> small = scan_subject(study)
+    >>> small.identifiers.values.tolist()  # doctest: +NORMALIZE_WHITESPACE
+    [['employee_id', 'E001'], ['nip', '198503122010011003'], ['name', 'Siti Aminah']]
+    >>> scan_for_identifiers("Ketua: SITI AMINAH (e001)", small)[["kind", "count"]].values.tolist()
+    [['employee_id', 1], ['name', 1]]
+    """
+    from .io import Study as _Study
+
+    def names(table: str, column: str) -> pd.DataFrame:
+        frame = getattr(study, table, None)
+        if frame is None or column not in frame.columns:
+            return pd.DataFrame({column: pd.Series(dtype=object)})
+        return pd.DataFrame({column: pd.unique(frame[column].dropna().astype(str))})
+
+    # only "name" of units and "service" of citizen: neither is an identifying column
+    # there, so _study_identifiers finds in the small study exactly ``identifiers``
+    # (held compactly: the scan reads them back as Python strings, in the same order)
+    known = _study_identifiers(study).reset_index(drop=True)
+    known = known.astype({"kind": "category", "value": "string[pyarrow]"})
+    return _Study(
+        identifiers=known,
+        units=names("units", "name"),
+        indicators=names("indicators", "name"),
+        citizen=names("citizen", "service"),
+    )
 
 
 def _shareable(table: str, column: str) -> bool:

@@ -11,6 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import shutil
+import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -209,10 +213,19 @@ def test_the_baik_or_better_ceiling_is_where_the_pattern_starts_to_be_violated(o
         assert set(r["violations"].split("; ")) & below_rules, (org, n, cap)
 
 
-def test_the_national_study_writes_its_outputs_without_personal_data(nation, studies, tmp_path):
+def test_the_national_study_writes_its_outputs_without_personal_data(
+    nation, studies, tmp_path, monkeypatch
+):
     from evalkit.national.report import national_html
 
+    loaded = []
+    load_study = ek.io.load_study
+    monkeypatch.setattr(
+        ek.io, "load_study", lambda folder: loaded.append(folder) or load_study(folder)
+    )
     folder = run_national("latest", nation, tmp_path, language="en")  # the newest quarter
+    # one load per instansi: its statistics, its newest quarter and its privacy scan
+    assert sorted(Path(f).name for f in loaded) == ["instansi=I1", "instansi=I2", "instansi=I3"]
     assert folder.relative_to(tmp_path).as_posix() == "national/2025Q4/en"
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["parameters"]["period"] == "2025Q4"
@@ -260,19 +273,60 @@ def test_the_national_study_writes_its_outputs_without_personal_data(nation, stu
     ]
 
 
+@pytest.mark.parametrize("executor", ["in-process", "2-worker LocalCluster"])
 def test_a_personal_identifier_in_an_output_stops_the_national_study(
-    nation, studies, tmp_path, monkeypatch
+    nation, studies, tmp_path, monkeypatch, request, executor
 ):
+    """A name of I1, a NIP of I2 (in its groups) and an employee id of I3 planted in the
+    page are found by the scan of the subjects kept from the one load of each instansi,
+    in-process and on a cluster, where only statistics and hit counts are gathered."""
     import evalkit.national.report as report
+    from evalkit.national.stats import PartitionStats
 
-    name = next(iter(studies.values())).employees["name"].iloc[0]
+    name = studies["I1"].employees["name"].iloc[0]
+    nip = studies["I2"].employees["nip"].iloc[5]
+    employee_id = studies["I3"].employees["employee_id"].iloc[7]
+    planted = f"{name} {nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]} ({employee_id})"
     original = report.national_html
     monkeypatch.setattr(
-        report, "national_html", lambda results, language: original(results, language) + name
+        report, "national_html", lambda results, language: original(results, language) + planted
     )
-    with pytest.raises(RuntimeError, match="personal identifiers"):
-        run_national("2025Q4", nation, tmp_path, language="en")
+    client = None
+    gathered: list = []
+    if executor != "in-process":
+        client = request.getfixturevalue("cluster")
+        monkeypatch.setattr(client, "gather", _spy(client.gather, gathered))
+    with pytest.raises(RuntimeError, match="personal identifiers") as refused:
+        run_national("2025Q4", nation, tmp_path, language="en", client=client)
+    message = str(refused.value)
+    for kind in ("name", "nip", "employee_id"):
+        assert f"national.html: {kind}: " in message, kind
+    assert "results.json" not in message and "tables.xlsx" not in message
     assert not (tmp_path / "national").exists()
+    if client is not None:
+        # statistics, quarters held and hit counts came back, never a subject (a Study of
+        # identifiers)
+        assert len(gathered) == 9
+        assert {type(g) for g in gathered} == {PartitionStats, list, dict}
+        assert not [g for g in gathered if isinstance(g, ek.Study | pd.DataFrame)]
+        # and the subjects are released from the workers
+        for _ in range(50):
+            held = client.run(
+                lambda dask_worker: [k for k in dask_worker.data if str(k).startswith("subject-")]
+            )
+            if not any(held.values()):
+                break
+            time.sleep(0.1)
+        assert not any(held.values())
+
+
+def _spy(gather, gathered: list):
+    def spy(futures, **kw):
+        out = gather(futures, **kw)
+        gathered.extend(out)
+        return out
+
+    return spy
 
 
 def test_the_cli_routes_a_national_data_set(nation, tmp_path, monkeypatch):
@@ -555,3 +609,122 @@ def test_instansi_with_different_periods_keep_their_own_training_panels(lagging_
         block = next(p for p in parts if p.instansi == iid).training[0]
         assert set(block.cell_period) <= set(regency.att_gt["period"])
     assert periods == ["2025Q3", "2025Q4"]
+
+
+# ------------------------------------------------------------------ one load per instansi
+@pytest.fixture(scope="module")
+def cluster():
+    with open_client(workers=2, processes=False) as client:
+        yield client
+
+
+@pytest.fixture(scope="module")
+def quarantined_nation(tmp_path_factory):
+    """Three instansi; I1 holds an employee row that the loader quarantines (a NIP with a
+    letter), whose person is known only through ``Study.identifiers`` and the quarantine."""
+    root = tmp_path_factory.mktemp("quarantined")
+    simulate_national(root, instansi=3, employees=700, seed=11, periods=PERIODS)
+    f = root / "instansi=I1" / "employees.parquet"
+    employees = pd.read_parquet(f)
+    bad = employees.iloc[[0]].assign(
+        employee_id="I1-E99999", nip="19790101200501100Z", name="Wiryawan Kusumadewi, S.E."
+    )
+    pd.concat([employees, bad]).to_parquet(f, index=False)
+    return root
+
+
+def _planted_text(studies: dict) -> str:
+    """A text holding people of every instansi: names (one with a title), NIPs whole and
+    in groups, employee ids alone and inside a token, and the quarantined person."""
+    lines = []
+    for study in studies.values():
+        e = study.employees
+        nip = e["nip"].iloc[1]
+        lines += [
+            f"Dr. {e['name'].iloc[0]} — {e['name'].iloc[3].upper()}",
+            f"NIP {nip}; {nip[:8]} {nip[8:14]} {nip[14]} {nip[15:]}",
+            f"{e['employee_id'].iloc[2]} and {e['employee_id'].iloc[4].lower()}-2025",
+            f"rater {study.behaviour['rater_id'].iloc[0]}",
+        ]
+    lines += ["Wiryawan Kusumadewi", "NIP 19790101200501100", "I1-E99999", "Desa Gunung Sari"]
+    return "\n".join(lines)
+
+
+def test_the_scan_subject_finds_what_the_whole_study_finds(quarantined_nation):
+    """The scan against an instansi's small subject (identifiers and public names, no
+    rows) gives the very table of hits of the scan against its whole study, the
+    quarantined person included; the run's scan task gives the old task's counts."""
+    from evalkit.national.run import (
+        instansi_statistics,
+        instansi_statistics_and_subject,
+        scan_instansi,
+        scan_subject_texts,
+    )
+    from evalkit.privacy import scan_subject
+
+    parts = partitions(quarantined_nation)
+    studies = {p.instansi: ek.load_study(p.folder) for p in parts}
+    assert len(studies["I1"].quarantine) == 1
+    texts = {"a.html": _planted_text(studies), "b.json": "nobody here: 12 units, IKM 77,45"}
+    for p in parts:
+        study = studies[p.instansi]
+        subject = scan_subject(study)
+        assert subject.behaviour.empty and subject.employees.empty and subject.results.empty
+        assert subject.quarantine.empty and len(subject.identifiers) > len(study.employees)
+        full = ek.scan_for_identifiers(texts, study)
+        small = ek.scan_for_identifiers(texts, subject)
+        pd.testing.assert_frame_equal(small, full)
+        assert small.attrs == full.attrs
+        assert set(full["kind"]) == {"name", "nip", "employee_id"}
+        assert (full["source"] == "a.html").all()
+        stats, held, kept = instansi_statistics_and_subject(str(p.folder), "2025Q4", p.instansi)
+        assert held == ["2025Q2", "2025Q3", "2025Q4"]
+        alone = instansi_statistics(str(p.folder), "2025Q4", p.instansi)
+        assert assert_same_results(national_results([stats]), national_results([alone])) > 50
+        assert scan_subject_texts(kept, texts) == scan_instansi(str(p.folder), texts)
+    quarantined = ek.scan_for_identifiers(texts, scan_subject(studies["I1"]))
+    assert {"wiryawan kusumadewi", "19790101200501100Z", "I1-E99999"} <= set(
+        quarantined["identifier"]
+    )
+
+
+def test_an_instansi_without_data_for_the_period_is_named(
+    lagging_nation, cluster, tmp_path, capsys
+):
+    """I1's data end at 2025Q3: a run for 2025Q4 (asked, or the newest quarter of any
+    instansi) stops naming I1, its folder and the quarters it holds — in-process, on a
+    cluster, and as the command's exit status 2."""
+    from evalkit.national.run import national_command
+
+    folder = (lagging_nation / "instansi=I1").resolve()
+    expected = (
+        rf"instansi I1 \({re.escape(str(folder))}\) has no data for 2025Q4: its results, "
+        r"behaviour, citizen and org_rating hold 2025Q2, 2025Q3$"
+    )
+    for period in ("2025Q4", "latest"):
+        with pytest.raises(ek.io.InputError, match=expected):
+            run_national(period, lagging_nation, tmp_path)
+    for period in ("2025Q4", "latest"):
+        with pytest.raises(ValueError, match=expected):
+            run_national(period, lagging_nation, tmp_path, client=cluster)
+    assert not (tmp_path / "national").exists()
+    code = national_command(period="2025Q4", data_dir=lagging_nation, out_dir=tmp_path)
+    assert code == 2
+    assert (
+        f"evalkit study: instansi I1 ({folder}) has no data for 2025Q4" in capsys.readouterr().err
+    )
+    # the quarter it holds, or the other instansi alone, still run
+    assert run_national("2025Q3", lagging_nation, tmp_path).name == "id"
+    assert run_national("2025Q4", lagging_nation, tmp_path, instansi="I2").parent.name == "2025Q4"
+    # an instansi with survey answers but no ratings in the quarter: named too
+    copy = tmp_path / "copy"
+    shutil.copytree(lagging_nation, copy)
+    for name in ("results", "behaviour"):
+        f = copy / "instansi=I2" / f"{name}.parquet"
+        df = pd.read_parquet(f)
+        df[df["period"].astype(str) != "2025Q4"].to_parquet(f, index=False)
+    folder = (copy / "instansi=I2").resolve()
+    with pytest.raises(
+        ValueError, match=rf"^instansi I2 \({re.escape(str(folder))}\): no results or behaviour"
+    ):
+        run_national("2025Q4", copy, tmp_path, instansi="I2")

@@ -26,6 +26,7 @@ from evalkit.privacy import (
     redact_quarantine,
     safe_frame_for_csv,
     scan_for_identifiers,
+    scan_subject,
     suppress_small_cells,
 )
 
@@ -537,3 +538,55 @@ def test_scan_knows_ids_quoted_by_a_quarantine_record_of_several_columns():
     )
     hits = scan_for_identifiers("E00992 and e00991", study)
     assert hits["identifier"].tolist() == ["E00991", "E00992"]
+
+
+def test_scan_subject_scans_to_the_same_hits_as_its_study(small_data, tmp_path):
+    """scan_subject keeps the identifiers and the public names only (no rows): every text
+    gives the same table of hits as with the whole study — kept rows, a raw line's
+    person, the ids of a quarantine record, a one-word name that is a village's."""
+    from evalkit.io import load_study
+
+    victim = _with_victim(small_data, tmp_path / "d", _unquoted_comma)
+    malformed = load_study(tmp_path / "d")
+    core = victim["name"].split(",")[0]
+    several = Study(
+        quarantine=pd.DataFrame(
+            {
+                "file": ["behaviour.csv"],
+                "line": [4],
+                "column": ["employee_id, rater_id"],
+                "value": ["E00991, E00992"],
+                "reason": ["rates themself"],
+            }
+        )
+    )
+    cases = [
+        (
+            _study(),
+            [
+                "Kepala: SITI AMINAH (e00001). NIP 19850312 201001 1 003. budi santoso.",
+                "Desa Gunung Sari: 23 responden, IKM 77,45.",
+                "E00003 and E00002; 1985031220 and 19850312201",
+            ],
+        ),
+        (several, ["E00992 and e00991"]),
+        (
+            malformed,
+            [
+                f"Pegawai {victim['nip'][:12]}: {core.upper()} ({victim['employee_id']})",
+                f"S.Kom {victim['unit_id']} {victim['position']}",
+                " ".join(malformed.employees["name"].head(20)),
+            ],
+        ),
+    ]
+    found = 0
+    for study, texts in cases:
+        subject = scan_subject(study)
+        assert subject.employees.empty and subject.behaviour.empty and subject.quarantine.empty
+        sources = {f"t{i}": text for i, text in enumerate(texts)}
+        full = scan_for_identifiers(sources, study)
+        small = scan_for_identifiers(sources, subject)
+        pd.testing.assert_frame_equal(small, full)
+        assert small.attrs == full.attrs
+        found += int(full["count"].sum())
+    assert found > 25

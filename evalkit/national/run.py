@@ -22,6 +22,15 @@ plot embedded), ``tables.xlsx`` and ``manifest.json``. Before publishing, every 
 file is scanned for the names, NIPs and employee ids of every instansi
 (:func:`evalkit.privacy.scan_for_identifiers`, one task per instansi), and nothing is
 published on a hit.
+
+Each instansi is loaded once (also for ``--period latest``: each takes its own newest
+quarter, and the run checks that all are the nation's). Its task returns its statistics,
+the quarters it holds and, apart, what the scan needs of it
+(:func:`evalkit.privacy.scan_subject`: its identifiers and public names, no rows); on a
+cluster that last part stays on the worker as a future that is never gathered, and the
+scan task of the instansi runs against it there — only hit counts reach the client,
+which writes the shared outputs. In-process the subjects are kept in memory until the
+scan.
 """
 
 from __future__ import annotations
@@ -29,6 +38,8 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import operator
+import re
 import secrets
 import shutil
 import sys
@@ -50,12 +61,14 @@ __all__ = [
     "compute_partitions",
     "instansi_periods",
     "instansi_statistics",
+    "instansi_statistics_and_subject",
     "national_command",
     "national_dir",
     "open_client",
     "resolve_period",
     "run_national",
     "scan_instansi",
+    "scan_subject_texts",
 ]
 
 
@@ -73,28 +86,113 @@ def national_dir(out: str | Path, period: str, language: str) -> Path:
 
 
 # ------------------------------------------------------------------------------ tasks
+_QUARTER = re.compile(r"^\d{4}Q[1-4]$")
+#: The tables whose quarters a study has (as :func:`evalkit.report.periods.available_periods`).
+_PERIODIC_TABLES = ("results", "behaviour", "citizen", "org_rating")
+
+
+def _held(study) -> list[str]:
+    """The periods of the study's periodic tables, sorted (read here, not through
+    evalkit.report.periods: its import would load the report and plotting modules on
+    every worker)."""
+    found: set[str] = set()
+    for name in _PERIODIC_TABLES:
+        frame = getattr(study, name)
+        if "period" in frame.columns:
+            found.update(str(q) for q in frame["period"].dropna().unique())
+    return sorted(found)
+
+
+def _no_data(instansi: str, folder: str | Path, period: str, held: list[str]) -> str:
+    return (
+        f"instansi {instansi} ({folder}) has no data for {period}: its "
+        f"{', '.join(_PERIODIC_TABLES[:-1])} and {_PERIODIC_TABLES[-1]} hold "
+        f"{', '.join(held) if held else 'no quarter'}"
+    )
+
+
+def _require_period(study, period: str, instansi: str, folder: str | Path) -> None:
+    """Stop, naming the instansi and its folder and the quarters it holds, when its
+    periodic tables have no row in ``period`` (where the run stopped without saying
+    which instansi)."""
+    from ..io import InputError
+    from ..io.parse import period_quarters
+
+    held = _held(study)
+    if not set(period_quarters(period)) & set(held):
+        raise InputError(_no_data(instansi, folder, period, held))
+
+
+def _statistics(study, folder: str | Path, period: str, instansi: str) -> PartitionStats:
+    """:func:`partition_statistics` of one loaded instansi; an input problem (a
+    ``ValueError``) names the instansi and its folder."""
+    from ..io import InputError
+
+    _require_period(study, period, instansi, folder)
+    try:
+        return partition_statistics(study, period, instansi)
+    except (InputError, ValueError) as exc:
+        if type(exc) not in (InputError, ValueError) or str(exc).startswith("instansi "):
+            raise
+        raise type(exc)(f"instansi {instansi} ({folder}): {exc}") from exc
+
+
 def instansi_statistics(folder: str | Path, period: str, instansi: str) -> PartitionStats:
     """The task of one instansi: load its folder and reduce it to its sufficient
     statistics (runs on a worker; returns only the small summary)."""
     from ..io import load_study
 
-    study = load_study(folder)
-    return partition_statistics(study, period, instansi)
+    return _statistics(load_study(folder), folder, period, instansi)
 
 
-def scan_instansi(folder: str | Path, texts: dict[str, str]) -> dict[str, int]:
-    """The privacy task of one instansi: how many of its names, NIPs and employee ids
-    occur in ``texts`` (label → text), per ``"label: kind"`` — counts, never the
-    identifiers, leave the worker."""
+def instansi_statistics_and_subject(folder: str | Path, period: str, instansi: str):
+    """The one load of an instansi in :func:`run_national`: its sufficient statistics,
+    the quarters it holds, and what the privacy scan needs of it
+    (:func:`evalkit.privacy.scan_subject`), as a triple. On a cluster only the first two
+    are gathered; the subject stays on the worker for :func:`scan_subject_texts`.
+
+    ``period="latest"``: the instansi's own newest quarter (``run_national`` then checks
+    that it is the nation's); ``(None, held, None)`` when it holds no quarter.
+    """
     from ..io import load_study
-    from ..privacy import scan_for_identifiers
+    from ..privacy import scan_subject
 
-    hits = scan_for_identifiers(texts, load_study(folder))
+    study = load_study(folder)
+    held = _held(study)
+    if period == "latest":
+        quarters = [q for q in held if _QUARTER.match(q)]
+        if not quarters:
+            return None, held, None
+        period = quarters[-1]
+    stats = _statistics(study, folder, period, instansi)
+    return stats, held, scan_subject(study)
+
+
+def _hit_counts(hits: pd.DataFrame) -> dict[str, int]:
     if hits.empty:
         return {}
     return {
         f"{s}: {k}": int(n) for (s, k), n in hits.groupby(["source", "kind"])["count"].sum().items()
     }
+
+
+def scan_subject_texts(subject, texts: dict[str, str]) -> dict[str, int]:
+    """The privacy task of one instansi against its scan subject (kept from the load of
+    :func:`instansi_statistics_and_subject`): how many of its names, NIPs and employee
+    ids occur in ``texts`` (label → text), per ``"label: kind"`` — counts, never the
+    identifiers, leave the worker."""
+    from ..privacy import scan_for_identifiers
+
+    return _hit_counts(scan_for_identifiers(texts, subject))
+
+
+def scan_instansi(folder: str | Path, texts: dict[str, str]) -> dict[str, int]:
+    """The privacy task of one instansi from its folder (loads the whole study): the
+    same counts as :func:`scan_subject_texts` on its subject."""
+    from ..io import load_study
+    from ..privacy import scan_for_identifiers
+
+    return _hit_counts(scan_for_identifiers(texts, load_study(folder)))
 
 
 @contextlib.contextmanager
@@ -149,6 +247,10 @@ def _sizes(parts: list[Partition]) -> dict[str, int]:
     return dict(zip(listing["instansi_id"], size, strict=True))
 
 
+def _key(name: str, p: Partition) -> str:
+    return f"{name}-{p.instansi}-{secrets.token_hex(4)}"
+
+
 def _map(client, func, parts: list[Partition], args) -> list[Any]:
     """``func(folder, *args(partition))`` per instansi; results in the order of ``parts``.
     On a cluster the largest instansi (by ``instansi.csv``'s ``employees``) start first,
@@ -161,10 +263,78 @@ def _map(client, func, parts: list[Partition], args) -> list[Any]:
             func,
             str(p.folder),
             *args(p),
-            key=f"{func.__name__}-{p.instansi}-{secrets.token_hex(4)}",
+            key=_key(func.__name__, p),
             priority=sizes.get(p.instansi, 0),
         )
         for p in parts
+    ]
+    return client.gather(futures)
+
+
+def _load_pass(client, parts: list[Partition], period: str) -> tuple[list, list, list]:
+    """:func:`instansi_statistics_and_subject` of every instansi: the statistics, the
+    quarters held, and the scan subjects — in-process the objects; on a cluster futures
+    that stay on the workers (never gathered: the identifiers do not travel to the
+    client)."""
+    if client is None:
+        done = [instansi_statistics_and_subject(str(p.folder), period, p.instansi) for p in parts]
+        return [a for a, _, _ in done], [b for _, b, _ in done], [c for _, _, c in done]
+    sizes = _sizes(parts)
+    stats, held, subjects = [], [], []
+    for p in parts:
+        triple = client.submit(
+            instansi_statistics_and_subject,
+            str(p.folder),
+            period,
+            p.instansi,
+            key=_key("instansi_statistics_and_subject", p),
+            priority=sizes.get(p.instansi, 0),
+        )
+        # the parts as their own results on the triple's worker; the triple itself is
+        # released once they are taken
+        stats.append(client.submit(operator.getitem, triple, 0, key=_key("statistics", p)))
+        held.append(client.submit(operator.getitem, triple, 1, key=_key("held", p)))
+        subjects.append(client.submit(operator.getitem, triple, 2, key=_key("subject", p)))
+    return client.gather(stats), client.gather(held), subjects
+
+
+def _latest(parts: list[Partition], held: list[list[str]]) -> str:
+    """The nation's newest quarter, when every instansi has it (each computed its own
+    newest); else stop, naming every instansi that lacks it."""
+    from ..io import InputError
+
+    own = [max((q for q in h if _QUARTER.match(q)), default=None) for h in held]
+    if not any(own):
+        raise ValueError(
+            "--period latest: no instansi holds any period (results, behaviour, citizen and "
+            "org_rating are empty or have no quarter like 2025Q4)"
+        )
+    latest = max(q for q in own if q)
+    lacking = [
+        _no_data(p.instansi, p.folder, latest, h)
+        for p, h, q in zip(parts, held, own, strict=True)
+        if q != latest
+    ]
+    if lacking:
+        raise InputError("; ".join(lacking))
+    return latest
+
+
+def _scan_pass(client, parts: list[Partition], subjects: list, texts: dict[str, str]) -> list:
+    """:func:`scan_subject_texts` per instansi against its subject (on the worker that
+    holds it); the hit counts, in the order of ``parts``."""
+    if client is None:
+        return [scan_subject_texts(s, texts) for s in subjects]
+    sizes = _sizes(parts)
+    futures = [
+        client.submit(
+            scan_subject_texts,
+            subject,
+            texts,
+            key=_key("scan_subject_texts", p),
+            priority=sizes.get(p.instansi, 0),
+        )
+        for p, subject in zip(parts, subjects, strict=True)
     ]
     return client.gather(futures)
 
@@ -189,8 +359,6 @@ def _names(root: Path) -> dict[str, str]:
 
 
 def _check_period(period: str) -> str:
-    import re
-
     period = str(period).strip().upper()
     if not re.match(r"^\d{4}(Q[1-4])?$", period):
         raise ValueError(
@@ -251,7 +419,10 @@ def run_national(
     ----------
     period : str
         A quarter (``"2025Q4"``), a year (``"2025"``) or ``"latest"``: the newest
-        quarter present in any instansi (:func:`resolve_period`).
+        quarter present in any instansi (as :func:`resolve_period`, but found in the
+        same load of each instansi as its statistics: an instansi computes its own
+        newest quarter, and the run stops, naming them, when some instansi's is older
+        than the nation's).
     data_dir : str or Path
         A national data set (:mod:`evalkit.national.layout`).
     out_dir : str or Path, default "reports"
@@ -278,6 +449,8 @@ def run_national(
     requested = str(period)
     if requested.strip().lower() != "latest":
         period = _check_period(period)
+    else:
+        period = "latest"
     root = Path(data_dir).resolve()
     parts = partitions(root, instansi)
     out = Path(out_dir).resolve()
@@ -286,26 +459,36 @@ def run_national(
     with contextlib.ExitStack() as stack:
         if client is None:
             client = stack.enter_context(open_client(scheduler, workers, processes=processes))
-        period = resolve_period(period, parts, client)
-        t = time.perf_counter()
-        stats = _map(client, instansi_statistics, parts, lambda p: (period, p.instansi))
-        compute_seconds = time.perf_counter() - t
-        results = national_results(stats, names=_names(root), min_cell=min_cell)
-        texts = {
-            "results.json": json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n",
-            "national.html": national_html(results, language),
-        }
-        book = national_workbook(results, language)
-        texts_to_scan = {**texts, "tables.xlsx": _workbook_text(book)}
-        t = time.perf_counter()
-        hits = _map(client, scan_instansi, parts, lambda p: (texts_to_scan,))
-        scan_seconds = time.perf_counter() - t
+        subjects: list = []
+        try:
+            t = time.perf_counter()
+            stats, held, subjects = _load_pass(client, parts, period)
+            if period == "latest":  # each instansi took its own newest quarter
+                period = _latest(parts, held)
+            compute_seconds = time.perf_counter() - t
+            results = national_results(stats, names=_names(root), min_cell=min_cell)
+            texts = {
+                "results.json": json.dumps(_jsonable(results), indent=1, ensure_ascii=False) + "\n",
+                "national.html": national_html(results, language),
+            }
+            book = national_workbook(results, language)
+            texts_to_scan = {**texts, "tables.xlsx": _workbook_text(book)}
+            t = time.perf_counter()
+            hits = _scan_pass(client, parts, subjects, texts_to_scan)
+            scan_seconds = time.perf_counter() - t
+        finally:
+            if client is not None and subjects:
+                client.cancel(subjects)  # the identifiers leave the workers' memory
+            del subjects
         executor = (
             "in-process"
             if client is None
             else f"dask distributed, {len(client.scheduler_info()['workers'])} workers"
         )
-    found = {k: v for h in hits for k, v in h.items()}
+    found: dict[str, int] = {}
+    for h in hits:  # the same output can hold people of several instansi: add them up
+        for k, v in h.items():
+            found[k] = found.get(k, 0) + v
     if found:
         listing = "; ".join(f"{k}: {v}" for k, v in sorted(found.items()))
         raise RuntimeError(
