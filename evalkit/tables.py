@@ -399,7 +399,7 @@ CORE_TABLES: tuple[str, ...] = (
 )
 
 #: The pandas dtype of each model dtype. Text columns of a file large enough to be read in
-#: blocks (:data:`evalkit.io.text.BLOCK_BYTES`) are categorical instead, their categories
+#: blocks (:data:`evalkit.io.text.LARGE_BYTES`) are categorical instead, their categories
 #: the same text in sorted order: equal values, sorting and grouping, a fraction of the
 #: memory (:func:`coerce_dtypes` keeps them).
 PANDAS_DTYPES: dict[str, str] = {

@@ -1,6 +1,6 @@
 """The large-data path gives the same study as the small one (#18).
 
-A CSV file larger than ``evalkit.io.text.BLOCK_BYTES`` without quotes is read in blocks,
+A CSV file larger than ``evalkit.io.text.LARGE_BYTES`` without quotes is read in blocks,
 its text cells held as categories; the simulator keeps categorical text in tables of more
 than ``LARGE_TABLE_ROWS`` rows and writes Parquet on request; ``evalkit study`` hands its
 loaded study to the notebook's kernel. Each is checked here against the ordinary path on
@@ -44,6 +44,7 @@ def _assert_same_study(a, b) -> None:
 def _load_in_blocks(path, monkeypatch, block: int = 4096):
     with monkeypatch.context() as m:
         m.setattr(io_text, "BLOCK_BYTES", block)
+        m.setattr(io_text, "LARGE_BYTES", block)
         return load_study(path)
 
 

@@ -331,7 +331,7 @@ def _stream_csv(
     control characters, Excel's ``sep=`` line), which then reads it as before."""
     path = source.path
     _read_bytes_check(path)
-    if path.stat().st_size <= _text.BLOCK_BYTES:
+    if path.stat().st_size <= _text.LARGE_BYTES:
         return None
     with open(path, "rb") as f:
         start = f.read(1 << 16)

@@ -258,23 +258,27 @@ def _line_text(raw: bytes) -> str:
     return raw.decode("utf-8", errors="replace").rstrip("\r\n")
 
 
-#: Files larger than this many bytes and without a double quote are split in blocks of
-#: about this size (cut at line breaks), each read on its own with the header, and their
-#: cells kept as categories: memory then grows with the distinct values of a column, not
-#: with its cells (a 42-million-row behaviour file of eight quarters).
+#: Files larger than :data:`LARGE_BYTES` and without a double quote are split in blocks
+#: of about this size (cut at line breaks), each read on its own with the header, and
+#: their cells kept as categories: memory then grows with the distinct values of a
+#: column, not with its cells (a 42-million-row behaviour file of eight quarters).
 BLOCK_BYTES = 1 << 23
+
+#: The size from which a file is read in blocks; smaller ones (the shipped regency's
+#: among them) are read whole, their text as ``str`` columns.
+LARGE_BYTES = 1 << 25
 
 
 def split_records(data: bytes, sep: str) -> Records:
     """Split UTF-8 CSV bytes (header first) into checked records; see the module
     docstring for what is rejected and why.
 
-    A file larger than :data:`BLOCK_BYTES` without any double quote (where every line
+    A file larger than :data:`LARGE_BYTES` without any double quote (where every line
     break ends a record, so a block cut at a line break is read exactly as the whole
     file would be) is read block by block; its cells come back stripped, as
     categorical columns (:func:`_split_in_blocks`).
     """
-    if len(data) > BLOCK_BYTES and b'"' not in data:
+    if len(data) > LARGE_BYTES and b'"' not in data:
         return _split_in_blocks(data, sep)
     return _split_whole(data, sep)
 
