@@ -36,6 +36,7 @@ import pandas as pd
 from scipy import optimize, stats
 
 from ._inference import t_critical
+from ._values import per_value
 from .reliability._schema import result_frame
 from .reliability.agreement import bland_altman, lin_ccc
 from .sufficiency import Insufficient
@@ -150,13 +151,7 @@ def _by_value(s: pd.Series, test) -> np.ndarray:
     """``test`` (text of values → booleans) applied to each row of ``s``, computed on
     the distinct values once: a period column of a large table has millions of rows
     and a handful of values. A missing value never passes."""
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        codes, values = s.cat.codes.to_numpy(), s.cat.categories
-    else:
-        codes, values = pd.factorize(s, use_na_sentinel=True)
-    text = pd.Series(np.asarray(values, dtype=object), dtype=object).astype(str)
-    verdict = np.append(np.asarray(test(text), dtype=bool), False)  # code −1: missing
-    return verdict[codes]
+    return per_value(s, lambda v: v.notna() & np.asarray(test(v.astype(str)), dtype=bool))
 
 
 def align_sources(

@@ -42,6 +42,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from .._values import recode
 from ..tables import CODES, LABEL_CODES, normalise_label
 
 # --------------------------------------------------------------------------------------
@@ -103,15 +104,13 @@ def cell_text(s: pd.Series, text_only: bool) -> pd.Series:
     if isinstance(s.dtype, pd.CategoricalDtype):
         # a large Parquet file's text: each distinct value once, the cells stay codes
         # (the cells come back categorical, as a large CSV file's do)
-        values = s.cat.categories
-        text = cell_text(pd.Series(np.asarray(values, dtype=object), dtype=object), False)
-        codes = s.cat.codes.to_numpy()
-        codes = np.where(codes < 0, len(text), codes)  # missing: ""
-        merged, uniques = pd.factorize(pd.Index([*text.tolist(), ""], dtype=object))
-        return pd.Series(
-            pd.Categorical.from_codes(merged[codes], categories=pd.Index(uniques, dtype="str")),
-            index=s.index,
-        )
+        values = pd.Series(np.asarray(s.cat.categories, dtype=object), dtype=object)
+        text = recode(s, pd.Index(cell_text(values, False), dtype="str"))
+        if not text.isna().any():
+            return text
+        if "" not in text.cat.categories:  # missing cells read as ""
+            text = text.cat.add_categories("")
+        return text.fillna("")
     if _all_text(s):
         s = s.fillna("")
         t = s.astype("str")

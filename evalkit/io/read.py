@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .._values import recode
 from ..tables import TABLES, normalise_header, resolve_header, table_for_name
 from . import text as _text
 from .text import categorical_text, decode, split_records
@@ -707,9 +708,7 @@ def _clean_text_cells(frame: pd.DataFrame) -> list[int]:
                 codes = s.cat.codes.to_numpy()
                 rows.update(np.flatnonzero(np.isin(codes, np.flatnonzero(hit))).tolist())
                 cleaned = categories.str.replace(_CONTROL_PATTERN, "", regex=True)
-                new_codes, uniques = pd.factorize(cleaned)  # cleaning may merge two values
-                codes = np.where(codes < 0, -1, new_codes[np.maximum(codes, 0)])
-                frame[col] = pd.Categorical.from_codes(codes, categories=uniques)
+                frame[col] = recode(s, pd.Index(cleaned))  # may merge two values
             continue
         if s.dtype != object and not pd.api.types.is_string_dtype(s.dtype):
             continue

@@ -44,6 +44,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._values import recode
+
 _QUOTE = 34
 _LF = 10
 _CR = 13
@@ -432,10 +434,7 @@ def categorical_text(s: pd.Series) -> pd.Series:
     stripped = pd.Index(categories.astype("str").str.strip(), dtype="str")
     if categories.dtype == stripped.dtype and stripped.equals(categories):
         return s
-    codes, uniques = pd.factorize(stripped)
-    old = s.cat.codes.to_numpy()
-    new = np.where(old < 0, -1, codes[np.maximum(old, 0)])
-    return pd.Series(pd.Categorical.from_codes(new, categories=uniques), index=s.index)
+    return recode(s, stripped)
 
 
 def _split_whole(data: bytes, sep: str, categorical: bool = False) -> Records:

@@ -37,6 +37,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from .._values import per_value
 from ..tables import TABLES, Table, coerce_dtypes, normalise_header, pandera_schema
 from . import parse as P
 from .read import InputError, RawTable
@@ -529,9 +530,8 @@ def _isin(values: pd.Series, ids: pd.Index) -> np.ndarray:
     categories, one byte per row (pandas widens the codes to 8 bytes first)."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         # as Python objects: pyarrow-backed text's isin takes 4 s for 250,000 ids
-        categories = pd.Index(values.cat.categories, dtype=object)
-        known = np.append(categories.isin(pd.Index(ids, dtype=object)), False)  # −1: missing
-        return known[values.cat.codes.to_numpy()]
+        known = pd.Index(ids, dtype=object)
+        return per_value(values, lambda v: v.notna() & v.isin(known))
     return values.isin(ids).to_numpy()
 
 
@@ -632,9 +632,7 @@ def _each_value(text: pd.Series, test) -> np.ndarray:
     categories of a categorical column, each distinct value once (a missing cell: as
     ``""``)."""
     if isinstance(text.dtype, pd.CategoricalDtype):
-        values = pd.Series([*text.cat.categories.astype("str"), ""], dtype="str")
-        verdict = np.asarray(test(values), dtype=bool)
-        return verdict[np.where(text.cat.codes.to_numpy() < 0, len(values) - 1, text.cat.codes)]
+        return per_value(text, lambda v: test(v.fillna("").astype("str")))
     return np.asarray(test(text), dtype=bool)
 
 
